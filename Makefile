@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Everything else is a piece of them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+ARTIFACTS ?= test-artifacts
+
+.PHONY: run test lint format typecheck contracts unit browser bench lock worker-ping clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+## make run: install, migrate, load demo data, serve on http://127.0.0.1:8000 with a worker and beat.
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/honcho --procfile Procfile start
+
+## make test: lint, import contracts, unit, integration and browser tests.
+test: lint
+	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check --fail-level WARNING
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+browser: $(STAMP)
+	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -m browser
+
+## make lock: re-pin every dependency after editing pyproject.toml.
+lock:
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+
+worker-ping: $(STAMP)
+	$(BIN)/celery -A mentoring inspect ping --timeout 10
+
+clean:
+	rm -rf $(VENV) var $(ARTIFACTS)

@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the heartbeat task (one row per worker host)."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
