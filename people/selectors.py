@@ -1,0 +1,49 @@
+"""Reads about people and the reporting line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from people.models import User
+
+
+def direct_reports(*, manager: User) -> QuerySet[User]:
+    return User.objects.filter(manager=manager, is_active=True).select_related("department")
+
+
+def manager_map() -> dict[int, int | None]:
+    """Every person's manager id, in one query: the whole reporting tree."""
+    return dict(User.objects.values_list("id", "manager_id"))
+
+
+def chain_up(person_id: int, managers: dict[int, int | None]) -> list[int]:
+    """Ids of the person's manager, skip-level and so on up to the top."""
+    chain: list[int] = []
+    current = managers.get(person_id)
+    while current is not None and current not in chain and current != person_id:
+        chain.append(current)
+        current = managers.get(current)
+    return chain
+
+
+def chain_down(person_id: int, managers: dict[int, int | None]) -> set[int]:
+    """Ids of everyone who reports to the person, directly or indirectly."""
+    reports_of: dict[int, list[int]] = {}
+    for person, manager in managers.items():
+        if manager is not None:
+            reports_of.setdefault(manager, []).append(person)
+    below: set[int] = set()
+    frontier: Iterable[int] = reports_of.get(person_id, [])
+    while frontier:
+        fresh = [p for p in frontier if p not in below and p != person_id]
+        below.update(fresh)
+        frontier = [r for p in fresh for r in reports_of.get(p, [])]
+    return below
+
+
+def reporting_line(*, person: User) -> set[int]:
+    """Everyone above and below the person in the reporting tree (matching excludes them)."""
+    managers = manager_map()
+    return set(chain_up(person.pk, managers)) | chain_down(person.pk, managers)

@@ -1,0 +1,235 @@
+"""Writes for people: the HR CSV import and the invitation that follows it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from people import tasks
+from people.imports import (
+    ExistingPeople,
+    ImportResult,
+    PersonRow,
+    chunked,
+    database_problems,
+    existing_people_load,
+    parse_people_csv,
+    problems_sorted,
+)
+from people.models import Department, User
+
+# Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
+# parameters stay below PostgreSQL's limit of 65,535 (SQLite's backend splits further).
+WRITE_BATCH = 2_000
+
+
+@dataclass
+class _Changes:
+    created: list[User] = field(default_factory=list)
+    updated: set[int] = field(default_factory=set)  # pks of existing people whose row differs
+    dirty: dict[int, User] = field(default_factory=dict)  # pk -> person to save in bulk
+    fields: set[str] = field(default_factory=set)  # the fields to save
+    email_changed: dict[int, str] = field(default_factory=dict)  # pk -> new e-mail
+    unchanged: int = 0
+
+
+def people_import_csv(*, data: bytes, send_invitations: bool = True) -> ImportResult:
+    """Import people from an HR CSV file: every row, or, if anything is wrong, none."""
+    parsed = parse_people_csv(data)
+    with transaction.atomic():
+        existing = existing_people_load(rows=parsed.rows)
+        problems = problems_sorted(
+            [*parsed.problems, *database_problems(rows=parsed.rows, existing=existing)]
+        )
+        if problems:
+            return ImportResult(problems=problems)
+        changes = _people_write(rows=parsed.rows, existing=existing)
+        if send_invitations:
+            for person in changes.created:
+                tasks.send_invitation.delay_on_commit(person.pk)
+    return ImportResult(
+        created=len(changes.created), updated=len(changes.updated), unchanged=changes.unchanged
+    )
+
+
+def _people_write(*, rows: Sequence[PersonRow], existing: ExistingPeople) -> _Changes:
+    departments = _departments_by_name({row.department for row in rows if row.department})
+    changes = _Changes()
+    people: dict[str, User] = {}
+    for row in rows:
+        person = existing.by_employee_id.get(row.employee_id)
+        if person is None:
+            person = _person_new(row, departments)
+            changes.created.append(person)
+        else:
+            _person_apply(person, row, departments, changes)
+        people[row.employee_id] = person
+    _people_create(changes.created)
+    # Managers only now: they may come later in the file, and new people needed pks.
+    created = {person.pk for person in changes.created}
+    for row in rows:
+        person = people[row.employee_id]
+        manager_pk = _manager_pk(row, people, existing)
+        _manager_apply(person, manager_pk, changes, new=person.pk in created)
+    if changes.dirty:
+        User.objects.bulk_update(
+            changes.dirty.values(), sorted(changes.fields), batch_size=WRITE_BATCH
+        )
+    _primary_addresses_update(changes.email_changed)
+    changes.unchanged = len(rows) - len(changes.created) - len(changes.updated)
+    return changes
+
+
+def _departments_by_name(names: set[str]) -> dict[str, int]:
+    """Department pks by name, creating the departments HR names for the first time."""
+    found: dict[str, int] = {}
+    for chunk in chunked(sorted(names)):
+        found.update(Department.objects.filter(name__in=chunk).values_list("name", "pk"))
+    missing = [Department(name=name) for name in sorted(names - found.keys())]
+    Department.objects.bulk_create(missing, batch_size=WRITE_BATCH)
+    return found | {department.name: department.pk for department in missing}
+
+
+def _row_values(row: PersonRow, departments: dict[str, int]) -> dict[str, object]:
+    return {
+        "email": row.email,
+        "full_name": row.full_name,
+        "department_id": departments.get(row.department),
+        "title": row.title,
+        "time_zone": row.time_zone,
+        "language": row.language,
+    }
+
+
+def _person_new(row: PersonRow, departments: dict[str, int]) -> User:
+    person = User(employee_id=row.employee_id, **_row_values(row, departments))
+    person.set_unusable_password()  # they choose one from the invitation, or sign in by code
+    return person
+
+
+def _people_create(people: list[User]) -> None:
+    User.objects.bulk_create(people, batch_size=WRITE_BATCH)
+    # HR's work addresses are trusted: verified, so allauth lets them sign in by code.
+    addresses = [_primary_address(person.pk, person.email) for person in people]
+    EmailAddress.objects.bulk_create(addresses, batch_size=WRITE_BATCH)
+
+
+def _primary_address(user_id: int, email: str) -> EmailAddress:
+    return EmailAddress(user_id=user_id, email=email, primary=True, verified=True)
+
+
+def _person_apply(
+    person: User, row: PersonRow, departments: dict[str, int], changes: _Changes
+) -> None:
+    # Compare before assigning, so that an unchanged row writes nothing at all.
+    for name, value in _row_values(row, departments).items():
+        if getattr(person, name) == value:
+            continue
+        if name == "email":
+            changes.email_changed[person.pk] = row.email
+        setattr(person, name, value)
+        changes.fields.add(name)
+        changes.updated.add(person.pk)
+        changes.dirty[person.pk] = person
+
+
+def _manager_pk(row: PersonRow, people: dict[str, User], existing: ExistingPeople) -> int | None:
+    manager = row.manager_employee_id
+    if not manager:
+        return None
+    if manager in people:
+        return people[manager].pk
+    return existing.pk_by_employee_id[manager]
+
+
+def _manager_apply(person: User, manager_pk: int | None, changes: _Changes, *, new: bool) -> None:
+    if person.manager_id == manager_pk:
+        return
+    person.manager_id = manager_pk
+    changes.fields.add("manager")
+    changes.dirty[person.pk] = person
+    if not new:
+        changes.updated.add(person.pk)
+
+
+def _primary_addresses_update(new_emails: dict[int, str]) -> None:
+    """Move each person's primary allauth address to their new work e-mail."""
+    if not new_emails:
+        return
+    addresses = [
+        address
+        for chunk in chunked(sorted(new_emails))
+        for address in EmailAddress.objects.filter(user_id__in=chunk)
+    ]
+    primaries: dict[int, EmailAddress] = {}
+    in_the_way: list[int] = []  # a secondary address equal to the new e-mail blocks the move
+    for address in addresses:
+        if address.primary:
+            primaries[address.user_id] = address
+        elif address.email.lower() == new_emails[address.user_id]:
+            in_the_way.append(address.pk)
+    for chunk in chunked(in_the_way):
+        EmailAddress.objects.filter(pk__in=chunk).delete()
+    for user_id, primary in primaries.items():
+        primary.email, primary.verified = new_emails[user_id], True
+    EmailAddress.objects.bulk_update(
+        primaries.values(), ["email", "verified"], batch_size=WRITE_BATCH
+    )
+    missing = [
+        _primary_address(pk, email) for pk, email in new_emails.items() if pk not in primaries
+    ]
+    EmailAddress.objects.bulk_create(missing, batch_size=WRITE_BATCH)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def person_send_invitation(*, user_id: int) -> bool:
+    """Send the invitation e-mail once; False when the person was already invited."""
+    claimed_at = timezone.now()
+    # The conditional update is the claim: a duplicate or retried task finds no row.
+    claimed = User.objects.filter(pk=user_id, invited_at__isnull=True, is_active=True).update(
+        invited_at=claimed_at
+    )
+    if not claimed:
+        return False
+    try:
+        _invitation_send(User.objects.get(pk=user_id))
+    except Exception:
+        # Give the claim back so that the task's retry can send it.
+        User.objects.filter(pk=user_id, invited_at=claimed_at).update(invited_at=None)
+        raise
+    return True
+
+
+def _invitation_send(person: User) -> None:
+    with translation.override(person.language):
+        context = {
+            "full_name": person.full_name,
+            "set_password_url": _set_password_url(person),
+            "login_url": settings.BASE_URL.rstrip("/") + reverse("account_login"),
+        }
+        subject = render_to_string("people/email/invitation_subject.txt", context)
+        message = render_to_string("people/email/invitation_message.txt", context)
+    send_mail(" ".join(subject.split()), message, None, [person.email])
+
+
+def _set_password_url(person: User) -> str:
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(person),
+            "key": default_token_generator.make_token(person),
+        },
+    )
+    return settings.BASE_URL.rstrip("/") + path

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("import/", views.import_people, name="import"),
+    path("team/", views.team, name="team"),
+]

@@ -1,0 +1,73 @@
+"""Persona fixtures shared by every test (see CONVENTIONS.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from people.models import User
+from tests.factories import DepartmentFactory, UserFactory, make_hr_admin
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    """The mentee's line manager."""
+    return UserFactory(full_name="Maria Manager", title="Engineering manager")
+
+
+@pytest.fixture
+def mentee(manager: User) -> User:
+    return UserFactory(full_name="Ezra Mentee", department=manager.department, manager=manager)
+
+
+@pytest.fixture
+def mentor(db: None) -> User:
+    return UserFactory(
+        full_name="Olu Mentor", department=DepartmentFactory(name="Finance"), title="Controller"
+    )
+
+
+@pytest.fixture
+def hr_admin(db: None) -> User:
+    return make_hr_admin(
+        UserFactory(full_name="Hana HR", department=DepartmentFactory(name="People"))
+    )
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """Signed in, but related to nothing: no reports, no role, no pair."""
+    return UserFactory(full_name="Otto Outsider", department=DepartmentFactory(name="Legal"))
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    return UserFactory(full_name="Ops Operator", is_staff=True)
+
+
+@pytest.fixture
+def personas(
+    mentee: User, mentor: User, manager: User, hr_admin: User, outsider: User
+) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "mentee": mentee,
+        "mentor": mentor,
+        "manager": manager,
+        "hr_admin": hr_admin,
+        "outsider": outsider,
+    }
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", "test-artifacts")).resolve()
+    if (root / "screenshots").exists():
+        terminalreporter.write_line(f"Browser screenshots: {root / 'screenshots'}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """PBKDF2 is slow on purpose; tests create many people."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
