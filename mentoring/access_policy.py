@@ -1,0 +1,122 @@
+"""The access policy table: one row per URL name, enforced on every request.
+
+Every route must have a row; a route without one is refused (404) and fails the
+permission-matrix test. Object-level checks ("is this *your* pair?") stay in each
+app's ``access.py``; this table decides who may use a route at all, and what
+everyone else gets: anonymous visitors are sent to sign in, signed-in people
+outside the audience get the same 404 as for a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.urls import ResolverMatch
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from people.roles import is_hr_admin, is_manager
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    HR_ADMIN = "hr_admin"
+    MANAGER = "manager"
+    OPERATOR = "operator"
+
+
+AUDIENCE_LABELS: dict[Audience, Promise] = {
+    Audience.PUBLIC: _("Anyone, signed in or not"),
+    Audience.SIGNED_IN: _("Anyone signed in"),
+    Audience.HR_ADMIN: _("HR admins"),
+    Audience.MANAGER: _("Managers (people with direct reports)"),
+    Audience.OPERATOR: _("Operators (Django admin staff)"),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    route: str  # a URL name, or "namespace:*" for every route of a namespace
+    audience: Audience
+    shows: str  # what the route shows or does, in plain words
+
+
+def _is_operator(user: object) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+AUDIENCE_CHECKS: dict[Audience, Callable[..., bool]] = {
+    Audience.PUBLIC: lambda user: True,
+    Audience.SIGNED_IN: lambda user: bool(user.is_authenticated),
+    Audience.HR_ADMIN: is_hr_admin,
+    Audience.MANAGER: is_manager,
+    Audience.OPERATOR: _is_operator,
+}
+
+_ACCOUNT_PUBLIC = [
+    ("account_login", "Sign in with e-mail and password"),
+    ("account_signup", "Sign up (closed unless MENTORING_OPEN_SIGNUP is on)"),
+    ("account_logout", "Sign out"),
+    ("account_inactive", "Explains that an account is inactive"),
+    ("account_email_verification_sent", "Asks to check the inbox"),
+    ("account_reset_password", "Asks for a password reset link"),
+    ("account_reset_password_done", "Confirms that a reset link was sent"),
+    ("account_reset_password_from_key", "Sets a new password from an e-mailed link"),
+    ("account_reset_password_from_key_done", "Confirms the new password"),
+    ("account_request_login_code", "Asks for a sign-in code by e-mail"),
+    ("account_confirm_login_code", "Signs in with an e-mailed code"),
+]
+_ACCOUNT_SIGNED_IN = [
+    ("account_email", "Own e-mail addresses"),
+    ("account_change_password", "Change own password"),
+    ("account_set_password", "Set a password for the first time"),
+    ("account_reauthenticate", "Confirm own password before a sensitive change"),
+]
+
+POLICIES: tuple[Policy, ...] = (
+    Policy("home", Audience.SIGNED_IN, "Own home page: next steps"),
+    Policy("healthz", Audience.PUBLIC, "Status of database, broker and workers; no personal data"),
+    Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
+    Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
+    *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
+    *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),
+    Policy("admin:*", Audience.OPERATOR, "The operator's Django admin (no session content)"),
+)
+
+_BY_ROUTE = {p.route: p for p in POLICIES}
+
+
+def policy_for(match: ResolverMatch) -> Policy | None:
+    name = match.view_name
+    if name in _BY_ROUTE:
+        return _BY_ROUTE[name]
+    namespace = ":".join(match.namespaces)
+    return _BY_ROUTE.get(f"{namespace}:*") if namespace else None
+
+
+class AccessPolicyMiddleware:
+    """Applies the table before any view runs, so no view can forget it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        policy = policy_for(match) if match else None
+        if policy is None:
+            raise Http404("No access policy for this route.")
+        if AUDIENCE_CHECKS[policy.audience](request.user):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404("Not in the audience of this route.")

@@ -1,0 +1,121 @@
+"""Every route and every persona, checked against the access policy table.
+
+Anonymous visitors are sent to sign in; signed-in people outside a route's
+audience get a 404 byte-identical to the 404 for a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, path, reverse
+
+from mentoring.access_policy import AUDIENCE_CHECKS, POLICIES, Audience, Policy
+from people.models import User
+from tests.privacy.routes import Route, iter_routes, policy_row, routes_without_policy
+
+pytestmark = pytest.mark.django_db
+
+MISSING_PAGE = "/this-page-does-not-exist-4711/"
+ROUTES = list(iter_routes())
+
+
+def _client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _sample_url(route: Route) -> str | None:
+    try:
+        return route.sample_url()
+    except NoReverseMatch:
+        return None
+
+
+def test_every_route_has_a_policy_row() -> None:
+    assert routes_without_policy(ROUTES) == []
+
+
+def test_every_policy_row_matches_a_route() -> None:
+    names = {r.name for r in ROUTES}
+    namespaces = {r.namespace for r in ROUTES}
+    stale = [
+        p.route
+        for p in POLICIES
+        if p.route not in names and p.route.removesuffix(":*") not in namespaces
+    ]
+    assert stale == []
+
+
+def _view(request: object) -> None:  # pragma: no cover - never called
+    raise AssertionError
+
+
+def test_a_route_without_a_policy_row_fails_the_matrix(settings: object) -> None:
+    extra = [path("secret-report/", _view, name="secret_report")]
+    routes = [*ROUTES, *iter_routes(extra)]
+    assert routes_without_policy(routes) == ["secret_report"]
+
+
+def test_a_route_without_a_policy_row_is_refused(
+    client: Client, outsider: User, settings: object
+) -> None:
+    settings.ROOT_URLCONF = "tests.privacy.urls_unlisted"  # type: ignore[attr-defined]
+    client.force_login(outsider)
+    response = client.get("/unlisted/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.pattern)
+def test_route_answers_each_persona_as_its_policy_says(
+    route: Route, personas: dict[str, User | None]
+) -> None:
+    policy = policy_row(route)
+    assert policy is not None, f"{route.name} has no access policy row"
+    url = _sample_url(route)
+    if url is None:
+        pytest.skip(f"{route.name} cannot be reversed with sample values")
+    for persona, user in personas.items():
+        _assert_persona_outcome(policy, persona, user, url)
+
+
+def _assert_persona_outcome(policy: Policy, persona: str, user: User | None, url: str) -> None:
+    client = _client_for(user)
+    response = client.get(url)
+    allowed = user is not None and AUDIENCE_CHECKS[policy.audience](user)
+    if policy.audience is Audience.PUBLIC or allowed:
+        assert response.status_code not in (404, 500), f"{persona} refused at {url}"
+    elif user is None:
+        assert response.status_code == 302, f"anonymous not redirected at {url}"
+        assert urlsplit(response["Location"]).path == reverse("account_login")
+    else:
+        missing = client.get(MISSING_PAGE)
+        assert response.status_code == 404, f"{persona} got {response.status_code} at {url}"
+        assert response.content == missing.content, f"{persona}: 404 differs from a missing page"
+
+
+def test_operator_reaches_the_admin(operator: User) -> None:
+    response = _client_for(operator).get(reverse("admin:index"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "route", "status"),
+    [
+        ("hr_admin", "people:import", 200),
+        ("manager", "people:team", 200),
+        ("mentee", "people:team", 404),
+        ("outsider", "people:import", 404),
+        ("manager", "people:import", 404),
+        ("mentee", "home", 200),
+    ],
+)
+def test_role_pages(
+    personas: dict[str, User | None], persona: str, route: str, status: int
+) -> None:
+    response = _client_for(personas[persona]).get(reverse(route))
+    assert response.status_code == status
