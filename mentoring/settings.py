@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "mentoring",
     "people",
+    "programs",
 ]
 
 MIDDLEWARE = [

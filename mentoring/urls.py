@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
+    path("programs/", include("programs.urls")),
     path("ops/admin/", admin.site.urls),
 ]

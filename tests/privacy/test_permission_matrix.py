@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 
 from mentoring.access_policy import AUDIENCE_CHECKS, POLICIES, Audience, Policy
 from people.models import User
+from tests.privacy.objects import CASES, build_world
 from tests.privacy.routes import Route, iter_routes, policy_row, routes_without_policy
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,53 @@ def test_a_route_without_a_policy_row_is_refused(
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.pattern)
+def _needs_object_case(route: Route, policy: Policy) -> bool:
+    return bool(route.kwargs) and policy.audience not in (Audience.PUBLIC, Audience.OPERATOR)
+
+
+def test_every_route_with_ids_has_an_object_case() -> None:
+    missing = [
+        r.name
+        for r in ROUTES
+        if (policy := policy_row(r)) and _needs_object_case(r, policy) and r.name not in CASES
+    ]
+    assert missing == [], "add an ObjectCase in tests/privacy/objects.py"
+
+
+OBJECT_ROUTES = [r for r in ROUTES if r.name in CASES]
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_object_route_reaches_only_the_allowed_personas(
+    route: Route, personas: dict[str, User | None]
+) -> None:
+    case = CASES[route.name](build_world(personas), personas)
+    url = reverse(route.name, kwargs=case.kwargs)
+    missing_url = reverse(route.name, kwargs=case.missing())
+    for persona, user in personas.items():
+        client = _client_for(user)
+        if user is None:
+            response = client.get(url)
+            assert response.status_code == 302, f"anonymous not redirected at {url}"
+            assert urlsplit(response["Location"]).path == reverse("account_login")
+            continue
+        if persona in case.allowed:
+            status = client.get(url).status_code
+            assert status not in (404, 500), f"{persona} refused at {url}"
+            continue
+        statuses = set()
+        for method in (client.get, client.post):
+            response, missing = method(url), method(missing_url)
+            assert response.status_code in (404, 405), f"{persona} reached {url}"
+            assert response.status_code == missing.status_code, f"{persona} at {url}"
+            assert response.content == missing.content, f"{persona}: 404 differs at {url}"
+            statuses.add(response.status_code)
+        assert 404 in statuses, f"{persona} was never told 404 at {url}"
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.name not in CASES], ids=lambda r: r.name or r.pattern
+)
 def test_route_answers_each_persona_as_its_policy_says(
     route: Route, personas: dict[str, User | None]
 ) -> None:

@@ -1,0 +1,107 @@
+"""Forms for HR's participant list: the filter, a decision on an application, invitations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from people.models import Department
+from programs.models import Enrolment
+
+FILTER_FIELDS = ("role", "status", "department")
+MAX_INVITES = 500
+EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class ParticipantFilterForm(forms.Form):
+    """GET filter; a value that is not on offer is reported and left out of the filter."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Enrolment.Role.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Enrolment.Status.choices],
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+
+    def __init__(self, *args: Any, departments: Iterable[Department] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        department = cast(forms.ChoiceField, self.fields["department"])
+        department.choices = [
+            ("", _("All departments")),
+            *((str(d.pk), d.name) for d in departments),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for ``participants_for_hr``, from the valid fields only."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        department = data.get("department")
+        return {
+            "role": data.get("role", ""),
+            "status": data.get("status", ""),
+            "department_id": int(department) if department else None,
+        }
+
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in FILTER_FIELDS)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    next = forms.CharField(required=False, max_length=2000)
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses one per line, or separated by commas, semicolons or spaces; each once."""
+    seen: dict[str, None] = {}
+    for part in EMAIL_SEPARATORS.split(text):
+        if part:
+            seen.setdefault(part.lower(), None)
+    return list(seen)
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        help_text=_("One per line, or separated by commas, semicolons or spaces."),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        max_length=MAX_INVITES * 100,
+    )
+
+    def clean_emails(self) -> list[str]:
+        addresses = split_addresses(self.cleaned_data["emails"])
+        if not addresses:
+            raise ValidationError(_("Enter at least one e-mail address."))
+        if len(addresses) > MAX_INVITES:
+            raise ValidationError(
+                _("Invite at most %(max)d people at a time.") % {"max": MAX_INVITES}
+            )
+        malformed = [a for a in addresses if not _is_email(a)]
+        if malformed:
+            raise ValidationError(
+                ngettext(
+                    "This is not an e-mail address: %(list)s.",
+                    "These are not e-mail addresses: %(list)s.",
+                    len(malformed),
+                )
+                % {"list": ", ".join(malformed)}
+            )
+        return addresses
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True

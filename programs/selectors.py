@@ -1,0 +1,217 @@
+"""Reads about programs, scoped to the person who asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from people.models import Department, User
+from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination, Program, Skill
+
+
+def _audience_q(person: User) -> Q:
+    invited = Exists(Invitation.objects.filter(program=OuterRef("pk"), person=person))
+    in_department = Exists(
+        Program.departments.through.objects.filter(
+            program_id=OuterRef("pk"), department_id=person.department_id or 0
+        )
+    )
+    return (
+        Q(audience=Program.Audience.EVERYONE)
+        | Q(in_department, audience=Program.Audience.DEPARTMENTS)
+        | Q(invited, audience=Program.Audience.INVITED)
+    )
+
+
+def programs_open_to(*, person: User, today: dt.date | None = None) -> QuerySet[Program]:
+    """Programs the person may enrol in today: open, inside the window, in the audience."""
+    today = today or timezone.localdate()
+    return Program.objects.filter(
+        _audience_q(person),
+        status=Program.Status.OPEN,
+        enrolment_opens__lte=today,
+        enrolment_closes__gte=today,
+    )
+
+
+def program_is_open_to(*, program: Program, person: User, today: dt.date | None = None) -> bool:
+    return programs_open_to(person=person, today=today).filter(pk=program.pk).exists()
+
+
+def programs_visible_to(*, person: User) -> QuerySet[Program]:
+    """Programs a person may read about: open to them, or ones they are or were part of."""
+    mine = Enrolment.objects.filter(person=person).values("program_id")
+    nominated = Nomination.objects.filter(report=person).values("program_id")
+    return Program.objects.filter(
+        Q(pk__in=programs_open_to(person=person).values("pk"))
+        | Q(pk__in=mine)
+        | Q(pk__in=nominated)
+    ).exclude(status=Program.Status.DRAFT)
+
+
+def program_list_for_hr() -> QuerySet[Program]:
+    """Every program with its counts, in one query."""
+    live = ~Q(enrolments__status=Enrolment.Status.WITHDRAWN)
+    return Program.objects.annotate(
+        mentee_count=Count(
+            "enrolments", filter=live & Q(enrolments__role=Enrolment.Role.MENTEE), distinct=True
+        ),
+        mentor_count=Count(
+            "enrolments", filter=live & Q(enrolments__role=Enrolment.Role.MENTOR), distinct=True
+        ),
+        pending_count=Count(
+            "enrolments", filter=Q(enrolments__status=Enrolment.Status.PENDING), distinct=True
+        ),
+    ).order_by("-starts_on", "name")
+
+
+def skills_with_usage() -> QuerySet[Skill]:
+    """The skills taxonomy, each with how many live enrolments use it, in one query."""
+    live_uses = (
+        Enrolment.skills.through.objects.filter(
+            skill_id=OuterRef("pk"),
+            enrolment__status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED],
+        )
+        .order_by()
+        .values("skill_id")
+        .annotate(uses=Count("pk"))  # grouped by skill: one row, the count
+        .values("uses")  # type: ignore[misc]  # django-stubs cannot see annotations here
+    )
+    return Skill.objects.annotate(enrolment_count=Coalesce(Subquery(live_uses), 0)).order_by("name")
+
+
+def nomination_count(*, program: Program) -> int:
+    """HR sees how many nominations a program got, never their notes."""
+    return Nomination.objects.filter(program=program).count()
+
+
+def participants_for_hr(
+    *,
+    program: Program,
+    role: str = "",
+    status: str = "",
+    department_id: int | None = None,
+) -> QuerySet[Enrolment]:
+    enrolments = (
+        Enrolment.objects.filter(program=program)
+        .select_related("person__department")
+        .prefetch_related("skills")
+        .order_by("person__full_name", "role")
+    )
+    if role:
+        enrolments = enrolments.filter(role=role)
+    if status:
+        enrolments = enrolments.filter(status=status)
+    if department_id:
+        enrolments = enrolments.filter(person__department_id=department_id)
+    return enrolments
+
+
+def participant_status_counts(*, program: Program) -> dict[str, int]:
+    """How many enrolments the program has in each status (every status, zeros included)."""
+    counts = dict.fromkeys(Enrolment.Status.values, 0)
+    rows = (
+        Enrolment.objects.filter(program=program)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def participant_departments(*, program: Program) -> QuerySet[Department]:
+    """The departments of the people enrolled in a program, for HR's filter."""
+    people = Enrolment.objects.filter(program=program).values("person__department_id")
+    return Department.objects.filter(pk__in=people).order_by("name")
+
+
+def invitations_for_hr(*, program: Program) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(program=program)
+        .select_related("person__department", "invited_by")
+        .order_by("-created_at", "person__full_name")
+    )
+
+
+def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(person=person)
+        .select_related("program")
+        .order_by("-program__starts_on", "role")
+    )
+
+
+def live_enrolment(*, program: Program, person: User, role: str) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(program=program, person=person, role=role)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def nominations_for_report(*, report: User) -> QuerySet[Nomination]:
+    """Open nominations the report still has to decide on."""
+    return Nomination.objects.filter(report=report, status=Nomination.Status.SENT).select_related(
+        "program", "manager"
+    )
+
+
+def nominations_sent_by(*, manager: User) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(manager=manager).select_related("program", "report")
+
+
+def focus_suggestions_for(*, report: User) -> QuerySet[FocusSuggestion]:
+    return FocusSuggestion.objects.filter(report=report, dismissed_at__isnull=True).select_related(
+        "manager"
+    )
+
+
+# ---------------------------------------------------------------- a manager's own sent items
+# Frozen values, not model instances: a template can never reach a nomination's
+# status (the report's decision) or a suggestion's dismissal from these.
+
+
+@dataclass(frozen=True)
+class SentNomination:
+    program_name: str
+    note: str
+    sent_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SentFocusSuggestion:
+    text: str
+    sent_at: dt.datetime
+
+
+def programs_to_nominate(*, report: User) -> QuerySet[Program]:
+    """Programs open to the report that nobody has nominated them for yet.
+
+    Programs the report enrolled in on their own stay in the list: leaving them
+    out would tell the manager about the report's enrolment.
+    """
+    nominated = Nomination.objects.filter(report=report).values("program_id")
+    return programs_open_to(person=report).exclude(pk__in=nominated).order_by("name")
+
+
+def nominations_sent_to(*, manager: User, report: User) -> list[SentNomination]:
+    rows = (
+        Nomination.objects.filter(manager=manager, report=report)
+        .order_by("-created_at", "-pk")
+        .values_list("program__name", "note", "created_at")
+    )
+    return [SentNomination(name, note, sent_at) for name, note, sent_at in rows]
+
+
+def focus_suggestions_sent_to(*, manager: User, report: User) -> list[SentFocusSuggestion]:
+    rows = (
+        FocusSuggestion.objects.filter(manager=manager, report=report)
+        .order_by("-created_at", "-pk")
+        .values_list("text", "created_at")
+    )
+    return [SentFocusSuggestion(text, sent_at) for text, sent_at in rows]

@@ -1,0 +1,176 @@
+"""HR's view of one program's participants: list, decide, export, invite.
+
+HR sees enrolment answers (matching data), never nomination notes or focus
+suggestions: those live in other models and nothing here reads them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from people.models import User
+from programs.access import access_enrolment_for_hr, access_program_for_hr
+from programs.exports import participants_csv
+from programs.forms_participants import (
+    FILTER_FIELDS,
+    DecisionForm,
+    InviteForm,
+    ParticipantFilterForm,
+)
+from programs.models import MENTORING_LANGUAGES, Enrolment, Program
+from programs.selectors import (
+    invitations_for_hr,
+    participant_departments,
+    participant_status_counts,
+    participants_for_hr,
+)
+from programs.services import enrolment_approve, enrolment_decline, program_invite
+
+LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
+STATUS_BADGES: dict[str, str] = {
+    Enrolment.Status.PENDING: "badge-warning",
+    Enrolment.Status.ACCEPTED: "badge-success",
+    Enrolment.Status.DECLINED: "badge-danger",
+    Enrolment.Status.WITHDRAWN: "badge-neutral",
+}
+
+
+def _hr(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # the access policy let only HR in
+
+
+def _filter_form(request: HttpRequest, program: Program) -> ParticipantFilterForm:
+    departments = list(participant_departments(program=program))
+    return ParticipantFilterForm(request.GET, departments=departments)
+
+
+@require_safe
+def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(_hr(request), program_id)
+    form = _filter_form(request, program)
+    enrolments = participants_for_hr(program=program, **form.filters())
+    counts = participant_status_counts(program=program)
+    rows = [
+        {
+            "enrolment": e,
+            "languages": [str(LANGUAGE_NAMES.get(code, code)) for code in e.languages],
+            "status_badge": STATUS_BADGES.get(e.status, "badge-neutral"),
+        }
+        for e in enrolments
+    ]
+    statuses = [
+        {"value": value, "label": label, "count": counts[value], "badge": STATUS_BADGES[value]}
+        for value, label in Enrolment.Status.choices
+    ]
+    return render(
+        request,
+        "programs/participants/list.html",
+        {
+            "program": program,
+            "form": form,
+            "rows": rows,
+            "statuses": statuses,
+            "total": sum(counts.values()),
+            "filtered": form.is_filtered(),
+            "query": _filter_query(request.GET),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _filter_query(params: QueryDict) -> str:
+    """The filter part of a query string, rebuilt from known keys only."""
+    return urlencode([(k, params[k]) for k in FILTER_FIELDS if params.get(k)])
+
+
+def _back_to_list(program: Program, next_url: str) -> str:
+    """The list, with the filters of ``next_url`` if it points at this very list."""
+    list_url = reverse("programs:participants", kwargs={"program_id": program.pk})
+    parts = urlsplit(next_url)
+    if parts.scheme or parts.netloc or parts.path != list_url:
+        return list_url
+    query = _filter_query(QueryDict(parts.query))
+    return f"{list_url}?{query}" if query else list_url
+
+
+@require_POST
+def participant_decide(request: HttpRequest, program_id: int, enrolment_id: int) -> HttpResponse:
+    program = access_program_for_hr(_hr(request), program_id)
+    enrolment = access_enrolment_for_hr(_hr(request), program, enrolment_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve or decline the application."))
+        return redirect(_back_to_list(program, request.POST.get("next", "")))
+    decide = enrolment_approve if form.cleaned_data["decision"] == "approve" else enrolment_decline
+    name = enrolment.person.full_name or enrolment.person.email
+    try:
+        decide(enrolment=enrolment)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        if enrolment.status == Enrolment.Status.ACCEPTED:
+            text = _("Approved %(name)s as %(role)s.")
+        else:
+            text = _("Declined the application of %(name)s as %(role)s.")
+        messages.success(request, text % {"name": name, "role": enrolment.get_role_display()})
+    return redirect(_back_to_list(program, form.cleaned_data["next"]))
+
+
+@require_safe
+def participants_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(_hr(request), program_id)
+    form = _filter_form(request, program)
+    enrolments = participants_for_hr(program=program, **form.filters())
+    response = HttpResponse(participants_csv(enrolments), content_type="text/csv; charset=utf-8")
+    filename = f"{_slug(program)}-participants.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _slug(program: Program) -> str:
+    return slugify(program.name) or f"program-{program.pk}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invite(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(_hr(request), program_id)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        emails = form.cleaned_data["emails"]
+        try:
+            fresh = program_invite(program=program, emails=emails, invited_by=_hr(request))
+        except ValidationError as refusal:
+            form.add_error("emails", refusal)
+        else:
+            messages.success(request, _invited_message(len(fresh), len(emails) - len(fresh)))
+            return redirect("programs:invite", program_id=program.pk)
+    return render(
+        request,
+        "programs/participants/invite.html",
+        {
+            "program": program,
+            "form": form,
+            "invitations": list(invitations_for_hr(program=program)),
+            "invited_only": program.audience == Program.Audience.INVITED,
+        },
+    )
+
+
+def _invited_message(new: int, already: int) -> str:
+    invited = ngettext("Invited %(count)d person", "Invited %(count)d people", new) % {"count": new}
+    if not already:
+        return f"{invited}."
+    before = ngettext(
+        "%(count)d was already invited", "%(count)d were already invited", already
+    ) % {"count": already}
+    return f"{invited} ({before})."
