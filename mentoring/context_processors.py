@@ -24,10 +24,33 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_items": []}
     match = request.resolver_match
     current = match.view_name if match else ""
-    entries: list[tuple[Promise, str, bool]] = [(_("My mentoring"), "home", True)]
-    entries.append((_("People"), "people:import", is_hr_admin(user)))
-    entries.append((_("My team"), "people:team", is_manager(user)))
+    hr_admin = is_hr_admin(user)
+    entries: list[tuple[Promise, str, bool]] = [
+        (_("My mentoring"), "home", True),
+        (_("Programs"), "programs:list", True),
+        (_("Manage programs"), "programs:hr_list", hr_admin),
+        (_("People"), "people:import", hr_admin),
+        (_("My team"), "people:team", is_manager(user)),
+    ]
+    # Routes that light up an item besides its own.
+    sections = {
+        "home": ("matching:pairs", "matching:requests", "matching:pair_end"),
+        "programs:list": ("programs:detail", "programs:enrol", "matching:shortlist"),
+        "programs:hr_list": (
+            "programs:hr_",
+            "programs:skill",
+            "programs:participant",
+            "programs:invite",
+            "matching:run",
+            "matching:proposal",
+        ),
+        "people:team": ("programs:nominate", "programs:suggest_focus"),
+    }
     items = [
-        NavItem(label, reverse(route), current == route) for label, route, shown in entries if shown
+        NavItem(
+            label, reverse(route), current == route or current.startswith(sections.get(route, ()))
+        )
+        for label, route, shown in entries
+        if shown
     ]
     return {"nav_items": items}

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentoring",
     "people",
     "programs",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.heartbeat",
         "schedule": float(MENTORING_HEARTBEAT_SECONDS),
         "options": {"expires": MENTORING_HEARTBEAT_SECONDS},
+    },
+    "expire-mentorship-requests": {
+        "task": "matching.expire_requests",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60},
     },
 }
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),
+    path("matching/", include("matching.urls")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -5,16 +5,34 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from matching.models import MentorshipRequest, Pair
+from matching.selectors import pairs_of, requests_received
 from mentoring.health import check_broker, check_database, check_worker
+from people.models import User
 from people.roles import is_hr_admin
 from people.selectors import direct_reports
+from programs.models import Enrolment
+from programs.selectors import (
+    enrolments_of,
+    focus_suggestions_for,
+    nominations_for_report,
+    programs_open_to,
+)
+
+HOME_OPEN_PROGRAMS = 3
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    person = request.user
+    """My mentoring home: my programs with their next step, and what my manager suggested."""
+    person: User = request.user  # type: ignore[assignment]  # the route is for people signed in
     hr_admin = is_hr_admin(person)
-    reports_count = direct_reports(manager=person).count()  # type: ignore[arg-type]
+    reports_count = direct_reports(manager=person).count()
+    enrolments = list(enrolments_of(person=person).exclude(status=Enrolment.Status.WITHDRAWN))
+    live_program_ids = Enrolment.objects.filter(
+        person=person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
+    ).values("program_id")
+    open_to_join = programs_open_to(person=person).exclude(pk__in=live_program_ids)
     return render(
         request,
         "home.html",
@@ -23,6 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_hr_admin": hr_admin,
             "is_manager": reports_count > 0,
             "direct_reports_count": reports_count,
+            "enrolments": enrolments,
+            "nominations": list(nominations_for_report(report=person)),
+            "focus_suggestions": list(focus_suggestions_for(report=person)),
+            "pairs": list(pairs_of(person=person).filter(status=Pair.Status.ACTIVE)),
+            "requests_waiting": requests_received(person=person)
+            .filter(status=MentorshipRequest.Status.OPEN)
+            .count(),
+            "open_programs": list(
+                open_to_join.order_by("enrolment_closes", "name")[:HOME_OPEN_PROGRAMS]
+            ),
         },
     )
 

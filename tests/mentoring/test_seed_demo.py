@@ -59,3 +59,39 @@ def test_seed_demo_refuses_an_https_deployment(settings: object) -> None:
     with pytest.raises(CommandError, match="HTTPS"):
         _seed()
     assert not User.objects.exists()
+
+
+def test_seed_demo_adds_two_programs_with_about_forty_enrolments() -> None:
+    from programs.models import Enrolment, FocusSuggestion, Nomination, Program
+
+    _seed()
+    modes = set(Program.objects.values_list("matching_mode", flat=True))
+    assert modes == {Program.MatchingMode.COHORT, Program.MatchingMode.CHOICE}
+    assert 35 <= Enrolment.objects.count() <= 45
+    assert Enrolment.objects.filter(role=Enrolment.Role.MENTOR).count() >= 10
+    assert all(e.goals for e in Enrolment.objects.filter(role=Enrolment.Role.MENTEE))
+    mentee = User.objects.get(email="dmitri.dubois@demo.example.com")
+    assert not Enrolment.objects.filter(person=mentee).exists()  # left free to try enrolling
+    assert Nomination.objects.filter(report=mentee).count() == 1
+    assert FocusSuggestion.objects.filter(report=mentee).count() == 1
+
+
+def test_seed_demo_twice_adds_no_enrolments() -> None:
+    from programs.models import Enrolment, Nomination
+
+    _seed()
+    counts = (Enrolment.objects.count(), Nomination.objects.count())
+    _seed()
+    assert (Enrolment.objects.count(), Nomination.objects.count()) == counts
+
+
+def test_seed_demo_ends_with_pairs_and_open_requests() -> None:
+    from matching.models import MentorshipRequest, Pair
+    from programs.models import Program
+
+    _seed()
+    cohort = Program.objects.get(matching_mode=Program.MatchingMode.COHORT)
+    assert cohort.status == Program.Status.ACTIVE
+    assert Pair.objects.filter(program=cohort, status=Pair.Status.ACTIVE).count() >= 10
+    open_requests = MentorshipRequest.objects.filter(status=MentorshipRequest.Status.OPEN)
+    assert open_requests.count() >= 2

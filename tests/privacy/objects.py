@@ -6,9 +6,13 @@ for one without. Everyone else signed in must get the 404 of a missing id.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination, Program
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
@@ -32,20 +36,56 @@ class World:
     mentee_enrolment: Enrolment
     nomination: Nomination
     suggestion: FocusSuggestion
+    pair: Pair  # the mentee and the mentor, in ``program``
+    cohort: Program  # in matching, with a finished run proposing mentee -> mentor
+    run: MatchRun
+    proposal: Proposal
+    choice: Program  # mentee-choice; the mentee asked the mentor
+    choice_mentor: Enrolment
+    request: MentorshipRequest
 
 
 def build_world(p: dict[str, User | None]) -> World:
     mentee, mentor, manager = p["mentee"], p["mentor"], p["manager"]
-    assert mentee and mentor and manager
+    assert mentee
+    assert mentor
+    assert manager
     program = ProgramFactory(name="Open to all")
     invited_only = ProgramFactory(name="Invited only", audience=Program.Audience.INVITED)
     Invitation.objects.create(program=invited_only, person=mentee)
     mentee_enrolment = enrol(program, mentee)
-    enrol(program, mentor, role=Enrolment.Role.MENTOR)
+    mentor_enrolment = enrol(program, mentor, role=Enrolment.Role.MENTOR)
     nominated_for = ProgramFactory(name="Nominated for")
     nomination = Nomination.objects.create(program=nominated_for, manager=manager, report=mentee)
     suggestion = FocusSuggestion.objects.create(manager=manager, report=mentee, text="Delegation")
-    return World(program, invited_only, mentee_enrolment, nomination, suggestion)
+    pair = Pair.objects.create(
+        program=program, mentee=mentee_enrolment, mentor=mentor_enrolment, origin="manual"
+    )
+    cohort = ProgramFactory(name="Cohort", status=Program.Status.MATCHING)
+    run = MatchRun.objects.create(program=cohort, status=MatchRun.Status.DONE)
+    proposal = Proposal.objects.create(
+        run=run,
+        mentee=Enrolment.objects.create(
+            program=cohort, person=mentee, role="mentee", status="accepted", time_zone="UTC"
+        ),
+        mentor=Enrolment.objects.create(
+            program=cohort, person=mentor, role="mentor", status="accepted", time_zone="UTC",
+            capacity=1,
+        ),
+        score=1.0,
+    )  # fmt: skip
+    choice = ProgramFactory(name="Choice", matching_mode=Program.MatchingMode.CHOICE)
+    choice_mentor = enrol(choice, mentor, role=Enrolment.Role.MENTOR)
+    request = MentorshipRequest.objects.create(
+        program=choice,
+        mentee=enrol(choice, mentee),
+        mentor=choice_mentor,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return World(
+        program, invited_only, mentee_enrolment, nomination, suggestion, pair, cohort, run,
+        proposal, choice, choice_mentor, request,
+    )  # fmt: skip
 
 
 ONLY = frozenset
@@ -70,10 +110,12 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
         {"suggestion_id": w.suggestion.pk}, ONLY({"mentee"})
     ),
     "programs:nominate": lambda w, p: ObjectCase(
-        {"person_id": p["mentee"].pk}, ONLY({"manager"})  # type: ignore[union-attr]
+        {"person_id": p["mentee"].pk},
+        ONLY({"manager"}),  # type: ignore[union-attr]
     ),
     "programs:suggest_focus": lambda w, p: ObjectCase(
-        {"person_id": p["mentee"].pk}, ONLY({"manager"})  # type: ignore[union-attr]
+        {"person_id": p["mentee"].pk},
+        ONLY({"manager"}),  # type: ignore[union-attr]
     ),
     **{
         f"programs:{name}": (
@@ -94,5 +136,27 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
     ),
     "programs:skill_edit": lambda w, p: ObjectCase(
         {"skill_id": SkillFactory(name="Negotiation").pk}, ONLY({"hr_admin"})
+    ),
+    "matching:runs": lambda w, p: ObjectCase({"program_id": w.cohort.pk}, ONLY({"hr_admin"})),
+    "matching:run_start": lambda w, p: ObjectCase({"program_id": w.cohort.pk}, ONLY({"hr_admin"})),
+    **{
+        f"matching:{name}": (lambda w, p: ObjectCase({"run_id": w.run.pk}, ONLY({"hr_admin"})))
+        for name in ("run_progress", "proposal_set", "run_publish")
+    },
+    "matching:proposal_remove": lambda w, p: ObjectCase(
+        {"run_id": w.run.pk, "proposal_id": w.proposal.pk}, ONLY({"hr_admin"})
+    ),
+    "matching:shortlist": lambda w, p: ObjectCase({"program_id": w.choice.pk}, ONLY({"mentee"})),
+    "matching:request_create": lambda w, p: ObjectCase(
+        {"program_id": w.choice.pk, "enrolment_id": w.choice_mentor.pk}, ONLY({"mentee"})
+    ),
+    "matching:request_answer": lambda w, p: ObjectCase(
+        {"request_id": w.request.pk}, ONLY({"mentor"})
+    ),
+    "matching:request_withdraw": lambda w, p: ObjectCase(
+        {"request_id": w.request.pk}, ONLY({"mentee"})
+    ),
+    "matching:pair_end": lambda w, p: ObjectCase(
+        {"pair_id": w.pair.pk}, ONLY({"mentee", "mentor"})
     ),
 }

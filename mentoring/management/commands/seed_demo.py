@@ -8,9 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from matching.demo import seed_pairs
 from people.demo import DEMO_PASSWORD, DemoPerson, demo_csv, demo_people
 from people.models import HR_ADMIN_GROUP, User
 from people.services import people_import_csv
+from programs.demo import seed_programs, seed_suggestions
 
 
 def demo_sign_ins(people: list[DemoPerson]) -> list[tuple[str, DemoPerson]]:
@@ -28,7 +30,10 @@ def demo_sign_ins(people: list[DemoPerson]) -> list[tuple[str, DemoPerson]]:
 
 
 class Command(BaseCommand):
-    help = "Load a demo organisation of about 80 people (local use only: demo passwords)."
+    help = (
+        "Load a demo organisation of about 80 people with two programs "
+        "(local use only: demo passwords)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -44,10 +49,23 @@ class Command(BaseCommand):
             if not result.ok:
                 raise CommandError(f"Demo data is invalid: {result.problems}")
             self._set_demo_passwords(people)
-            self._make_hr_admin(demo_sign_ins(people)[0][1])
+            sign_ins = dict(demo_sign_ins(people))
+            hr_admin = self._make_hr_admin(sign_ins["HR admin"])
+            keep_free = {sign_ins["Future mentee"].email, sign_ins["Future mentor"].email}
+            enrolments = seed_programs(hr_admin=hr_admin, keep_free=keep_free)
+            seed_suggestions(
+                manager=User.objects.get(email=sign_ins["Manager"].email),
+                report=User.objects.get(email=sign_ins["Future mentee"].email),
+            )
+            matched = seed_pairs(hr_admin=hr_admin)
         self.stdout.write(
             f"Demo organisation: {len(people)} people "
             f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
+        )
+        for program, count in enrolments.items():
+            self.stdout.write(f"Demo program “{program}”: {count} new enrolments.")
+        self.stdout.write(
+            f"Demo matching: {matched['pairs']} new pairs, {matched['requests']} open requests."
         )
         self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
         for role, person in demo_sign_ins(people):
@@ -61,6 +79,7 @@ class Command(BaseCommand):
         )
         fresh.update(password=make_password(DEMO_PASSWORD))
 
-    def _make_hr_admin(self, person: DemoPerson) -> None:
+    def _make_hr_admin(self, person: DemoPerson) -> User:
         user = User.objects.get(employee_id=person.employee_id)
         user.groups.add(Group.objects.get(name=HR_ADMIN_GROUP))
+        return user

@@ -1,0 +1,30 @@
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+
+
+@shared_task(name="matching.execute_match_run", base=DjangoTask, ignore_result=True)
+def execute_match_run(run_id: int) -> None:
+    from matching.services import match_run_execute
+
+    match_run_execute(run_id=run_id)
+
+
+@shared_task(
+    name="matching.send_pair_introduction",
+    base=DjangoTask,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_pair_introduction(pair_id: int) -> None:
+    from matching.notifications import pair_introduction_send
+
+    pair_introduction_send(pair_id=pair_id)
+
+
+@shared_task(name="matching.expire_requests", base=DjangoTask, ignore_result=True)
+def expire_requests() -> None:
+    from matching.services import requests_expire
+
+    requests_expire()

@@ -1,0 +1,225 @@
+"""HR admins run cohort matching, review and edit the proposals, and publish them as pairs.
+
+The access policy table lets only HR admins reach these routes; ids become objects
+through ``programs.access`` and ``matching.access``. HR sees who is paired with whom
+and whether a pair ended, never why, and never anyone's goals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from matching import services
+from matching.access import access_proposal_for_hr, access_run_for_hr
+from matching.explanations import explanation_sentences
+from matching.forms_hr import ProposalSetForm
+from matching.models import MatchRun, Pair, Proposal
+from people.models import User
+from programs.access import access_program_for_hr
+from programs.models import Enrolment, Program
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "-score": ("-score", "mentee__person__full_name"),
+    "score": ("score", "mentee__person__full_name"),
+    "mentee": ("mentee__person__full_name", "pk"),
+    "mentor": ("mentor__person__full_name", "mentee__person__full_name", "pk"),
+}
+DEFAULT_SORT = "-score"
+UNMATCHED_REASONS = {
+    "no_allowed_mentor": gettext_lazy("No allowed mentor: check the program's rules"),
+    "seats_ran_out": gettext_lazy("All suitable mentors' seats were taken"),
+}
+REMOVED_BY_HAND = gettext_lazy("Removed from the proposals by hand")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _refusal(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _back(program_id: int) -> HttpResponse:
+    return redirect("matching:runs", program_id=program_id)
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    proposal: Proposal
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    enrolment: Enrolment
+    reason: str
+
+
+def _latest_run(program: Program) -> MatchRun | None:
+    return program.match_runs.exclude(status=MatchRun.Status.DISCARDED).first()
+
+
+def _proposal_rows(run: MatchRun, sort: str) -> list[ProposalRow]:
+    proposals = run.proposals.select_related("mentee__person", "mentor__person").order_by(
+        *SORTS[sort]
+    )
+    return [ProposalRow(p, explanation_sentences(p.explanation)) for p in proposals]
+
+
+def _unmatched_rows(run: MatchRun, proposed: set[int]) -> list[UnmatchedRow]:
+    """Mentees still without a mentor, with the run's reason (or: HR removed them)."""
+    reasons = run.statistics.get("unmatched_mentees", {})
+    waiting = (
+        Enrolment.objects.filter(
+            program_id=run.program_id,
+            role=Enrolment.Role.MENTEE,
+            status=Enrolment.Status.ACCEPTED,
+        )
+        .exclude(mentee_pairs__status=Pair.Status.ACTIVE)
+        .exclude(pk__in=proposed)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+    return [
+        UnmatchedRow(e, str(UNMATCHED_REASONS.get(reasons.get(str(e.pk), ""), REMOVED_BY_HAND)))
+        for e in waiting
+    ]
+
+
+def _pairs(program: Program) -> QuerySet[Pair]:
+    return program.pairs.select_related("mentee__person", "mentor__person").order_by(
+        "status", "mentee__person__full_name", "pk"
+    )
+
+
+def _can_start(program: Program, run: MatchRun | None) -> bool:
+    return program.status in (Program.Status.MATCHING, Program.Status.ACTIVE) and not (
+        run and run.in_progress
+    )
+
+
+def _render_page(
+    request: HttpRequest, program: Program, form: ProposalSetForm | None = None
+) -> HttpResponse:
+    run = _latest_run(program)
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    context: dict[str, Any] = {
+        "program": program,
+        "run": run,
+        "cohort": program.matching_mode == Program.MatchingMode.COHORT,
+        "can_start": _can_start(program, run),
+        "status_allows_start": program.status in (Program.Status.MATCHING, Program.Status.ACTIVE),
+        "pairs": list(_pairs(program)),
+        "sort": sort,
+    }
+    if run is not None and run.status == MatchRun.Status.DONE:
+        rows = _proposal_rows(run, sort)
+        context["proposals"] = rows
+        context["unmatched"] = _unmatched_rows(run, {r.proposal.mentee_id for r in rows})
+        context["form"] = form or ProposalSetForm(program=program)
+    return render(request, "matching/hr/program_matching.html", context)
+
+
+@require_safe
+def program_matching(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(_user(request), program_id)
+    return _render_page(request, program)
+
+
+@require_POST
+def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(_user(request), program_id)
+    try:
+        services.match_run_start(program=program, started_by=_user(request))
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request, _("Matching has started. This page shows the proposals when it is done.")
+        )
+    return _back(program.pk)
+
+
+@require_safe
+def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = access_run_for_hr(_user(request), run_id)
+    label = run.get_status_display() if run.status == MatchRun.Status.QUEUED else None
+    return JsonResponse(
+        {
+            "status": run.status,
+            "stage": run.stage,
+            "stage_label": str(label or run.get_stage_display()),
+            "progress": run.progress,
+            "done": not run.in_progress,
+        }
+    )
+
+
+@require_POST
+def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> HttpResponse:
+    run = access_run_for_hr(_user(request), run_id)
+    proposal = access_proposal_for_hr(_user(request), run, proposal_id)
+    try:
+        services.proposal_remove(proposal=proposal)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(mentee)s is no longer proposed for %(mentor)s.")
+            % {"mentee": proposal.mentee.person, "mentor": proposal.mentor.person},
+        )
+    return _back(run.program_id)
+
+
+@require_POST
+def proposal_set(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_for_hr(_user(request), run_id)
+    form = ProposalSetForm(request.POST, program=run.program)
+    if form.is_valid():
+        mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
+        try:
+            services.proposal_set(run=run, mentee=mentee, mentor=mentor)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("%(mentee)s is now proposed for %(mentor)s.")
+                % {"mentee": mentee.person, "mentor": mentor.person},
+            )
+            return _back(run.program_id)
+    return _render_page(request, run.program, form)
+
+
+@require_POST
+def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_for_hr(_user(request), run_id)
+    try:
+        pairs = services.match_run_publish(run=run)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        count = len(pairs)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d pair published. Both people get an introduction e-mail.",
+                "%(count)d pairs published. Each pair gets an introduction e-mail.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back(run.program_id)

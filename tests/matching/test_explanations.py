@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from matching.explanations import explanation_sentences
+
+
+def _facts(**overrides: Any) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "score": 0,
+        "points": dict.fromkeys(
+            ("skills", "goals", "seniority", "time_zone", "language", "availability", "picks"), 0
+        ),
+        "shared_skills": [],
+        "shared_languages": [],
+        "time_zone_hours_apart": 0.0,
+        "overlap_hours": 0,
+        "years_gap": 0.0,
+        "goals_similarity": 0.0,
+        "pick_rank": None,
+    }
+    points = overrides.pop("points", {})
+    facts.update(overrides)
+    facts["points"].update(points)
+    return facts
+
+
+def test_shared_skills_are_counted_and_named() -> None:
+    facts = _facts(points={"skills": 5}, shared_skills=["Negotiation", "Hiring", "Public speaking"])
+    assert explanation_sentences(facts) == ["3 shared skills: Negotiation, Hiring, Public speaking"]
+
+
+def test_one_shared_skill_is_singular() -> None:
+    facts = _facts(points={"skills": 2}, shared_skills=["Hiring"])
+    assert explanation_sentences(facts) == ["1 shared skill: Hiring"]
+
+
+def test_time_zones_apart_and_the_same() -> None:
+    assert explanation_sentences(_facts(points={"time_zone": 1.8}, time_zone_hours_apart=1.0)) == [
+        "Time zones 1 hour apart"
+    ]
+    assert explanation_sentences(_facts(points={"time_zone": 1.5}, time_zone_hours_apart=3.0)) == [
+        "Time zones 3 hours apart"
+    ]
+    assert explanation_sentences(_facts(points={"time_zone": 2})) == ["Same time zone"]
+
+
+def test_languages_are_named_not_coded() -> None:
+    assert explanation_sentences(_facts(points={"language": 2}, shared_languages=["es", "en"])) == [
+        "Both speak Spanish and English"
+    ]
+    assert explanation_sentences(_facts(points={"language": 1}, shared_languages=["de"])) == [
+        "Both speak German"
+    ]
+    assert explanation_sentences(
+        _facts(points={"language": 2}, shared_languages=["fr", "it", "nl"])
+    ) == ["Both speak French, Italian and Dutch"]
+
+
+def test_availability_experience_goals_and_picks() -> None:
+    facts = _facts(
+        points={"availability": 3, "seniority": 2.5, "goals": 1, "picks": 0.5},
+        overlap_hours=6,
+        years_gap=12.0,
+        pick_rank=0,
+    )
+    assert explanation_sentences(facts) == [
+        "Available at the same time 6 hours a week",
+        "12 more years of experience",
+        "Similar goals",
+        "The mentee's choice number 1",
+    ]
+
+
+def test_strongest_reasons_come_first() -> None:
+    facts = _facts(
+        points={"skills": 1, "language": 2},
+        shared_skills=["Hiring"],
+        shared_languages=["en"],
+    )
+    assert explanation_sentences(facts) == ["Both speak English", "1 shared skill: Hiring"]
+
+
+def test_factors_without_points_are_left_out() -> None:
+    facts = _facts(
+        shared_skills=["Hiring"], shared_languages=["en"], overlap_hours=4, years_gap=9.0
+    )
+    assert explanation_sentences(facts) == []
+
+
+def test_an_empty_or_old_explanation_gives_no_sentences() -> None:
+    assert explanation_sentences({}) == []
+    assert explanation_sentences({"points": {"skills": 3}}) == []

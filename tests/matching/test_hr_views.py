@@ -1,0 +1,452 @@
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from matching.models import MatchRun, Pair, Proposal
+from people.models import User
+from programs.models import Enrolment, Program
+from tests.factories import DepartmentFactory, UserFactory
+from tests.programs.factories import ProgramFactory, SkillFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+GOALS_CANARY = "Secret goal: get promoted before Kim does"
+_DEPARTMENTS = itertools.count()
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Runs and introductions execute inline, as soon as the transaction commits."""
+    from mentoring.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def hr(client: Client, hr_admin: User) -> Client:
+    client.force_login(hr_admin)
+    return client
+
+
+def _person(name: str) -> User:
+    department = DepartmentFactory(name=f"Department {next(_DEPARTMENTS)}")
+    return UserFactory(full_name=name, department=department)
+
+
+def _program(
+    mentees: int = 3,
+    mentors: int = 2,
+    also: Callable[[Program], object] | None = None,
+    **fields: Any,
+) -> Program:
+    program = ProgramFactory(name="Leaders 2027", **fields)
+    if also:
+        also(program)
+    skill = SkillFactory(name="Negotiation")
+    for i in range(mentees):
+        enrol(program, _person(f"Mentee {i:02d}"), goals=GOALS_CANARY).skills.set([skill])
+    for i in range(mentors):
+        enrol(program, _person(f"Mentor {i:02d}"), role="mentor", capacity=2).skills.set([skill])
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.MATCHING)
+    program.refresh_from_db()
+    return program
+
+
+def _page(program: Program) -> str:
+    return reverse("matching:runs", kwargs={"program_id": program.pk})
+
+
+def _start(hr: Client, program: Program, capture: Callable[..., Any]) -> MatchRun:
+    with capture(execute=True):
+        response = hr.post(reverse("matching:run_start", kwargs={"program_id": program.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == _page(program)
+    return MatchRun.objects.get(program=program)
+
+
+@pytest.fixture
+def done_run(
+    hr: Client, eager_tasks: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> MatchRun:
+    program = _program()
+    run = _start(hr, program, django_capture_on_commit_callbacks)
+    assert run.status == MatchRun.Status.DONE
+    return run
+
+
+def _text(response: Any) -> str:
+    return response.content.decode()
+
+
+# ---------------------------------------------------------------- who may see the page
+
+
+def test_hr_admin_sees_the_matching_page_with_a_run_button(hr: Client) -> None:
+    program = _program()
+    response = hr.get(_page(program))
+    assert response.status_code == 200
+    assert "Run matching" in _text(response)
+    assert reverse("matching:run_start", kwargs={"program_id": program.pk}) in _text(response)
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "outsider"])
+def test_everyone_else_gets_the_404_of_a_missing_program(
+    client: Client, persona: str, personas: dict[str, User | None]
+) -> None:
+    program = _program()
+    user = personas[persona]
+    assert user
+    client.force_login(user)
+    response = client.get(_page(program))
+    missing = client.get(reverse("matching:runs", kwargs={"program_id": 987654}))
+    assert response.status_code == missing.status_code == 404
+    assert response.content == missing.content
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
+    response = client.get(_page(_program()))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_missing_program_is_404_for_hr(hr: Client) -> None:
+    assert hr.get(reverse("matching:runs", kwargs={"program_id": 987654})).status_code == 404
+
+
+def test_an_open_program_points_to_its_page_instead_of_running(hr: Client) -> None:
+    program = ProgramFactory(status=Program.Status.OPEN)
+    text = _text(hr.get(_page(program)))
+    assert "Run matching" not in text
+    assert "Move the program to matching" in text
+    assert reverse("programs:hr_detail", kwargs={"program_id": program.pk}) in text
+
+
+def test_a_choice_program_explains_that_mentees_choose(hr: Client) -> None:
+    program = ProgramFactory(matching_mode=Program.MatchingMode.CHOICE)
+    text = _text(hr.get(_page(program)))
+    assert "mentees choose their mentors themselves" in text
+    assert "Run matching" not in text
+    assert "No pairs yet" in text
+
+
+def test_a_choice_program_lists_its_pairs(hr: Client) -> None:
+    program = ProgramFactory(matching_mode=Program.MatchingMode.CHOICE)
+    mentee = enrol(program, _person("Mia Chooser"), goals=GOALS_CANARY)
+    mentor = enrol(program, _person("Noor Chosen"), role="mentor")
+    Pair.objects.create(program=program, mentee=mentee, mentor=mentor, origin="choice")
+    text = _text(hr.get(_page(program)))
+    assert "1 pair in this program" in text
+    assert "Mia Chooser" in text
+    assert "Noor Chosen" in text
+    assert GOALS_CANARY not in text
+
+
+# ---------------------------------------------------------------- running
+
+
+def test_starting_a_run_shows_its_proposals_with_reasons(
+    hr: Client, eager_tasks: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    program = _program()
+    run = _start(hr, program, django_capture_on_commit_callbacks)
+    assert run.status == MatchRun.Status.DONE
+    response = hr.get(_page(program))
+    text = _text(response)
+    assert "Matching has started" in text
+    assert "3 proposed pairs" in text
+    assert "1 shared skill: Negotiation" in text
+    assert "Both speak English" in text
+    assert "Publish pairs" in text
+    assert GOALS_CANARY not in text
+
+
+def test_starting_twice_while_running_is_refused(hr: Client) -> None:
+    program = _program()
+    MatchRun.objects.create(program=program, status=MatchRun.Status.RUNNING)
+    response = hr.post(
+        reverse("matching:run_start", kwargs={"program_id": program.pk}), follow=True
+    )
+    assert "already in progress" in _text(response)
+    assert MatchRun.objects.filter(program=program).count() == 1
+
+
+def test_starting_in_the_wrong_status_is_refused(hr: Client) -> None:
+    program = ProgramFactory(status=Program.Status.OPEN)
+    response = hr.post(
+        reverse("matching:run_start", kwargs={"program_id": program.pk}), follow=True
+    )
+    assert "Start matching on the program page first" in _text(response)
+    assert not MatchRun.objects.exists()
+
+
+def test_a_running_run_shows_progress_and_refreshes_without_js(hr: Client) -> None:
+    program = _program()
+    MatchRun.objects.create(
+        program=program, status=MatchRun.Status.RUNNING, stage="scoring", progress=25
+    )
+    text = _text(hr.get(_page(program)))
+    assert "Scoring candidate pairs" in text
+    assert 'value="25"' in text
+    assert '<meta http-equiv="refresh" content="3">' in text
+    assert "js/matching-progress.js" in text
+    assert "Run matching" not in text
+
+
+def test_a_finished_run_does_not_refresh(done_run: MatchRun, hr: Client) -> None:
+    assert "http-equiv" not in _text(hr.get(_page(done_run.program)))
+
+
+def test_a_failed_run_says_so_politely(hr: Client) -> None:
+    program = _program()
+    MatchRun.objects.create(program=program, status=MatchRun.Status.FAILED, error="boom")
+    text = _text(hr.get(_page(program)))
+    assert "Matching could not finish" in text
+    assert "Nothing was changed" in text
+    assert "Run matching again" in text
+
+
+def test_progress_is_json_for_hr(hr: Client) -> None:
+    run = MatchRun.objects.create(
+        program=_program(), status=MatchRun.Status.RUNNING, stage="solving", progress=60
+    )
+    response = hr.get(reverse("matching:run_progress", kwargs={"run_id": run.pk}))
+    assert json.loads(response.content) == {
+        "status": "running",
+        "stage": "solving",
+        "stage_label": "Finding the best assignment",
+        "progress": 60,
+        "done": False,
+    }
+
+
+def test_progress_of_a_finished_run_is_done(done_run: MatchRun, hr: Client) -> None:
+    response = hr.get(reverse("matching:run_progress", kwargs={"run_id": done_run.pk}))
+    data = json.loads(response.content)
+    assert data["done"] is True
+    assert data["progress"] == 100
+
+
+def test_progress_is_404_for_others(client: Client, outsider: User) -> None:
+    run = MatchRun.objects.create(program=_program())
+    client.force_login(outsider)
+    response = client.get(reverse("matching:run_progress", kwargs={"run_id": run.pk}))
+    assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- sorting
+
+
+def _row_order(text: str, names: list[str]) -> list[str]:
+    return sorted(names, key=text.index)
+
+
+def test_proposals_sort_by_score_best_first_by_default(done_run: MatchRun, hr: Client) -> None:
+    proposals = list(done_run.proposals.select_related("mentee__person"))
+    for score, proposal in zip([3.0, 9.0, 6.0], proposals, strict=True):
+        Proposal.objects.filter(pk=proposal.pk).update(score=score)
+    names = {p.score: str(p.mentee.person) for p in Proposal.objects.filter(run=done_run)}
+    url = _page(done_run.program)
+    best_first = _row_order(_text(hr.get(url)), list(names.values()))
+    assert best_first == [names[9.0], names[6.0], names[3.0]]
+    lowest_first = _row_order(_text(hr.get(url + "?sort=score")), list(names.values()))
+    assert lowest_first == [names[3.0], names[6.0], names[9.0]]
+    by_mentee = _row_order(_text(hr.get(url + "?sort=mentee")), list(names.values()))
+    assert by_mentee == sorted(names.values())
+    assert hr.get(url + "?sort=nonsense").status_code == 200
+
+
+# ---------------------------------------------------------------- editing proposals
+
+
+def test_hr_removes_a_proposal_and_the_mentee_waits(done_run: MatchRun, hr: Client) -> None:
+    proposal = done_run.proposals.select_related("mentee__person").first()
+    assert proposal
+    url = reverse(
+        "matching:proposal_remove", kwargs={"run_id": done_run.pk, "proposal_id": proposal.pk}
+    )
+    response = hr.post(url, follow=True)
+    text = _text(response)
+    assert "is no longer proposed" in text
+    assert "Removed from the proposals by hand" in text
+    assert not Proposal.objects.filter(pk=proposal.pk).exists()
+
+
+def test_removing_a_proposal_of_another_run_is_404(done_run: MatchRun, hr: Client) -> None:
+    other = MatchRun.objects.create(program=_program(), status=MatchRun.Status.DONE)
+    proposal = done_run.proposals.first()
+    assert proposal
+    url = reverse(
+        "matching:proposal_remove", kwargs={"run_id": other.pk, "proposal_id": proposal.pk}
+    )
+    assert hr.post(url).status_code == 404
+    assert Proposal.objects.filter(pk=proposal.pk).exists()
+
+
+def _set(hr: Client, run: MatchRun, mentee: Enrolment, mentor: Enrolment) -> Any:
+    url = reverse("matching:proposal_set", kwargs={"run_id": run.pk})
+    return hr.post(url, {"mentee": mentee.pk, "mentor": mentor.pk})
+
+
+def test_hr_adds_a_pair_by_hand(done_run: MatchRun, hr: Client) -> None:
+    proposal = done_run.proposals.first()
+    assert proposal
+    mentee, mentor = proposal.mentee, proposal.mentor
+    proposal.delete()
+    response = _set(hr, done_run, mentee, mentor)
+    assert response.status_code == 302
+    added = Proposal.objects.get(run=done_run, mentee=mentee)
+    assert added.mentor == mentor
+    assert added.origin == Proposal.Origin.MANUAL
+    assert "is now proposed for" in _text(hr.get(_page(done_run.program)))
+
+
+def test_hr_changes_a_mentees_mentor(done_run: MatchRun, hr: Client) -> None:
+    proposal = Proposal.objects.filter(run=done_run).select_related("mentor").first()
+    assert proposal
+    other = Enrolment.objects.filter(program=done_run.program, role="mentor").exclude(
+        pk=proposal.mentor_id
+    )[0]
+    Proposal.objects.filter(run=done_run, mentor=other).delete()  # free a seat
+    assert _set(hr, done_run, proposal.mentee, other).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.mentor == other
+
+
+def test_a_pair_the_reporting_line_forbids_is_refused_and_nothing_changes(
+    hr: Client,
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    manager: User,
+    mentee: User,
+) -> None:
+    program = _program(
+        require_different_department=False,
+        also=lambda p: (enrol(p, mentee), enrol(p, manager, role="mentor", capacity=3)),
+    )
+    own = Enrolment.objects.get(program=program, person=mentee)
+    boss = Enrolment.objects.get(program=program, person=manager)
+    run = _start(hr, program, django_capture_on_commit_callbacks)
+    before = list(Proposal.objects.filter(run=run).values_list("mentee_id", "mentor_id"))
+    response = _set(hr, run, own, boss)
+    assert response.status_code == 200
+    text = _text(response)
+    assert "cannot be paired" in text
+    assert "There is a problem" in text
+    assert f'value="{own.pk}" selected' in text  # the choice is kept
+    assert list(Proposal.objects.filter(run=run).values_list("mentee_id", "mentor_id")) == before
+
+
+def test_a_mentor_without_a_free_seat_is_refused(done_run: MatchRun, hr: Client) -> None:
+    # Three mentees, two mentors with two seats each: one mentor's seats are all proposed.
+    mentor_ids = list(Proposal.objects.filter(run=done_run).values_list("mentor_id", flat=True))
+    full_id = max(set(mentor_ids), key=mentor_ids.count)
+    full_mentor = Enrolment.objects.get(pk=full_id)
+    proposal = Proposal.objects.filter(run=done_run).exclude(mentor=full_mentor).get()
+    response = _set(hr, done_run, proposal.mentee, full_mentor)
+    assert response.status_code == 200
+    assert "has no free seat left" in _text(response)
+    proposal.refresh_from_db()
+    assert proposal.mentor_id != full_id
+    assert Proposal.objects.filter(run=done_run, mentor=full_mentor).count() == 2
+
+
+def test_someone_from_another_program_cannot_be_chosen(done_run: MatchRun, hr: Client) -> None:
+    stranger = enrol(ProgramFactory(), _person("Stranger"))
+    mentor = Enrolment.objects.filter(program=done_run.program, role="mentor").first()
+    assert mentor
+    response = _set(hr, done_run, stranger, mentor)
+    assert response.status_code == 200
+    assert "Select a valid choice" in _text(response)
+    assert not Proposal.objects.filter(mentee=stranger).exists()
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def test_publishing_creates_pairs_and_introduces_each_person(
+    done_run: MatchRun, hr: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    url = reverse("matching:run_publish", kwargs={"run_id": done_run.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr.post(url)
+    assert response.status_code == 302
+    assert Pair.objects.filter(program=done_run.program, status="active").count() == 3
+    assert len(mail.outbox) == 6  # mentee and mentor of each pair
+    for message in mail.outbox:
+        assert "Leaders 2027" in message.body
+        assert GOALS_CANARY not in message.body
+    pair = Pair.objects.select_related("mentee__person", "mentor__person").first()
+    assert pair
+    to_mentee = next(m for m in mail.outbox if m.to == [pair.mentee.person.email])
+    assert pair.mentor.person.full_name in to_mentee.body
+    text = _text(hr.get(_page(done_run.program)))
+    assert "3 pairs published" in text
+    assert "3 pairs in this program" in text
+    assert "Publish pairs" not in text
+    assert GOALS_CANARY not in text
+
+
+def test_publishing_twice_is_refused(
+    done_run: MatchRun, hr: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    url = reverse("matching:run_publish", kwargs={"run_id": done_run.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        hr.post(url)
+    sent = len(mail.outbox)
+    response = hr.post(url, follow=True)
+    assert "already published" in _text(response)
+    assert Pair.objects.count() == 3
+    assert len(mail.outbox) == sent
+
+
+def test_an_ended_pair_shows_as_ended_without_a_reason(hr: Client, mentee: User) -> None:
+    program = _program()
+    mentee_enrolment = Enrolment.objects.filter(program=program, role="mentee").first()
+    mentor_enrolment = Enrolment.objects.filter(program=program, role="mentor").first()
+    assert mentee_enrolment
+    assert mentor_enrolment
+    Pair.objects.create(
+        program=program,
+        mentee=mentee_enrolment,
+        mentor=mentor_enrolment,
+        origin="manual",
+        status=Pair.Status.ENDED,
+    )
+    text = _text(hr.get(_page(program)))
+    assert "Ended" in text
+    assert str(mentee_enrolment.person) in text
+
+
+# ---------------------------------------------------------------- queries
+
+
+def test_the_page_takes_the_same_queries_at_5_and_40_proposals(
+    hr: Client, eager_tasks: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    few = _program(mentees=5, mentors=3)
+    many = _program(mentees=40, mentors=20)
+    counts = []
+    for program, expected in ((few, 5), (many, 40)):
+        run = _start(hr, program, django_capture_on_commit_callbacks)
+        assert run.proposals.count() == expected
+        hr.get(_page(program))  # messages consumed
+        with CaptureQueriesContext(connection) as queries:
+            response = hr.get(_page(program))
+        assert f"{expected} proposed pairs" in _text(response)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
