@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import MatchRun, Proposal
 from programs.models import Enrolment, Program
 
 
@@ -21,6 +22,42 @@ def _enrolled(program: Program, role: str) -> Any:
         .select_related("person")
         .order_by("person__full_name", "pk")
     )
+
+
+class ProposalSwapForm(forms.Form):
+    """Exchange the mentors of two proposed pairs."""
+
+    first = forms.ModelChoiceField(
+        label=_("First mentee"), queryset=Proposal.objects.none(), empty_label=_("Choose")
+    )
+    second = forms.ModelChoiceField(
+        label=_("Second mentee"), queryset=Proposal.objects.none(), empty_label=_("Choose")
+    )
+
+    def __init__(self, *args: Any, run: MatchRun, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        proposals = (
+            Proposal.objects.filter(run=run)
+            .select_related("mentee__person", "mentor__person")
+            .order_by("mentee__person__full_name")
+        )
+        for name in ("first", "second"):
+            field = self.fields[name]
+            field.queryset = proposals  # type: ignore[attr-defined]
+            field.label_from_instance = _proposal_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("first") and data.get("first") == data.get("second"):
+            raise forms.ValidationError(_("Choose two different mentees."))
+        return data
+
+
+def _proposal_label(proposal: Proposal) -> str:
+    return _("%(mentee)s (now with %(mentor)s)") % {
+        "mentee": proposal.mentee.person,
+        "mentor": proposal.mentor.person,
+    }
 
 
 class ProposalSetForm(forms.Form):

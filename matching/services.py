@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -128,6 +130,16 @@ def _editable(run: MatchRun) -> None:
         raise ValidationError(_("This run can no longer be changed."))
 
 
+def _not_allowed(mentee: Enrolment, mentor: Enrolment) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(mentee)s and %(mentor)s cannot be paired: the program's rules or their "
+            "reporting line do not allow it."
+        )
+        % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
+    )
+
+
 def _check_pair(cohort: Cohort, mentee: Enrolment, mentor: Enrolment, run: MatchRun) -> None:
     """Hard constraints and seats, as the proposals stand (excluding the mentee's own)."""
     try:
@@ -135,13 +147,7 @@ def _check_pair(cohort: Cohort, mentee: Enrolment, mentor: Enrolment, run: Match
     except StopIteration:
         raise ValidationError(_("Both people must still be enrolled and unpaired.")) from None
     if not engine.pair_allowed(cohort.problem, mentee_row, mentor_row):
-        raise ValidationError(
-            _(
-                "%(mentee)s and %(mentor)s cannot be paired: the program's rules or their "
-                "reporting line do not allow it."
-            )
-            % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
-        )
+        raise _not_allowed(mentee, mentor)
     proposed = Proposal.objects.filter(run=run, mentor=mentor).exclude(mentee=mentee).count()
     if proposed >= cohort.problem.capacity[mentor_row]:
         raise ValidationError(
@@ -176,6 +182,30 @@ def proposal_set(*, run: MatchRun, mentee: Enrolment, mentor: Enrolment) -> Prop
             },
         )
     return proposal
+
+
+def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Proposal]:
+    """Exchange the mentors of two proposals, if both new pairs meet the rules."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("program").get(pk=first.run_id)
+        _editable(run)
+        if second.run_id != run.pk or first.pk == second.pk:
+            raise ValidationError(_("Choose two different proposals of this run."))
+        cohort = load_cohort(run.program)
+        swapped = ((first, second.mentor), (second, first.mentor))
+        for proposal, mentor in swapped:
+            mentee_row = cohort.mentee_row(proposal.mentee_id)
+            if not engine.pair_allowed(cohort.problem, mentee_row, cohort.mentor_row(mentor.pk)):
+                raise _not_allowed(proposal.mentee, mentor)
+        for proposal, mentor in swapped:
+            facts = explanation_facts(
+                cohort, cohort.mentee_row(proposal.mentee_id), cohort.mentor_row(mentor.pk)
+            )
+            proposal.mentor, proposal.explanation = mentor, facts
+            proposal.score = cast(float, facts["score"])
+            proposal.origin = Proposal.Origin.MANUAL
+            proposal.save(update_fields=["mentor", "score", "explanation", "origin"])
+    return first, second
 
 
 # ---------------------------------------------------------------- publishing and pairs
@@ -256,12 +286,40 @@ def match_run_publish(*, run: MatchRun) -> list[Pair]:
     return pairs
 
 
+# What apps above this one (meetings: cancel future meetings) do when a pair ends.
+# They register at start-up, so matching never imports them.
+PAIR_END_HOOKS: list[Callable[[Pair], None]] = []
+
+
+def _pairs_ended(pairs: list[Pair]) -> None:
+    for pair in pairs:
+        for hook in PAIR_END_HOOKS:
+            hook(pair)
+
+
+def pairs_end_for_withdrawal(enrolment: Enrolment) -> None:
+    """Someone withdrew: their pairs end and their open requests are withdrawn."""
+    now = timezone.now()
+    active = Pair.objects.filter(
+        Q(mentee=enrolment) | Q(mentor=enrolment), status=Pair.Status.ACTIVE
+    )
+    ending = list(active.select_for_update())
+    active.update(status=Pair.Status.ENDED, ended_at=now)
+    _pairs_ended(ending)
+    MentorshipRequest.objects.filter(
+        Q(mentee=enrolment) | Q(mentor=enrolment), status=MentorshipRequest.Status.OPEN
+    ).update(status=MentorshipRequest.Status.WITHDRAWN, responded_at=now)
+
+
 def pair_end(*, pair: Pair) -> Pair:
     """Either person may end a pair at any time, without a reason to anyone."""
-    Pair.objects.filter(pk=pair.pk, status=Pair.Status.ACTIVE).update(
-        status=Pair.Status.ENDED, ended_at=timezone.now()
-    )
-    pair.refresh_from_db()
+    with transaction.atomic():
+        ended = Pair.objects.filter(pk=pair.pk, status=Pair.Status.ACTIVE).update(
+            status=Pair.Status.ENDED, ended_at=timezone.now()
+        )
+        pair.refresh_from_db()
+        if ended:
+            _pairs_ended([pair])
     return pair
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="proposal_remove",
     ),
     path("runs/<int:run_id>/proposals/set/", views_hr.proposal_set, name="proposal_set"),
+    path("runs/<int:run_id>/proposals/swap/", views_hr.proposal_swap, name="proposal_swap"),
     path("runs/<int:run_id>/publish/", views_hr.run_publish, name="run_publish"),
     # Mentees and mentors: choice, requests, pairs.
     path("programs/<int:program_id>/mentors/", views_choice.shortlist, name="shortlist"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from matching import services
 from matching.access import access_proposal_for_hr, access_run_for_hr
 from matching.explanations import explanation_sentences
-from matching.forms_hr import ProposalSetForm
+from matching.forms_hr import ProposalSetForm, ProposalSwapForm
 from matching.models import MatchRun, Pair, Proposal
 from people.models import User
 from programs.access import access_program_for_hr
@@ -110,7 +110,10 @@ def _can_start(program: Program, run: MatchRun | None) -> bool:
 
 
 def _render_page(
-    request: HttpRequest, program: Program, form: ProposalSetForm | None = None
+    request: HttpRequest,
+    program: Program,
+    form: ProposalSetForm | None = None,
+    swap_form: ProposalSwapForm | None = None,
 ) -> HttpResponse:
     run = _latest_run(program)
     sort = request.GET.get("sort", DEFAULT_SORT)
@@ -129,6 +132,7 @@ def _render_page(
         context["proposals"] = rows
         context["unmatched"] = _unmatched_rows(run, {r.proposal.mentee_id for r in rows})
         context["form"] = form or ProposalSetForm(program=program)
+        context["swap_form"] = swap_form or ProposalSwapForm(run=run)
     return render(request, "matching/hr/program_matching.html", context)
 
 
@@ -202,6 +206,26 @@ def proposal_set(request: HttpRequest, run_id: int) -> HttpResponse:
             )
             return _back(run.program_id)
     return _render_page(request, run.program, form)
+
+
+@require_POST
+def proposal_swap(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_for_hr(_user(request), run_id)
+    form = ProposalSwapForm(request.POST, run=run)
+    if form.is_valid():
+        first, second = form.cleaned_data["first"], form.cleaned_data["second"]
+        try:
+            services.proposal_swap(first=first, second=second)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("%(first)s and %(second)s have swapped mentors.")
+                % {"first": first.mentee.person, "second": second.mentee.person},
+            )
+            return _back(run.program_id)
+    return _render_page(request, run.program, swap_form=form)
 
 
 @require_POST

@@ -111,7 +111,13 @@ SECTIONS: tuple[Section, ...] = (
         "matching",
         _("Enrolment and matching"),
         _("How people get in, and how mentors and mentees are paired."),
-        ("matching_mode", "requires_approval", "default_capacity", "request_expiry_days"),
+        (
+            "matching_mode",
+            "requires_approval",
+            "default_capacity",
+            "spread_mentees",
+            "request_expiry_days",
+        ),
     ),
     Section(
         "meetings",
@@ -189,6 +195,7 @@ class ProgramForm(forms.ModelForm):
             "matching_mode",
             "requires_approval",
             "default_capacity",
+            "spread_mentees",
             "cadence_weeks",
             "nudge_after_days",
             "request_expiry_days",
@@ -224,6 +231,7 @@ class ProgramForm(forms.ModelForm):
             "matching_mode": _("How pairs are made"),
             "requires_approval": _("Applications need HR approval"),
             "default_capacity": _("Mentees per mentor"),
+            "spread_mentees": _("Spread mentees across mentors"),
             "cadence_weeks": _("Pairs meet every (weeks)"),
             "nudge_after_days": _("Nudge a pair after (days without a meeting)"),
             "request_expiry_days": _("Mentee requests expire after (days)"),
@@ -246,6 +254,10 @@ class ProgramForm(forms.ModelForm):
             ),
             "default_capacity": _(
                 "How many mentees a mentor takes unless they say otherwise (1 to 20)."
+            ),
+            "spread_mentees": _(
+                "When ticked, matching gives every mentor a first mentee before it gives "
+                "anyone a second, even if that lowers the total fit a little."
             ),
             "request_expiry_days": _(
                 "Only when mentees choose: a request the mentor has not answered in this many "

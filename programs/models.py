@@ -163,6 +163,11 @@ class Program(models.Model):
         blank=True,
         validators=[MaxValueValidator(24)],
     )
+    spread_mentees = models.BooleanField(
+        _("spread mentees across mentors"),
+        default=False,
+        help_text=_("Prefer giving each mentor one mentee before anyone gets a second."),
+    )
     min_seniority_gap_years = models.PositiveSmallIntegerField(
         _("mentor has at least this many more years of experience"),
         default=0,

@@ -6,7 +6,7 @@ changed when one is raised (each service is one transaction).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -223,6 +223,11 @@ def enrolment_update(
     return enrolment
 
 
+# What apps above this one (matching: end the person's pairs) must do when someone
+# withdraws. They register here at start-up, so programs never imports them.
+WITHDRAWAL_HOOKS: list[Callable[[Enrolment], None]] = []
+
+
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     """A no-fault exit, allowed at any time; matching leaves the person out from now on."""
     with transaction.atomic():
@@ -232,7 +237,9 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
         ).update(status=Enrolment.Status.WITHDRAWN, withdrawn_at=timezone.now())
         if not updated:
             raise ValidationError(_("This enrolment is not active."))
-    enrolment.refresh_from_db()
+        enrolment.refresh_from_db()
+        for hook in WITHDRAWAL_HOOKS:
+            hook(enrolment)
     return enrolment
 
 

@@ -450,3 +450,29 @@ def test_the_page_takes_the_same_queries_at_5_and_40_proposals(
         assert f"{expected} proposed pairs" in _text(response)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_hr_swaps_the_mentors_of_two_proposals(hr: Client, done_run: MatchRun) -> None:
+    a, b = list(done_run.proposals.order_by("pk"))[:2]
+    if a.mentor_id == b.mentor_id:  # same mentor twice: nothing to swap; pick another
+        b = done_run.proposals.exclude(mentor_id=a.mentor_id).first()
+    assert b is not None
+    before = (a.mentor_id, b.mentor_id)
+    url = reverse("matching:proposal_swap", kwargs={"run_id": done_run.pk})
+    response = hr.post(url, {"first": a.pk, "second": b.pk}, follow=True)
+    assert "have swapped mentors" in _text(response)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.mentor_id, b.mentor_id) == (before[1], before[0])
+
+
+def test_swapping_a_proposal_with_itself_explains_and_changes_nothing(
+    hr: Client, done_run: MatchRun
+) -> None:
+    a = done_run.proposals.first()
+    assert a is not None
+    url = reverse("matching:proposal_swap", kwargs={"run_id": done_run.pk})
+    response = hr.post(url, {"first": a.pk, "second": a.pk})
+    assert response.status_code == 200
+    assert "Choose two different mentees." in _text(response)
+    assert Proposal.objects.get(pk=a.pk).mentor_id == a.mentor_id

@@ -282,3 +282,75 @@ def test_late_joiners_fill_free_seats_without_moving_existing_pairs(hr_admin: Us
         (first.pk, mentor.pk),
         (late.pk, mentor.pk),
     ]
+
+
+def test_withdrawing_ends_the_persons_pairs_and_open_requests(hr_admin: User) -> None:
+    from programs.services import enrolment_withdraw
+
+    program = _cohort_program()
+    mentee = enrol(program, _people(1)[0])
+    mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
+    _to_matching(program)
+    pair = match_run_publish(run=_run(program, hr_admin))[0]
+    choice = _choice_program()
+    request = request_create(
+        mentee=enrol(choice, _people(1)[0]),
+        mentor=enrol(choice, mentor.person, role=Enrolment.Role.MENTOR),
+        message="",
+    )
+    enrolment_withdraw(enrolment=mentor)
+    pair.refresh_from_db()
+    request.refresh_from_db()
+    assert pair.status == Pair.Status.ENDED
+    assert request.status == MentorshipRequest.Status.OPEN  # another program's enrolment
+    enrolment_withdraw(enrolment=request.mentor)
+    request.refresh_from_db()
+    assert request.status == MentorshipRequest.Status.WITHDRAWN
+    assert mentee.mentee_pairs.get().status == Pair.Status.ENDED
+
+
+def test_spreading_mentees_is_a_program_setting() -> None:
+    program = _cohort_program(spread_mentees=True)
+    assert load_cohort(program).problem.load_spreading > 0
+    assert load_cohort(_cohort_program()).problem.load_spreading == 0
+
+
+def test_swapping_mentors_is_refused_when_a_new_pair_breaks_a_rule(
+    hr_admin: User, manager: User, mentee: User
+) -> None:
+    from matching.services import proposal_swap
+
+    program = _cohort_program(require_different_department=False)
+    mine = enrol(program, mentee)
+    other = enrol(program, _people(1)[0])
+    boss = enrol(program, manager, role=Enrolment.Role.MENTOR, capacity=1)
+    free = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=1)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    proposals = {p.mentee_id: p for p in run.proposals.all()}
+    # The mentee's own manager is not allowed, so the only full matching is this one.
+    assert (proposals[mine.pk].mentor_id, proposals[other.pk].mentor_id) == (free.pk, boss.pk)
+    with pytest.raises(ValidationError, match="cannot be paired"):
+        proposal_swap(first=proposals[mine.pk], second=proposals[other.pk])
+    assert {p.mentee_id: p.mentor_id for p in run.proposals.all()} == {
+        mine.pk: free.pk,
+        other.pk: boss.pk,
+    }
+
+
+def test_swapping_mentors_exchanges_them(hr_admin: User) -> None:
+    from matching.services import proposal_swap
+
+    program = _cohort_program()
+    first, second = (enrol(program, p) for p in _people(2))
+    for person in _people(2):
+        enrol(program, person, role=Enrolment.Role.MENTOR, capacity=1)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    a, b = run.proposals.get(mentee=first), run.proposals.get(mentee=second)
+    before = (a.mentor_id, b.mentor_id)
+    proposal_swap(first=a, second=b)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.mentor_id, b.mentor_id) == (before[1], before[0])
+    assert a.origin == b.origin == Proposal.Origin.MANUAL
