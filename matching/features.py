@@ -101,7 +101,12 @@ def _side(
     )
 
 
-def load_cohort(program: Program, *, load_spreading: float = 0.0) -> Cohort:
+# Score points a mentor's second seat costs when a program spreads mentees (the third
+# costs twice that): enough to prefer a free mentor over a slightly better fit.
+SPREAD_POINTS = 1.0
+
+
+def load_cohort(program: Program) -> Cohort:
     """Mentees still without an active pair, and mentors with their free seats."""
     live = Enrolment.objects.filter(program=program, status=Enrolment.Status.ACCEPTED)
     active = Q(mentee_pairs__status=Pair.Status.ACTIVE)
@@ -135,7 +140,7 @@ def load_cohort(program: Program, *, load_spreading: float = 0.0) -> Cohort:
         rules=rules_of(program),
         weights=weights_of(program),
         forbidden=_forbidden_pairs(program, mentees, mentors),
-        load_spreading=load_spreading,
+        load_spreading=SPREAD_POINTS if program.spread_mentees else 0.0,
     )
     return Cohort(problem, mentees, mentors, [name for _, name in skills])
 

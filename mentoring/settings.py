@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "people",
     "programs",
     "matching",
+    "meetings",
+    "journal",
 ]
 
 MIDDLEWARE = [

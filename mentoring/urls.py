@@ -15,5 +15,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("programs/", include("programs.urls")),
     path("matching/", include("matching.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("journal/", include("journal.urls")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -95,3 +95,23 @@ def test_seed_demo_ends_with_pairs_and_open_requests() -> None:
     assert Pair.objects.filter(program=cohort, status=Pair.Status.ACTIVE).count() >= 10
     open_requests = MentorshipRequest.objects.filter(status=MentorshipRequest.Status.OPEN)
     assert open_requests.count() >= 2
+
+
+def test_seed_demo_gives_pairs_past_and_planned_meetings() -> None:
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    _seed()
+    now = timezone.now()
+    assert Meeting.objects.filter(logged=True, end__lt=now).count() >= 10
+    assert Meeting.objects.filter(start__gt=now, status=Meeting.Status.SCHEDULED).count() >= 20
+
+
+def test_seed_demo_writes_journal_content_for_the_pairs() -> None:
+    from journal.models import AgendaItem, Goal, SharedNote
+
+    _seed()
+    assert Goal.objects.count() >= 20
+    assert AgendaItem.objects.count() >= 20
+    assert SharedNote.objects.count() >= 10

@@ -141,7 +141,7 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
     "matching:run_start": lambda w, p: ObjectCase({"program_id": w.cohort.pk}, ONLY({"hr_admin"})),
     **{
         f"matching:{name}": (lambda w, p: ObjectCase({"run_id": w.run.pk}, ONLY({"hr_admin"})))
-        for name in ("run_progress", "proposal_set", "run_publish")
+        for name in ("run_progress", "proposal_set", "proposal_swap", "run_publish")
     },
     "matching:proposal_remove": lambda w, p: ObjectCase(
         {"run_id": w.run.pk, "proposal_id": w.proposal.pk}, ONLY({"hr_admin"})
@@ -160,3 +160,14 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
         {"pair_id": w.pair.pk}, ONLY({"mentee", "mentor"})
     ),
 }
+
+
+def _merge_area_cases() -> None:
+    """Each area keeps its cases in its own module; they all live in CASES."""
+    from tests.privacy import objects_journal, objects_meetings
+
+    for area in (objects_meetings, objects_journal):
+        CASES.update(area.CASES)
+
+
+_merge_area_cases()

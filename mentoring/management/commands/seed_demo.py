@@ -5,10 +5,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from matching.demo import seed_pairs
+from meetings.demo import seed_meetings
 from people.demo import DEMO_PASSWORD, DemoPerson, demo_csv, demo_people
 from people.models import HR_ADMIN_GROUP, User
 from people.services import people_import_csv
@@ -58,6 +60,9 @@ class Command(BaseCommand):
                 report=User.objects.get(email=sign_ins["Future mentee"].email),
             )
             matched = seed_pairs(hr_admin=hr_admin)
+            meetings = seed_meetings()
+            # The journal is imported by nothing else; its own command fills it.
+            call_command("seed_journal_demo", stdout=self.stdout)
         self.stdout.write(
             f"Demo organisation: {len(people)} people "
             f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
@@ -65,7 +70,8 @@ class Command(BaseCommand):
         for program, count in enrolments.items():
             self.stdout.write(f"Demo program “{program}”: {count} new enrolments.")
         self.stdout.write(
-            f"Demo matching: {matched['pairs']} new pairs, {matched['requests']} open requests."
+            f"Demo matching: {matched['pairs']} new pairs, {matched['requests']} open requests, "
+            f"{meetings} new meetings."
         )
         self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
         for role, person in demo_sign_ins(people):

@@ -1,0 +1,155 @@
+"""Session content of a pair: agendas, shared and private notes, goals, the agreement.
+
+Pair-only. Every foreign key uses ``related_name="+"``: there is no attribute path
+from a meeting, a pair or a person to any of this content. None of it is registered
+in the Django admin or included in any export.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Pair
+from meetings.models import Meeting
+from programs.models import FocusSuggestion
+
+DEFAULT_CONFIDENTIALITY = _(
+    "What we discuss stays between us. Neither of us shares it with managers or HR."
+)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.CharField(_("agenda item"), max_length=500)
+    done = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["meeting", "created_at"], name="journal_agenda_meeting_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Agenda item #{self.pk}"
+
+
+class SharedNote(models.Model):
+    """The pair's shared notes of one meeting."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("shared notes"), max_length=20000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Shared note #{self.pk}"
+
+
+class PrivateNote(models.Model):
+    """One person's own note about one meeting: seen by its author only."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("private note"), max_length=20000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="journal_private_note_one_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Private note #{self.pk}"
+
+
+class Goal(models.Model):
+    """A growth goal owned by the mentee, shared with the mentor. Not a performance objective."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("what it means to you"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Goal #{self.pk}"
+
+
+class GoalUpdate(models.Model):
+    """A progress note on a goal, by either person of the pair."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("progress note"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Goal update #{self.pk}"
+
+
+class Agreement(models.Model):
+    """How the pair works together; both acknowledge it, and any edit asks both again."""
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="+")
+    expectations = models.TextField(_("expectations"), max_length=4000, blank=True)
+    cadence = models.CharField(_("how often we meet"), max_length=300, blank=True)
+    confidentiality = models.TextField(
+        _("confidentiality"), max_length=2000, default=DEFAULT_CONFIDENTIALITY
+    )
+    acknowledged_by_mentee_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by_mentor_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Agreement #{self.pk}"
+
+
+class SharedFocus(models.Model):
+    """A manager's focus suggestion the mentee chose to share: from then on, pair content."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="+")
+    # Only to refuse sharing the same suggestion twice; the text is a copy, so the
+    # suggestion's later fate (dismissed, deleted) does not touch the pair's content.
+    suggestion = models.ForeignKey(
+        FocusSuggestion, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["shared_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "suggestion"], name="journal_focus_shared_once_per_pair"
+            )
+        ]
+        verbose_name_plural = "shared focus"
+
+    def __str__(self) -> str:
+        return f"Shared focus #{self.pk}"

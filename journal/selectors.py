@@ -1,0 +1,102 @@
+"""Reads of the pair's journal, always for one of the two people of the pair.
+
+The private note is selected by author: the other person never gets it from here.
+A fixed number of queries whatever the number of goals, notes or meetings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from journal.models import (
+    AgendaItem,
+    Agreement,
+    Goal,
+    GoalUpdate,
+    PrivateNote,
+    SharedFocus,
+    SharedNote,
+)
+from matching.models import Pair
+from meetings.models import Meeting
+from people.models import User
+from programs.models import FocusSuggestion
+
+
+@dataclass(frozen=True)
+class GoalWithUpdates:
+    goal: Goal
+    updates: list[GoalUpdate]
+
+
+@dataclass(frozen=True)
+class PairJournal:
+    pair: Pair
+    is_mentee: bool
+    counterpart: User
+    goals: list[GoalWithUpdates]
+    agreement: Agreement | None
+    suggestions: list[FocusSuggestion]  # the mentee's own, undismissed, not yet shared here
+    shared_focus: list[SharedFocus]
+    meetings: list[Meeting]
+
+
+@dataclass(frozen=True)
+class MeetingJournal:
+    meeting: Meeting
+    counterpart: User
+    agenda: list[AgendaItem]
+    shared_note: SharedNote | None
+    private_note: PrivateNote | None  # the viewer's own, never the other person's
+
+
+def _goals_of(pair: Pair) -> list[GoalWithUpdates]:
+    goals = list(Goal.objects.filter(pair=pair))
+    updates: dict[int, list[GoalUpdate]] = defaultdict(list)
+    for update in GoalUpdate.objects.filter(goal__pair=pair).select_related("author"):
+        updates[update.goal_id].append(update)
+    return [GoalWithUpdates(goal, updates[goal.pk]) for goal in goals]
+
+
+def _suggestions_to_share(pair: Pair, viewer: User) -> list[FocusSuggestion]:
+    if viewer.pk != pair.mentee.person_id:
+        return []
+    shared = SharedFocus.objects.filter(pair=pair).values("suggestion_id")
+    return list(
+        FocusSuggestion.objects.filter(report=viewer, dismissed_at__isnull=True)
+        .exclude(pk__in=shared)
+        .select_related("manager")
+    )
+
+
+def pair_journal(*, pair: Pair, viewer: User) -> PairJournal:
+    is_mentee = viewer.pk == pair.mentee.person_id
+    return PairJournal(
+        pair=pair,
+        is_mentee=is_mentee,
+        counterpart=pair.mentor.person if is_mentee else pair.mentee.person,
+        goals=_goals_of(pair),
+        agreement=Agreement.objects.filter(pair=pair).first(),
+        suggestions=_suggestions_to_share(pair, viewer),
+        shared_focus=list(SharedFocus.objects.filter(pair=pair)),
+        meetings=list(Meeting.objects.filter(pair=pair).order_by("-start")),
+    )
+
+
+def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting=meeting).select_related("author")
+
+
+def meeting_journal(*, meeting: Meeting, viewer: User) -> MeetingJournal:
+    pair = meeting.pair
+    is_mentee = viewer.pk == pair.mentee.person_id
+    return MeetingJournal(
+        meeting=meeting,
+        counterpart=pair.mentor.person if is_mentee else pair.mentee.person,
+        agenda=list(agenda_of(meeting)),
+        shared_note=SharedNote.objects.filter(meeting=meeting).select_related("updated_by").first(),
+        private_note=PrivateNote.objects.filter(meeting=meeting, author=viewer).first(),
+    )

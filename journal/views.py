@@ -1,0 +1,299 @@
+"""The pair's journal: goals, agreement and shared focus; each meeting's agenda and notes.
+
+Only the two people of the pair reach any of it (a 404 identical to a missing id for
+everyone else); a private note only ever shows to its author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from journal import selectors, services
+from journal.access import access_agenda_item_for_member, access_goal_for_member
+from journal.forms import (
+    AgendaItemForm,
+    AgreementForm,
+    GoalForm,
+    GoalUpdateForm,
+    PrivateNoteForm,
+    SharedNotesForm,
+    ShareFocusForm,
+)
+from journal.models import DEFAULT_CONFIDENTIALITY, Agreement, Goal
+from matching.models import Pair
+from meetings.access import access_meeting_for_member, access_pair_for_member
+from meetings.models import Meeting
+from people.models import User
+from programs.models import FocusSuggestion
+
+
+def _person(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # every route here is for people signed in
+
+
+def _pair_anchor(pair: Pair, anchor: str = "") -> str:
+    return reverse("journal:pair", args=[pair.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# ---------------------------------------------------------------- the pair's page
+
+
+def _goal_form(goal: Goal, data: QueryDict | None = None) -> GoalUpdateForm:
+    # One form per goal: ids must be unique on the page.
+    return GoalUpdateForm(data, initial={"status": goal.status}, auto_id=f"goal{goal.pk}_%s")
+
+
+def _pair_page(
+    request: HttpRequest,
+    pair: Pair,
+    *,
+    goal_form: GoalForm | None = None,
+    agreement_form: AgreementForm | None = None,
+    bound_goal: tuple[int, GoalUpdateForm] | None = None,
+) -> HttpResponse:
+    journal = selectors.pair_journal(pair=pair, viewer=_person(request))
+    agreement = journal.agreement
+    if agreement_form is None:
+        agreement_form = AgreementForm(
+            initial={
+                "expectations": agreement.expectations if agreement else "",
+                "cadence": agreement.cadence if agreement else "",
+                "confidentiality": (
+                    agreement.confidentiality if agreement else str(DEFAULT_CONFIDENTIALITY)
+                ),
+            }
+        )
+    goals = [
+        (
+            item,
+            bound_goal[1]
+            if bound_goal is not None and bound_goal[0] == item.goal.pk
+            else _goal_form(item.goal),
+        )
+        for item in journal.goals
+    ]
+    bound = goal_form is not None or bound_goal is not None or agreement_form.is_bound
+    return render(
+        request,
+        "journal/pair.html",
+        {
+            "journal": journal,
+            "pair": pair,
+            "goals": goals,
+            "goal_form": goal_form or GoalForm(),
+            "agreement": agreement,
+            "agreement_form": agreement_form,
+            "my_ack": _my_ack(pair, agreement, _person(request)),
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _my_ack(pair: Pair, agreement: Agreement | None, user: User) -> dt.datetime | None:
+    if agreement is None:
+        return None
+    if user.pk == pair.mentee.person_id:
+        return agreement.acknowledged_by_mentee_at
+    return agreement.acknowledged_by_mentor_at
+
+
+@require_safe
+def pair_journal(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = access_pair_for_member(_person(request), pair_id)
+    return _pair_page(request, pair)
+
+
+def _pair_for_mentee(request: HttpRequest, pair_id: int) -> Pair:
+    pair = access_pair_for_member(_person(request), pair_id)
+    if pair.mentee.person_id != _person(request).pk:
+        raise Http404  # the same 404 as a missing id: the mentor has no such page
+    return pair
+
+
+@require_POST
+def goal_add(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = _pair_for_mentee(request, pair_id)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_add(pair=pair, by=_person(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Goal added."))
+            return redirect(_pair_anchor(pair, "goals"))
+    return _pair_page(request, pair, goal_form=form)
+
+
+@require_POST
+def goal_update(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = access_goal_for_member(_person(request), goal_id)
+    pair = access_pair_for_member(_person(request), goal.pair_id)
+    form = _goal_form(goal, request.POST)
+    if form.is_valid():
+        try:
+            services.goal_update(goal=goal, by=_person(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Goal updated."))
+            return redirect(_pair_anchor(pair, f"goal-{goal.pk}"))
+    return _pair_page(request, pair, bound_goal=(goal.pk, form))
+
+
+@require_POST
+def agreement(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = access_pair_for_member(_person(request), pair_id)
+    if request.POST.get("action") == "acknowledge":
+        services.agreement_acknowledge(pair=pair, by=_person(request))
+        messages.success(request, _("You acknowledged the agreement."))
+        return redirect(_pair_anchor(pair, "agreement"))
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_save(pair=pair, by=_person(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Agreement saved. Both of you are asked to acknowledge it again.")
+            )
+            return redirect(_pair_anchor(pair, "agreement"))
+    return _pair_page(request, pair, agreement_form=form)
+
+
+@require_POST
+def share_focus(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = _pair_for_mentee(request, pair_id)
+    form = ShareFocusForm(request.POST)
+    suggestion = (
+        FocusSuggestion.objects.filter(
+            pk=form.cleaned_data["suggestion"], report=_person(request)
+        ).first()
+        if form.is_valid()
+        else None
+    )
+    try:
+        if suggestion is None:
+            raise ValidationError(_("This suggestion can no longer be shared."))
+        services.focus_share(pair=pair, by=_person(request), suggestion=suggestion)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Shared with your mentor."))
+    return redirect(_pair_anchor(pair, "focus"))
+
+
+# ---------------------------------------------------------------- one meeting's page
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    agenda_form: AgendaItemForm | None = None,
+    notes_form: SharedNotesForm | None = None,
+    private_form: PrivateNoteForm | None = None,
+) -> HttpResponse:
+    journal = selectors.meeting_journal(meeting=meeting, viewer=_person(request))
+    shared, private = journal.shared_note, journal.private_note
+    bound = any(f is not None for f in (agenda_form, notes_form, private_form))
+    return render(
+        request,
+        "journal/meeting.html",
+        {
+            "journal": journal,
+            "meeting": meeting,
+            "agenda_form": agenda_form or AgendaItemForm(auto_id="agenda_%s"),
+            "notes_form": notes_form
+            or SharedNotesForm(initial={"text": shared.text if shared else ""}, auto_id="notes_%s"),
+            "private_form": private_form
+            or PrivateNoteForm(
+                initial={"text": private.text if private else ""}, auto_id="private_%s"
+            ),
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _meeting_anchor(meeting: Meeting, anchor: str) -> str:
+    return reverse("journal:meeting", args=[meeting.pk]) + f"#{anchor}"
+
+
+@require_safe
+def meeting_journal(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    return _meeting_page(request, meeting)
+
+
+def _save(
+    request: HttpRequest,
+    meeting: Meeting,
+    form: forms.Form,
+    save: Callable[..., None],
+    done: str,
+    anchor: str,
+    slot: str,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(_meeting_anchor(meeting, anchor))
+    return _meeting_page(request, meeting, **{slot: form})  # type: ignore[arg-type]
+
+
+@require_POST
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    form = AgendaItemForm(request.POST, auto_id="agenda_%s")
+
+    def save(text: str) -> None:
+        services.agenda_item_add(meeting=meeting, author=_person(request), text=text)
+
+    return _save(request, meeting, form, save, _("Agenda item added."), "agenda", "agenda_form")
+
+
+@require_POST
+def agenda_toggle(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_agenda_item_for_member(_person(request), item_id)
+    item = services.agenda_item_toggle(item=item, by=_person(request))
+    messages.success(request, _("Ticked off.") if item.done else _("Marked as not done yet."))
+    return redirect(_meeting_anchor(item.meeting, "agenda"))
+
+
+@require_POST
+def shared_notes_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    form = SharedNotesForm(request.POST, auto_id="notes_%s")
+
+    def save(text: str) -> None:
+        services.shared_notes_save(meeting=meeting, by=_person(request), text=text)
+
+    return _save(request, meeting, form, save, _("Shared notes saved."), "notes", "notes_form")
+
+
+@require_POST
+def private_note_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    form = PrivateNoteForm(request.POST, auto_id="private_%s")
+
+    def save(text: str) -> None:
+        services.private_note_save(meeting=meeting, author=_person(request), text=text)
+
+    return _save(
+        request, meeting, form, save, _("Your private note is saved."), "private", "private_form"
+    )

@@ -1,0 +1,126 @@
+"""Calendar files (RFC 5545) for meetings: one invitation, or a person's feed.
+
+They carry times, status, the counterpart's name and the place, nothing else: what a
+meeting is about lives in the journal, which this app never imports. Escaping and line
+folding of user text are left to the ``icalendar`` library; control characters that
+have no place in calendar text are dropped before it sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Literal
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings.models import Meeting
+from people.models import User
+
+Method = Literal["REQUEST", "CANCEL"]
+PRODID = "-//Mentoring//Meetings//EN"
+FEED_HISTORY = dt.timedelta(days=90)
+# RFC 5545 TEXT allows no control characters but HTAB; line breaks are escaped by icalendar.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def calendar_text(text: str) -> str:
+    """User text as it goes into a calendar: one kind of line break, no control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """The same for every version of a meeting, so calendars update instead of duplicating."""
+    host = urlsplit(settings.BASE_URL).hostname or "localhost"
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def counterpart(meeting: Meeting, person: User) -> User:
+    pair = meeting.pair
+    return pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
+
+
+def _address(person: User, *, partstat: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = vText(calendar_text(person.full_name or person.email))
+    if partstat:  # answers are given on the site, not by replying to the e-mail
+        address.params["ROLE"] = vText("REQ-PARTICIPANT")
+        address.params["PARTSTAT"] = vText(partstat)
+        address.params["RSVP"] = vText("FALSE")
+    return address
+
+
+def _event(meeting: Meeting, person: User, *, cancelled: bool, stamp: dt.datetime) -> Event:
+    other = counterpart(meeting, person)
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.version)
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("dtstart", meeting.start.astimezone(dt.UTC))
+    event.add("dtend", meeting.end.astimezone(dt.UTC))
+    event.add(
+        "summary",
+        _("Mentoring: %(name)s") % {"name": calendar_text(other.full_name or other.email)},
+    )
+    if place := calendar_text(meeting.place):
+        event.add("location", place)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _calendar(method: str | None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def meeting_ics(meeting: Meeting, *, for_person: User, method: Method) -> bytes:
+    """One meeting as an invitation (REQUEST) or a cancellation (CANCEL) for one of its two
+    people: the summary names the other person."""
+    cancelled = method == "CANCEL" or meeting.is_cancelled
+    event = _event(meeting, for_person, cancelled=cancelled, stamp=timezone.now())
+    pair = meeting.pair
+    organiser = meeting.organiser or pair.mentee.person
+    event.add("organizer", _address(organiser))
+    for person in (pair.mentee.person, pair.mentor.person):
+        partstat = "ACCEPTED" if person.pk == organiser.pk else "NEEDS-ACTION"
+        event.add("attendee", _address(person, partstat=partstat))
+    calendar = _calendar(method)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def feed_meetings(person: User) -> QuerySet[Meeting]:
+    """The person's meetings in all their pairs, from 90 days ago on, cancelled ones too."""
+    return (
+        Meeting.objects.filter(Q(pair__mentee__person=person) | Q(pair__mentor__person=person))
+        .filter(end__gte=timezone.now() - FEED_HISTORY)
+        .select_related("pair__mentee__person", "pair__mentor__person")
+        .order_by("start", "pk")
+    )
+
+
+def _feed(person: User, meetings: Iterable[Meeting]) -> bytes:
+    calendar = _calendar("PUBLISH")
+    calendar.add("x-wr-calname", "Mentoring")
+    for meeting in meetings:
+        calendar.add_component(
+            _event(meeting, person, cancelled=meeting.is_cancelled, stamp=meeting.updated_at)
+        )
+    return calendar.to_ical()
+
+
+def feed_ics(person: User) -> bytes:
+    """A subscription calendar: times, status, counterpart and place. No e-mail addresses."""
+    return _feed(person, feed_meetings(person))

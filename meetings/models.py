@@ -1,0 +1,128 @@
+"""The meeting schedule: times, status and place. No free text that could carry content:
+what a meeting is about belongs in the journal."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Pair
+
+
+class Series(models.Model):
+    """A recurring meeting: every N weeks at the same wall-clock time in the organiser's zone."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="meeting_series")
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    time_zone = models.CharField(max_length=64)
+    interval_weeks = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return f"Series #{self.pk}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    place = models.CharField(_("place or video link"), max_length=300, blank=True)
+    logged = models.BooleanField(default=False)  # recorded afterwards, held elsewhere
+    version = models.PositiveIntegerField(default=0)  # ICS SEQUENCE; reminders plan per version
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="meetings_meeting_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["pair", "start"], name="meetings_meeting_pair_idx")]
+
+    def __str__(self) -> str:
+        return f"Meeting #{self.pk}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class Attendance(models.Model):
+    """One person at one meeting, with its time range: where double-booking is prevented.
+
+    On PostgreSQL an exclusion constraint (migration 0002) forbids two active rows of the
+    same person with overlapping ranges; on SQLite the service checks inside the write
+    transaction, which SQLite's IMMEDIATE mode serialises.
+    """
+
+    class Response(models.TextChoices):
+        NEEDS_ACTION = "needs_action", _("Not answered yet")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    active = models.BooleanField(default=True)  # false once the meeting is cancelled
+    response = models.CharField(
+        max_length=14, choices=Response.choices, default=Response.NEEDS_ACTION
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="meetings_attendance_once_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "start"], name="meetings_attend_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Attendance #{self.pk}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret calendar feed address: a person's own meetings, or a manager's team."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("My meetings")
+        TEAM = "team", _("My team's mentoring time")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.OWN)
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="meetings_feed_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed #{self.pk}"

@@ -1,0 +1,346 @@
+"""A pair's meetings: the schedule page, planning, logging, answering, moving, cancelling.
+
+Only the two people of the pair reach any of these pages (meetings/access.py); everyone
+else gets the 404 of a missing id. Times are entered and shown in the viewer's own zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from matching.models import Pair
+from meetings import selectors, services
+from meetings.access import access_meeting_for_member, access_pair_for_member
+from meetings.forms import DURATIONS, CancelForm, LogForm, RescheduleForm, RespondForm, ScheduleForm
+from meetings.models import Attendance, Meeting
+from meetings.timezones import Ambiguous, local
+from people.models import User
+from programs.models import Program
+
+
+def _person(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # every route here is for people signed in
+
+
+def _counterpart(pair: Pair, person: User) -> User:
+    return pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
+
+
+def _can_plan(pair: Pair) -> bool:
+    return pair.status == Pair.Status.ACTIVE and pair.program.status != Program.Status.CLOSED
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    start: dt.datetime  # in the viewer's zone
+    end: dt.datetime
+    minutes: int
+    attendances: list[Attendance]
+    mine: Attendance | None
+    place_is_link: bool
+
+    @property
+    def can_answer(self) -> bool:
+        return (
+            self.mine is not None
+            and not self.meeting.is_cancelled
+            and self.meeting.organiser_id != self.mine.person_id
+        )
+
+
+def _rows(meetings: list[Meeting], person: User) -> list[MeetingRow]:
+    rows = []
+    for meeting in meetings:
+        attendances = list(meeting.attendances.all())
+        rows.append(
+            MeetingRow(
+                meeting=meeting,
+                start=local(meeting.start, person.time_zone),
+                end=local(meeting.end, person.time_zone),
+                minutes=int((meeting.end - meeting.start).total_seconds() // 60),
+                attendances=attendances,
+                mine=next((a for a in attendances if a.person_id == person.pk), None),
+                place_is_link=meeting.place.startswith("https://"),
+            )
+        )
+    return rows
+
+
+@require_http_methods(["GET", "HEAD"])
+def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
+    person = _person(request)
+    pair = access_pair_for_member(person, pair_id)
+    now = timezone.now()
+    rows = _rows(list(selectors.pair_meetings(pair)), person)
+    upcoming = [r for r in rows if r.meeting.end > now and not r.meeting.logged]
+    past = [r for r in reversed(rows) if r not in upcoming]
+    return render(
+        request,
+        "meetings/schedule/pair.html",
+        {
+            "pair": pair,
+            "counterpart": _counterpart(pair, person),
+            "i_am_mentee": pair.mentee.person_id == person.pk,
+            "upcoming": upcoming,
+            "past": past,
+            "can_plan": _can_plan(pair),
+            "time_zone": person.time_zone,
+        },
+    )
+
+
+def _zone_label(moment: dt.datetime, time_zone: str) -> str:
+    return local(moment, time_zone).strftime("%H:%M %Z")
+
+
+def _ask_which(form: ScheduleForm | LogForm | RescheduleForm, asked: Ambiguous) -> None:
+    form.ask_fold(
+        _("%(time)s (first)") % {"time": _zone_label(asked.earlier, form.time_zone)},
+        _("%(time)s (second)") % {"time": _zone_label(asked.later, form.time_zone)},
+    )
+
+
+def _when_text(meeting: Meeting, time_zone: str) -> str:
+    start = local(meeting.start, time_zone)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(start.date(), "DATE_FORMAT"),
+        "time": time_format(start.time(), "H:i"),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
+    person = _person(request)
+    pair = access_pair_for_member(person, pair_id)
+    form = ScheduleForm(request.POST or None, time_zone=person.time_zone)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                planned = services.meeting_schedule(
+                    pair=pair,
+                    organiser=person,
+                    when=form.when(),
+                    place=data["place"],
+                    every_weeks=data["every_weeks"],
+                    count=data["count"],
+                    until=data["until"],
+                )
+            except Ambiguous as asked:
+                _ask_which(form, asked)
+                status = 200
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                counterpart = _counterpart(pair, person)
+                if len(planned) == 1:
+                    done = _("Meeting planned for %(when)s. We have invited %(name)s.") % {
+                        "when": _when_text(planned[0], person.time_zone),
+                        "name": counterpart.full_name,
+                    }
+                else:
+                    done = _(
+                        "%(count)d meetings planned, the first on %(when)s. "
+                        "We have invited %(name)s."
+                    ) % {
+                        "count": len(planned),
+                        "when": _when_text(planned[0], person.time_zone),
+                        "name": counterpart.full_name,
+                    }
+                messages.success(request, done)
+                return redirect("meetings:pair", pair_id=pair.pk)
+    return render(
+        request,
+        "meetings/schedule/schedule.html",
+        {
+            "pair": pair,
+            "counterpart": _counterpart(pair, person),
+            "form": form,
+            "can_plan": _can_plan(pair),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def log(request: HttpRequest, pair_id: int) -> HttpResponse:
+    person = _person(request)
+    pair = access_pair_for_member(person, pair_id)
+    form = LogForm(request.POST or None, time_zone=person.time_zone)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                logged = services.meeting_log(pair=pair, by=person, when=form.when())
+            except Ambiguous as asked:
+                _ask_which(form, asked)
+                status = 200
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Logged your meeting of %(when)s.")
+                    % {"when": _when_text(logged, person.time_zone)},
+                )
+                return redirect("meetings:pair", pair_id=pair.pk)
+    return render(
+        request,
+        "meetings/schedule/log.html",
+        {"pair": pair, "counterpart": _counterpart(pair, person), "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def respond(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    person = _person(request)
+    meeting = access_meeting_for_member(person, meeting_id)
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or decline the meeting."))
+        return redirect("meetings:pair", pair_id=meeting.pair_id)
+    accept = form.cleaned_data["accept"] == "yes"
+    try:
+        services.meeting_respond(meeting=meeting, person=person, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        when = _when_text(meeting, person.time_zone)
+        messages.success(
+            request,
+            (_("You accepted the meeting of %(when)s.") if accept else
+             _("You declined the meeting of %(when)s.")) % {"when": when},
+        )  # fmt: skip
+    return redirect("meetings:pair", pair_id=meeting.pair_id)
+
+
+def _initial(meeting: Meeting, time_zone: str) -> dict[str, object]:
+    start = local(meeting.start, time_zone)
+    minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    return {
+        "day": start.date(),
+        "time": start.time().replace(tzinfo=None, fold=0),
+        "duration": minutes if minutes in dict(DURATIONS) else 60,
+        "place": meeting.place,
+    }
+
+
+def _gone(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
+    """A cancelled or logged meeting cannot be moved or cancelled: back to the pair page."""
+    if meeting.is_cancelled:
+        messages.error(request, _("This meeting was cancelled."))
+    elif meeting.logged or meeting.end <= timezone.now():
+        messages.error(request, _("This meeting is in the past."))
+    else:
+        return None
+    return redirect("meetings:pair", pair_id=meeting.pair_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    person = _person(request)
+    meeting = access_meeting_for_member(person, meeting_id)
+    if (gone := _gone(request, meeting)) is not None:
+        return gone
+    form = RescheduleForm(
+        request.POST or None,
+        initial=_initial(meeting, person.time_zone),
+        time_zone=person.time_zone,
+        in_series=meeting.series_id is not None,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                moved = services.meeting_reschedule(
+                    meeting=meeting,
+                    by=person,
+                    when=form.when(),
+                    place=form.cleaned_data["place"],
+                    following=form.following,
+                )
+            except Ambiguous as asked:
+                _ask_which(form, asked)
+                status = 200
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Meeting moved to %(when)s. We have let %(name)s know.")
+                    % {
+                        "when": _when_text(moved[0], person.time_zone),
+                        "name": _counterpart(meeting.pair, person).full_name,
+                    }
+                    if len(moved) == 1
+                    else _("%(count)d meetings moved, the first to %(when)s.")
+                    % {"count": len(moved), "when": _when_text(moved[0], person.time_zone)},
+                )
+                return redirect("meetings:pair", pair_id=meeting.pair_id)
+    return render(
+        request,
+        "meetings/schedule/reschedule.html",
+        {
+            "pair": meeting.pair,
+            "meeting": meeting,
+            "when": _when_text(meeting, person.time_zone),
+            "counterpart": _counterpart(meeting.pair, person),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    person = _person(request)
+    meeting = access_meeting_for_member(person, meeting_id)
+    if (gone := _gone(request, meeting)) is not None:
+        return gone
+    form = CancelForm(request.POST or None, in_series=meeting.series_id is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = services.meeting_cancel(
+                meeting=meeting, by=person, following=form.following
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Meeting of %(when)s cancelled. We have let %(name)s know.")
+                % {
+                    "when": _when_text(meeting, person.time_zone),
+                    "name": _counterpart(meeting.pair, person).full_name,
+                }
+                if len(cancelled) == 1
+                else _("%(count)d meetings cancelled.") % {"count": len(cancelled)},
+            )
+        return redirect("meetings:pair", pair_id=meeting.pair_id)
+    return render(
+        request,
+        "meetings/schedule/cancel.html",
+        {
+            "pair": meeting.pair,
+            "meeting": meeting,
+            "when": _when_text(meeting, person.time_zone),
+            "counterpart": _counterpart(meeting.pair, person),
+            "form": form,
+        },
+    )
