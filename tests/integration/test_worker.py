@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,57 +34,50 @@ def _database_url_for_worker() -> str:
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
+QUEUE = f"test-worker-{uuid.uuid4().hex[:8]}"
+
+
 @pytest.fixture
-def worker() -> object:
+def worker(tmp_path: Path) -> Iterator[Path]:
+    """A worker on a queue of its own, so tasks other tests left on the broker wait."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_worker(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentoring",
-            "worker",
-            "--loglevel",
-            "WARNING",
-            "--concurrency",
-            "1",
-            "--pool",
-            "solo",
-            "--hostname",
-            "test-worker@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--loglevel", "INFO",
+             "--concurrency", "1", "--pool", "solo", "--queues", QUEUE,
+             "--hostname", f"{QUEUE}@%h"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield log
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
-def _wait_for(predicate: object, timeout: float) -> bool:
+def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return True
         time.sleep(0.5)
     return False
 
 
-def test_worker_answers_a_ping_and_runs_the_heartbeat(worker: subprocess.Popen[str]) -> None:
-    assert _wait_for(lambda: bool(app.control.ping(timeout=1.0)), timeout=60), "no pong"
-    heartbeat.delay()
-    assert _wait_for(WorkerHeartbeat.objects.exists, timeout=30), "heartbeat never ran"
+def test_worker_answers_a_ping_and_runs_the_heartbeat(worker: Path) -> None:
+    destination = [f"{QUEUE}@{socket.gethostname()}"]
+    pong = _wait_for(lambda: bool(app.control.ping(destination, timeout=1.0)), timeout=90)
+    assert pong, worker.read_text()
+    heartbeat.apply_async(queue=QUEUE)
+    assert _wait_for(WorkerHeartbeat.objects.exists, timeout=60), worker.read_text()
     response = Client().get(reverse("healthz"))
     assert response.json()["checks"]["worker"]["ok"] is True
