@@ -17,3 +17,9 @@ class MeetingsConfig(AppConfig):
 
         if meeting_update_enqueue not in SCHEDULE_HOOKS:
             SCHEDULE_HOOKS.append(meeting_update_enqueue)
+
+        import meetings.tasks_reminders  # noqa: F401  (registers the reminder tasks)
+        from meetings.reminders import reminders_plan
+
+        if reminders_plan not in SCHEDULE_HOOKS:
+            SCHEDULE_HOOKS.append(reminders_plan)

@@ -126,3 +126,72 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed #{self.pk}"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail for one person before one meeting: the outbox row is the truth,
+    Celery only carries it. Written in the same transaction as the meeting change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not needed")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20)  # "before_<minutes>"
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    planned_version = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "kind"], name="meetings_reminder_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="meetings_reminder_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Reminder #{self.pk}"
+
+
+class Nudge(models.Model):
+    """One friendly nudge to a pair with no meeting booked for a while: one per quiet period,
+    keyed by the moment the period began (the pair's start or its last meeting's end)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not needed")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="nudges")
+    period_start = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "period_start"], name="meetings_nudge_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Nudge #{self.pk}"
+
+
+class DigestSent(models.Model):
+    """The weekly HR digest went out for this week (Monday's date): never twice."""
+
+    week = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Digest {self.week}"

@@ -51,3 +51,20 @@ def check_worker(*, now: dt.datetime | None = None) -> Check:
     # Two missed beats in a row mean no worker is consuming the queue.
     stale_after = 2 * settings.MENTORING_HEARTBEAT_SECONDS + 30
     return Check(ok=age <= stale_after, detail=f"last heartbeat {int(age)} s ago")
+
+
+def check_reminders(*, now: dt.datetime | None = None) -> Check:
+    """Reminders waiting well past their due time mean dispatch is not running; failed ones
+    (attempts used up) are counted for operators."""
+    from meetings.models import Reminder
+
+    now = now or timezone.now()
+    late_after = dt.timedelta(
+        seconds=2 * settings.MENTORING_DISPATCH_SECONDS,
+        minutes=settings.MENTORING_REMINDER_STALE_MINUTES,
+    )
+    overdue = Reminder.objects.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED], due_at__lt=now - late_after
+    ).count()
+    failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
+    return Check(ok=overdue == 0, detail=f"{overdue} overdue, {failed} failed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "matching",
     "meetings",
     "journal",
+    "manager_view",
 ]
 
 MIDDLEWARE = [
@@ -238,11 +240,33 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum=1)
+MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
+MENTORING_REMINDER_STALE_MINUTES = env_int("MENTORING_REMINDER_STALE_MINUTES", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",
         "schedule": float(MENTORING_HEARTBEAT_SECONDS),
         "options": {"expires": MENTORING_HEARTBEAT_SECONDS},
+    },
+    "dispatch-reminders": {
+        "task": "meetings.dispatch_reminders",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "sweep-reminders": {
+        "task": "meetings.sweep_reminders",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 5 * 60},
+    },
+    "plan-nudges": {
+        "task": "meetings.plan_nudges",
+        "schedule": 6 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
+    "hr-digest": {
+        "task": "meetings.send_hr_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "options": {"expires": 6 * 60 * 60},
     },
     "expire-mentorship-requests": {
         "task": "matching.expire_requests",

@@ -1,0 +1,261 @@
+"""Reminder e-mails before meetings: the database row is the truth, Celery is the transport.
+
+- ``reminders_plan`` runs inside the meeting write transaction (a schedule hook) and
+  writes one row per (meeting, recipient, kind), re-planning on every change.
+- ``reminders_claim_due`` marks due rows claimed (skip-locked where the database can),
+  so two dispatchers never claim one row twice.
+- ``reminder_send`` re-reads the row and meeting, skips anything no longer true, sends,
+  and marks sent. Transient mail errors put the row back with a later due time (backoff
+  lives in the row, never in a broker ETA); after a bounded number of attempts it fails.
+- ``reminders_sweep`` returns claims nobody completed (a killed worker) to pending.
+
+Reminders carry names, times and links, never anything said in mentoring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+
+from matching.models import Pair
+from meetings.models import Meeting, Reminder
+from meetings.timezones import local
+from people.models import User
+from programs.models import Program
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 60  # then doubled per attempt, up to an hour
+MAX_BACKOFF_SECONDS = 3600
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    NOT_CLAIMED = "not-claimed"  # already sent, returned, or another worker has it
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def _kind(offset_minutes: int) -> str:
+    return f"before_{offset_minutes}"
+
+
+def _offset(kind: str) -> int:
+    return int(kind.removeprefix("before_"))
+
+
+def _offsets(program: Program) -> list[int]:
+    raw = program.reminder_offsets_minutes or []
+    return sorted({int(minutes) for minutes in raw if int(minutes) > 0}, reverse=True)
+
+
+def reminders_plan(meeting: Meeting) -> None:
+    """Write or update the meeting's reminder rows; a schedule hook, inside its transaction.
+
+    A cancelled or logged meeting keeps its rows as skipped; an offset already past is
+    skipped, never sent at once; every other row is (re)planned for this meeting version.
+    """
+    now = timezone.now()
+    existing = {
+        (row.recipient_id, row.kind): row for row in Reminder.objects.filter(meeting=meeting)
+    }
+    wanted: set[tuple[int, str]] = set()
+    if meeting.status == Meeting.Status.SCHEDULED and not meeting.logged:
+        pair = meeting.pair
+        for person_id in (pair.mentee.person_id, pair.mentor.person_id):
+            for minutes in _offsets(pair.program):
+                kind = _kind(minutes)
+                due_at = meeting.start - dt.timedelta(minutes=minutes)
+                status = Reminder.Status.PENDING if due_at > now else Reminder.Status.SKIPPED
+                wanted.add((person_id, kind))
+                row = existing.get((person_id, kind))
+                if row is None:
+                    Reminder.objects.create(
+                        meeting=meeting, recipient_id=person_id, kind=kind, due_at=due_at,
+                        status=status, planned_version=meeting.version,
+                    )  # fmt: skip
+                    continue
+                if row.planned_version == meeting.version and row.due_at == due_at:
+                    continue  # nothing changed for this row (e.g. the hook ran twice)
+                row.due_at, row.status, row.planned_version = due_at, status, meeting.version
+                row.attempts, row.claimed_at, row.sent_at = 0, None, None
+                row.save(
+                    update_fields=[
+                        "due_at", "status", "planned_version", "attempts", "claimed_at",
+                        "sent_at",
+                    ]
+                )  # fmt: skip
+    stale = [row.pk for key, row in existing.items() if key not in wanted]
+    if stale:
+        Reminder.objects.filter(
+            pk__in=stale, status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED]
+        ).update(status=Reminder.Status.SKIPPED, planned_version=meeting.version)
+
+
+def reminders_claim_due(*, now: dt.datetime, batch: int) -> list[int]:
+    """Claim up to ``batch`` due rows, oldest first, and return their ids.
+
+    PostgreSQL skips rows another dispatcher holds; the claim itself is a conditional
+    update (pending → claimed), so it is safe on SQLite too, whose writers are serialised.
+    """
+    with transaction.atomic():
+        due = Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).order_by(
+            "due_at"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return []
+        claimed = list(
+            Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        Reminder.objects.filter(pk__in=claimed, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.CLAIMED, claimed_at=now
+        )
+    return claimed
+
+
+def reminders_sweep(*, now: dt.datetime, stale_after: dt.timedelta | None = None) -> int:
+    """Return claims nobody completed in time to pending; returns how many."""
+    if stale_after is None:
+        stale_after = dt.timedelta(minutes=settings.MENTORING_REMINDER_STALE_MINUTES)
+    return Reminder.objects.filter(
+        status=Reminder.Status.CLAIMED, claimed_at__lt=now - stale_after
+    ).update(status=Reminder.Status.PENDING, claimed_at=None)
+
+
+def _skip_reason(reminder: Reminder, now: dt.datetime) -> str | None:
+    meeting = reminder.meeting
+    person = reminder.recipient
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.logged:
+        return "cancelled"
+    if reminder.planned_version != meeting.version:
+        return "moved"
+    if meeting.start <= now:
+        return "started"
+    if meeting.pair.status != Pair.Status.ACTIVE:
+        return "pair ended"
+    if meeting.pair.program.status == Program.Status.CLOSED:
+        return "program closed"
+    if not person.is_active or not person.email:
+        return "inactive person"
+    if not person.email_reminders:
+        return "turned off"
+    if person.pk not in (meeting.pair.mentee.person_id, meeting.pair.mentor.person_id):
+        return "not in pair"
+    return None
+
+
+def _other(meeting: Meeting, person: User) -> User:
+    mentee, mentor = meeting.pair.mentee.person, meeting.pair.mentor.person
+    return mentor if person.pk == mentee.pk else mentee
+
+
+def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
+    """The e-mail, in the recipient's language and time zone: times and links only."""
+    meeting, person = reminder.meeting, reminder.recipient
+    with translation.override(person.language):
+        start, end = local(meeting.start, person.time_zone), local(meeting.end, person.time_zone)
+        minutes = _offset(reminder.kind)
+        context = {
+            "person": person,
+            "other": _other(meeting, person),
+            "date": date_format(start.date()),
+            "time": time_format(start.time(), "H:i"),
+            "end_time": time_format(end.time(), "H:i"),
+            "zone": person.time_zone,
+            "hours": minutes // 60,
+            "minutes": minutes % 60,
+            "place": meeting.place,
+            "url": settings.BASE_URL
+            + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
+            "ics_url": settings.BASE_URL
+            + reverse("meetings:ics", kwargs={"meeting_id": meeting.pk}),
+        }
+        subject = render_to_string("meetings/email/reminder_subject.txt", context)
+        text = render_to_string("meetings/email/reminder_message.txt", context)
+        html = render_to_string("meetings/email/reminder_message.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, None, [person.email],
+        headers={"X-Mentoring-Reminder": f"{reminder.pk}"},
+    )  # fmt: skip
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(
+        seconds=min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    )
+
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer for this message will not change by trying again."""
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [answer[0] for answer in exc.recipients.values()]
+        return bool(codes) and all(500 <= c < 600 for c in codes)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+_SEND_RELATED = (
+    "recipient",
+    "meeting__pair__program",
+    "meeting__pair__mentee__person",
+    "meeting__pair__mentor__person",
+)
+
+
+def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcome:
+    """Send one claimed reminder once; every outcome is written to its row."""
+    now = now or timezone.now()
+    reminder = Reminder.objects.select_related(*_SEND_RELATED).filter(pk=reminder_id).first()
+    if reminder is None or reminder.status != Reminder.Status.CLAIMED:
+        return Outcome.NOT_CLAIMED
+    mine = Reminder.objects.filter(
+        pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=reminder.attempts
+    )
+    reason = _skip_reason(reminder, now)
+    if reason is not None:
+        mine.update(status=Reminder.Status.SKIPPED)
+        return Outcome.SKIPPED
+    if reminder.attempts >= MAX_ATTEMPTS:
+        mine.update(status=Reminder.Status.FAILED)
+        return Outcome.FAILED
+    # Take this attempt (compare-and-set): a second delivery of the same task loses here.
+    if not mine.update(attempts=F("attempts") + 1, claimed_at=now):
+        return Outcome.NOT_CLAIMED
+    attempts = reminder.attempts + 1
+    ours = Reminder.objects.filter(
+        pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=attempts
+    )
+    try:
+        reminder_message(reminder).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        if _permanent(exc) or attempts >= MAX_ATTEMPTS:
+            ours.update(status=Reminder.Status.FAILED)
+            return Outcome.FAILED
+        ours.update(
+            status=Reminder.Status.PENDING, claimed_at=None, due_at=now + _backoff(attempts)
+        )
+        return Outcome.RETRY
+    ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    return Outcome.SENT
+
+
+def reminders_failed_count() -> int:
+    """For operators: reminders that gave up after their attempts."""
+    return Reminder.objects.filter(status=Reminder.Status.FAILED).count()

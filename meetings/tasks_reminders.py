@@ -1,0 +1,78 @@
+"""Reminder tasks: thin wrappers that carry ids; the rows in meetings/reminders.py decide.
+
+No ETA or countdown anywhere: a row that must wait keeps its own due time, and the
+dispatch beat picks it up when it is due.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.digest import digest_send
+from meetings.nudges import nudge_send, nudges_plan
+from meetings.reminders import reminder_send, reminders_claim_due, reminders_sweep
+
+DISPATCH_BATCH = 500
+MAX_BATCHES_PER_TICK = 40
+
+
+@shared_task(name="meetings.dispatch_reminders", base=DjangoTask, ignore_result=True)
+def dispatch_reminders() -> int:
+    """Claim due reminders in batches and enqueue one send per row once the claim commits."""
+    claimed = 0
+    for _batch in range(MAX_BATCHES_PER_TICK):
+        with transaction.atomic():
+            ids = reminders_claim_due(now=timezone.now(), batch=DISPATCH_BATCH)
+            for reminder_id in ids:
+                send_reminder.delay_on_commit(reminder_id)
+        claimed += len(ids)
+        if len(ids) < DISPATCH_BATCH:
+            break
+    return claimed
+
+
+@shared_task(
+    name="meetings.send_reminder",
+    base=DjangoTask,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def send_reminder(reminder_id: int) -> str:
+    # Transient SMTP errors are retried through the row (pending again, later due time),
+    # with bounded attempts; anything else leaves the claim for the sweeper.
+    return str(reminder_send(reminder_id))
+
+
+@shared_task(name="meetings.sweep_reminders", base=DjangoTask, ignore_result=True)
+def sweep_reminders() -> int:
+    return reminders_sweep(now=timezone.now())
+
+
+@shared_task(name="meetings.plan_nudges", base=DjangoTask, ignore_result=True)
+def plan_nudges() -> int:
+    """Daily: one nudge row per quiet period, each sent by its own task after commit."""
+    created = nudges_plan(now=timezone.now())
+    for nudge_id in created:
+        send_nudge.delay(nudge_id)
+    return len(created)
+
+
+@shared_task(
+    name="meetings.send_nudge",
+    base=DjangoTask,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def send_nudge(nudge_id: int) -> int:
+    return nudge_send(nudge_id)
+
+
+@shared_task(name="meetings.send_hr_digest", base=DjangoTask, ignore_result=True)
+def send_hr_digest() -> int:
+    """Weekly (Monday morning UTC); a second run in the same week sends nothing."""
+    return digest_send()
