@@ -30,7 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Programs"), "programs:list", True),
         (_("Manage programs"), "programs:hr_list", hr_admin),
         (_("People"), "people:import", hr_admin),
-        (_("My team"), "people:team", is_manager(user)),
+        (_("My team"), "manager_view:team", is_manager(user)),
     ]
     # Routes that light up an item besides its own.
     sections = {
@@ -44,7 +44,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "matching:run",
             "matching:proposal",
         ),
-        "people:team": ("programs:nominate", "programs:suggest_focus"),
+        "manager_view:team": (
+            "manager_view:feed",
+            "people:team",
+            "programs:nominate",
+            "programs:suggest_focus",
+        ),
     }
     items = [
         NavItem(

@@ -17,5 +17,6 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("meetings/", include("meetings.urls")),
     path("journal/", include("journal.urls")),
+    path("team/", include("manager_view.urls")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from matching.models import MentorshipRequest, Pair
 from matching.selectors import pairs_of, requests_received
-from mentoring.health import check_broker, check_database, check_worker
+from mentoring.health import check_broker, check_database, check_reminders, check_worker
 from people.models import User
 from people.roles import is_hr_admin
 from people.selectors import direct_reports
@@ -62,6 +62,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": check_database(),
         "broker": check_broker(),
         "worker": check_worker(),
+        "reminders": check_reminders(),
     }
     healthy = all(check.ok for check in checks.values())
     body = {

@@ -1,0 +1,103 @@
+"""Who sees which data, in plain words: DESIGN.md section 2 as data, rendered on the
+"Who can see what" page. Keep it in step with DESIGN.md (a test checks the rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class DataRow:
+    data: Promise
+    mentee: Promise
+    mentor: Promise
+    manager: Promise
+    hr: Promise
+    operator: Promise
+
+    @property
+    def cells(self) -> list[tuple[Promise, Promise]]:
+        """(column label, answer) in the order of ``COLUMNS``."""
+        return [(label, getattr(self, key)) for key, label in COLUMNS]
+
+
+COLUMNS: tuple[tuple[str, Promise], ...] = (
+    ("mentee", _("Mentee")),
+    ("mentor", _("Mentor")),
+    ("manager", _("Line manager of either")),
+    ("hr", _("HR program admin")),
+    ("operator", _("Operator (Django admin)")),
+)
+
+ROWS: tuple[DataRow, ...] = (
+    DataRow(
+        data=_("Own profile, program answers (skills, goals for matching)"),
+        mentee=_("Their own"),
+        mentor=_("The counterpart's matching profile"),
+        manager=_("No"),
+        hr=_("Yes"),
+        operator=_("Yes"),
+    ),
+    DataRow(
+        data=_("Who is paired with whom"),
+        mentee=_("Their own pair"),
+        mentor=_("Their own pairs"),
+        manager=_("No"),
+        hr=_("Yes"),
+        operator=_("Yes"),
+    ),
+    DataRow(
+        data=_("Meeting start, end, status"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_(
+            "Their direct reports' meetings: start, end and status only; "
+            "no counterpart, no place, no title"
+        ),
+        hr=_("Counts and last-met dates, per program"),
+        operator=_("Yes"),
+    ),
+    DataRow(
+        data=_("Meeting place or video link"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("No"),
+        hr=_("No"),
+        operator=_("Yes"),
+    ),
+    DataRow(
+        data=_("Agenda, shared notes and goals of the pair"),
+        mentee=_("The pair"),
+        mentor=_("The pair"),
+        manager=_("Never"),
+        hr=_("Never"),
+        operator=_("Never, not even in the admin"),
+    ),
+    DataRow(
+        data=_("Private notes"),
+        mentee=_("The author"),
+        mentor=_("The author"),
+        manager=_("Never"),
+        hr=_("Never"),
+        operator=_("Never"),
+    ),
+    DataRow(
+        data=_("A manager's focus suggestion to a report"),
+        mentee=_("The report"),
+        mentor=_("Only if the report shares it"),
+        manager=_("The author"),
+        hr=_("Never"),
+        operator=_("Never"),
+    ),
+    DataRow(
+        data=_("Check-in survey answers"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("Never"),
+        hr=_("Aggregates of 5 or more answers only"),
+        operator=_("Never"),
+    ),
+)

@@ -1,0 +1,69 @@
+"""The "Who can see what" page must stay true to the access policy table and DESIGN.md."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from manager_view.privacy_table import ROWS
+from mentoring.access_policy import AUDIENCE_LABELS, POLICIES
+from people.models import User
+from tests.manager_view.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("manager_view:who_sees_what")
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "hr_admin", "outsider"])
+def test_everyone_signed_in_can_read_it(persona: str, personas: dict[str, User | None]) -> None:
+    assert client_for(personas[persona]).get(PAGE).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(db: None) -> None:
+    response = client_for(None).get(PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_lists_every_policy_row_with_its_audience_and_nothing_else(
+    outsider: User,
+) -> None:
+    body = client_for(outsider).get(PAGE).content.decode()
+    shown = re.findall(r'data-route="([^"]+)" data-audience="([^"]+)"', body)
+    expected = [(p.route, str(p.audience)) for p in POLICIES]
+    assert sorted(shown) == sorted(expected)
+    assert len(shown) == len(set(shown))
+    for policy in POLICIES:
+        assert html.escape(policy.shows) in body or policy.shows in body
+    for audience in {p.audience for p in POLICIES}:
+        assert html.escape(str(AUDIENCE_LABELS[audience])) in body
+
+
+def test_the_page_states_the_data_table_in_plain_words(outsider: User) -> None:
+    body = html.unescape(client_for(outsider).get(PAGE).content.decode())
+    for row in ROWS:
+        assert str(row.data) in body
+        for _label, answer in row.cells:
+            assert str(answer) in body
+
+
+def test_the_data_table_has_a_row_for_each_row_of_design_section_2() -> None:
+    design = Path(settings.BASE_DIR).parent / "shared" / "DESIGN.md"
+    if not design.exists():
+        pytest.skip("DESIGN.md is kept outside the repository")
+    section = design.read_text().split("## 2.")[1].split("## 3.")[0]
+    data_rows = [
+        line for line in section.splitlines() if line.startswith("|") and "---" not in line
+    ][1:]  # the header row is the first
+    assert len(data_rows) == len(ROWS)
+
+
+def test_the_footer_links_to_the_page(outsider: User) -> None:
+    body = client_for(outsider).get(reverse("home")).content.decode()
+    assert f'href="{PAGE}"' in body
