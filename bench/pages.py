@@ -1,0 +1,178 @@
+"""Benchmark the manager page against a minimal signed-in page, served by gunicorn.
+
+Usage: python bench/pages.py [--clients 8] [--seconds 8] [--reports 50] [--meetings 1000]
+Needs PostgreSQL: it (re)creates the database named by --database on 127.0.0.1.
+Prints one JSON object: requests per second and p50/p95 latency for both pages, and
+the manager page's share of the minimal page's throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+
+
+def _seed(reports: int, meetings: int) -> str:
+    """A manager with ``reports`` reports, each paired, ``meetings`` meetings in all.
+    Returns the manager's session cookie."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from matching.models import Pair
+    from meetings.models import Attendance, Meeting
+    from people.models import User
+    from programs.models import Enrolment, Program
+
+    call_command("migrate", verbosity=0)
+    manager = User.objects.create_user("manager@bench.example", "x", full_name="Bench Manager")
+    today = timezone.localdate()
+    program = Program.objects.create(
+        name="Bench", status=Program.Status.ACTIVE, enrolment_opens=today,
+        enrolment_closes=today, starts_on=today, ends_on=today + dt.timedelta(days=365),
+    )  # fmt: skip
+    per_report = max(meetings // reports, 1)
+    rows: list[tuple[Pair, dt.datetime]] = []
+    for n in range(reports):
+        mentee = User.objects.create_user(
+            f"report{n}@bench.example", "x", full_name=f"Report {n}", manager=manager
+        )
+        mentor = User.objects.create_user(f"mentor{n}@bench.example", "x", full_name=f"M {n}")
+        enrolments = [
+            Enrolment.objects.create(
+                program=program, person=p, role=role, status="accepted", time_zone="UTC",
+                capacity=1 if role == "mentor" else None,
+            )
+            for p, role in ((mentee, "mentee"), (mentor, "mentor"))
+        ]  # fmt: skip
+        pair = Pair.objects.create(
+            program=program, mentee=enrolments[0], mentor=enrolments[1], origin="manual"
+        )
+        first = timezone.now() - dt.timedelta(days=per_report * 3) + dt.timedelta(hours=n)
+        rows += [(pair, first + dt.timedelta(days=3 * k)) for k in range(per_report)]
+    created = Meeting.objects.bulk_create(
+        Meeting(pair=pair, start=start, end=start + dt.timedelta(hours=1)) for pair, start in rows
+    )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=m, person_id=person, start=m.start, end=m.end, response="accepted")
+        for m, (pair, _) in zip(created, rows, strict=True)
+        for person in (pair.mentee.person_id, pair.mentor.person_id)
+    )
+    client = Client()
+    client.force_login(manager)
+    return client.cookies["sessionid"].value
+
+
+def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine: list[float] = []
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 30)
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies),
+        "requests_per_second": round(len(latencies) / seconds, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--reports", type=int, default=50)
+    parser.add_argument("--meetings", type=int, default=1000)
+    parser.add_argument("--database", default="mentoring_bench")
+    args = parser.parse_args()
+    url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
+    _recreate_database(args.database)
+    cookie = _seed(args.reports, args.meetings)
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own server on loopback, fixed arguments
+        [sys.executable, "-m", "gunicorn", "mentoring.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ},
+    )  # fmt: skip
+    try:
+        _wait_until_serving(port)
+        _load(port, "/bench/minimal/", cookie, args.clients, 1.0)  # warm both workers
+        _load(port, "/team/", cookie, args.clients, 1.0)
+        minimal = _load(port, "/bench/minimal/", cookie, args.clients, args.seconds)
+        manager = _load(port, "/team/", cookie, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(json.dumps({
+        "reports": args.reports, "meetings": args.meetings, "clients": args.clients,
+        "manager_page": manager, "minimal_page": minimal,
+        "throughput_ratio": round(
+            manager["requests_per_second"] / minimal["requests_per_second"], 3
+        ),
+    }))  # fmt: skip
+
+
+def _wait_until_serving(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()
