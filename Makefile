@@ -39,11 +39,14 @@ format: $(STAMP)
 browser: $(STAMP)
 	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -m browser
 
-## make bench: the matching benchmark at the two sizes the README reports (3 runs each).
+## make bench: the benchmarks the README reports. Reminders and pages need PostgreSQL
+## on 127.0.0.1 (they recreate databases of their own).
 bench: $(STAMP)
 	for size in "2000 800" "10000 4000"; do set -- $$size; for run in 1 2 3; do \
 		$(BIN)/python bench/matching.py --mentees $$1 --mentors $$2 --capacity 3 --seed 1; \
 	done; done
+	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/pages.py
 
 ## make lock: re-pin every dependency after editing pyproject.toml.
 lock:

@@ -28,3 +28,10 @@ def expire_requests() -> None:
     from matching.services import requests_expire
 
     requests_expire()
+
+
+@shared_task(name="matching.remind_mentors", base=DjangoTask, ignore_result=True)
+def remind_mentors() -> None:
+    from matching.services import requests_remind_mentors
+
+    requests_remind_mentors()

@@ -157,7 +157,15 @@ class Reminder(models.Model):
                 fields=["meeting", "recipient", "kind"], name="meetings_reminder_once"
             )
         ]
-        indexes = [models.Index(fields=["status", "due_at"], name="meetings_reminder_due_idx")]
+        indexes = [
+            # Dispatch asks only for pending rows by due time: a partial index stays small
+            # however many reminders were sent before.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="pending"),
+                name="meetings_reminder_pending_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Reminder #{self.pk}"

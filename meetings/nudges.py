@@ -64,6 +64,7 @@ def _message(pair: Pair, person: User, other: User) -> EmailMessage:
             "other": other,
             "days": pair.program.nudge_after_days,
             "url": settings.BASE_URL + reverse("meetings:schedule", kwargs={"pair_id": pair.pk}),
+            "settings_url": settings.BASE_URL + reverse("people:email_settings"),
         }
         subject = render_to_string("meetings/email/nudge_subject.txt", context)
         body = render_to_string("meetings/email/nudge_message.txt", context)
@@ -98,6 +99,6 @@ def nudge_send(nudge_id: int) -> int:
     mentee, mentor = pair.mentee.person, pair.mentor.person
     sent = 0
     for person, other in ((mentee, mentor), (mentor, mentee)):
-        if person.is_active and person.email and person.email_reminders:
+        if person.is_active and person.email and person.email_nudges:
             sent += _message(pair, person, other).send()
     return sent

@@ -184,6 +184,7 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
             + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
             "ics_url": settings.BASE_URL
             + reverse("meetings:ics", kwargs={"meeting_id": meeting.pk}),
+            "settings_url": settings.BASE_URL + reverse("people:email_settings"),
         }
         subject = render_to_string("meetings/email/reminder_subject.txt", context)
         text = render_to_string("meetings/email/reminder_message.txt", context)

@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 15 * 60},
     },
+    "remind-mentors-of-requests": {
+        "task": "matching.remind_mentors",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
 }
 
 # ------------------------------------- security (same code everywhere, switched by HTTPS)

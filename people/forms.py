@@ -25,3 +25,12 @@ class PeopleImportForm(forms.Form):
     send_invitations = forms.BooleanField(
         label=_("E-mail an invitation to people who are new"), required=False, initial=True
     )
+
+
+class EmailPreferencesForm(forms.Form):
+    reminders = forms.BooleanField(
+        label=_("Reminders before your mentoring meetings"), required=False
+    )
+    nudges = forms.BooleanField(
+        label=_("Friendly nudges when your pair has not met for a while"), required=False
+    )

@@ -93,6 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     email_reminders = models.BooleanField(_("e-mail me reminders before my meetings"), default=True)
+    email_nudges = models.BooleanField(
+        _("Friendly nudges when your pair has not met for a while"), default=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

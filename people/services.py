@@ -233,3 +233,10 @@ def _set_password_url(person: User) -> str:
         },
     )
     return settings.BASE_URL.rstrip("/") + path
+
+
+def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool) -> User:
+    """Which optional e-mails a person wants; invitations and sign-in e-mails always go."""
+    person.email_reminders, person.email_nudges = reminders, nudges
+    person.save(update_fields=["email_reminders", "email_nudges"])
+    return person

@@ -7,4 +7,5 @@ app_name = "people"
 urlpatterns = [
     path("import/", views.import_people, name="import"),
     path("team/", views.team, name="team"),
+    path("settings/email/", views.email_settings, name="email_settings"),
 ]

@@ -94,7 +94,7 @@ def test_ended_pairs_and_closed_programs_are_not_nudged(pair: Pair) -> None:
 
 def test_people_who_turned_e_mails_off_get_no_nudge(pair: Pair) -> None:
     _started(pair, 15)
-    User.objects.filter(pk=pair.mentee.person_id).update(email_reminders=False)
+    User.objects.filter(pk=pair.mentee.person_id).update(email_nudges=False)
     [nudge_id] = nudges_plan(now=timezone.now())
     mail.outbox.clear()
     assert nudge_send(nudge_id) == 1

@@ -1,0 +1,155 @@
+"""E-mail settings: each person turns their own optional e-mails on or off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Pair
+from meetings.models import Reminder
+from meetings.nudges import nudge_send, nudges_plan
+from meetings.reminders import Outcome, reminder_send, reminders_claim_due
+from meetings.services import meeting_schedule
+from people.models import User
+from people.services import person_email_preferences_set
+from programs.models import Program
+from tests.meetings.factories import make_pair, when
+
+pytestmark = pytest.mark.django_db
+
+URL = "/people/settings/email/"
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_route_is_people_settings_email() -> None:
+    assert reverse("people:email_settings") == URL
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "hr_admin", "outsider"])
+def test_anyone_signed_in_sees_their_own_settings(
+    personas: dict[str, User | None], persona: str
+) -> None:
+    user = personas[persona]
+    assert user is not None
+    response = client_for(user).get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reminders before your mentoring meetings" in page
+    assert "Friendly nudges when your pair has not met for a while" in page
+    assert "always sent" in page
+    assert user.email in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in() -> None:
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(URL)
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == reverse("account_login")
+
+
+def test_saving_changes_only_the_signed_in_persons_flags(mentee: User, mentor: User) -> None:
+    client = client_for(mentee)
+    response = client.post(URL, {"reminders": "on", "pk": mentor.pk, "person": mentor.pk})
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your e-mail settings are saved."
+    ]
+    mentee.refresh_from_db()
+    mentor.refresh_from_db()
+    assert (mentee.email_reminders, mentee.email_nudges) == (True, False)
+    assert (mentor.email_reminders, mentor.email_nudges) == (True, True)
+
+    client.post(URL, {"nudges": "on"})
+    mentee.refresh_from_db()
+    assert (mentee.email_reminders, mentee.email_nudges) == (False, True)
+
+
+def test_the_form_shows_the_saved_choices(mentee: User) -> None:
+    person_email_preferences_set(person=mentee, reminders=False, nudges=True)
+    page = client_for(mentee).get(URL).content.decode()
+    inputs = dict(re.findall(r'<input type="checkbox" name="(\w+)"([^>]*)>', page))
+    assert "checked" not in inputs["reminders"]
+    assert "checked" in inputs["nudges"]
+
+
+def test_the_header_links_to_the_e_mail_settings(mentee: User) -> None:
+    page = client_for(mentee).get(reverse("home")).content.decode()
+    assert f'href="{URL}"' in page
+    assert "E-mail settings" in page
+
+
+def test_the_service_saves_both_flags(mentee: User) -> None:
+    person_email_preferences_set(person=mentee, reminders=False, nudges=False)
+    mentee.refresh_from_db()
+    assert (mentee.email_reminders, mentee.email_nudges) == (False, False)
+
+
+# ---------------------------------------------------------------- the e-mails honour them
+
+
+@pytest.fixture
+def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    from meetings import tasks, tasks_reminders
+
+    monkeypatch.setattr(tasks.send_meeting_update, "delay_on_commit", lambda *a: None)
+    monkeypatch.setattr(tasks_reminders.send_reminder, "delay_on_commit", lambda *a: None)
+
+
+def _reminders_sent(pair: Pair) -> list[Any]:
+    start = timezone.now() + dt.timedelta(days=3)
+    local = start.astimezone(dt.UTC)
+    meeting_schedule(
+        pair=pair,
+        organiser=pair.mentee.person,
+        when=when(local.date(), local.hour, 0, zone="UTC"),
+    )
+    Reminder.objects.filter(status="pending").update(due_at=timezone.now() - dt.timedelta(1))
+    mail.outbox.clear()
+    outcomes = [reminder_send(pk) for pk in reminders_claim_due(now=timezone.now(), batch=100)]
+    assert outcomes.count(Outcome.SENT) == len(mail.outbox)
+    return list(mail.outbox)
+
+
+def test_reminders_skip_people_who_turned_them_off(
+    no_broker: None, mentee: User, mentor: User
+) -> None:
+    pair = make_pair(mentee, mentor)
+    person_email_preferences_set(person=mentee, reminders=False, nudges=True)
+    sent = _reminders_sent(pair)
+    assert sent
+    assert {m.to[0] for m in sent} == {mentor.email}
+    settings_url = reverse("people:email_settings")
+    assert all(settings_url in str(m.body) for m in sent)
+    assert all(settings_url in str(m.alternatives[0][0]) for m in sent)
+
+
+def test_nudges_skip_people_who_turned_them_off_whatever_their_reminders(
+    mentee: User, mentor: User
+) -> None:
+    pair = make_pair(mentee, mentor)
+    Program.objects.filter(pk=pair.program_id).update(nudge_after_days=14)
+    Pair.objects.filter(pk=pair.pk).update(started_at=timezone.now() - dt.timedelta(days=15))
+    person_email_preferences_set(person=mentee, reminders=True, nudges=False)
+    person_email_preferences_set(person=mentor, reminders=False, nudges=True)
+    [nudge_id] = nudges_plan(now=timezone.now())
+    mail.outbox.clear()
+    assert nudge_send(nudge_id) == 1
+    [message] = mail.outbox
+    assert message.to == [mentor.email]
+    assert reverse("people:email_settings") in str(message.body)
