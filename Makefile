@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run test lint format typecheck contracts unit browser bench lock worker-ping clean
+.PHONY: run test lint format typecheck contracts unit browser faults bench lock worker-ping clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ format: $(STAMP)
 
 browser: $(STAMP)
 	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -m browser
+
+## make faults: the reminder fault test (kills worker processes, restarts a redis-server of
+## its own, runs two beats). PostgreSQL at DATABASE_URL, or the local one on 127.0.0.1.
+faults: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -p no:cacheprovider -m faults -s
 
 ## make bench: the benchmarks the README reports. Reminders and pages need PostgreSQL
 ## on 127.0.0.1 (they recreate databases of their own).

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 from django.conf import settings
@@ -131,7 +133,7 @@ def reminders_claim_due(*, now: dt.datetime, batch: int) -> list[int]:
 def reminders_sweep(*, now: dt.datetime, stale_after: dt.timedelta | None = None) -> int:
     """Return claims nobody completed in time to pending; returns how many."""
     if stale_after is None:
-        stale_after = dt.timedelta(minutes=settings.MENTORING_REMINDER_STALE_MINUTES)
+        stale_after = dt.timedelta(seconds=settings.MENTORING_REMINDER_STALE_SECONDS)
     return Reminder.objects.filter(
         status=Reminder.Status.CLAIMED, claimed_at__lt=now - stale_after
     ).update(status=Reminder.Status.PENDING, claimed_at=None)
@@ -191,7 +193,10 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
         html = render_to_string("meetings/email/reminder_message.html", context)
     message = EmailMultiAlternatives(
         " ".join(subject.split()), text, None, [person.email],
-        headers={"X-Mentoring-Reminder": f"{reminder.pk}"},
+        headers={
+            "X-Mentoring-Reminder": f"{reminder.pk}",
+            "X-Mentoring-Attempt": f"{reminder.attempts}",
+        },
     )  # fmt: skip
     message.attach_alternative(html, "text/html")
     return message
@@ -220,40 +225,65 @@ _SEND_RELATED = (
 )
 
 
+@contextmanager
+def _held_for_sending(reminder_id: int) -> Iterator[Reminder | None]:
+    """The reminder with its meeting and people, locked for the send where the database can.
+
+    On PostgreSQL the row stays locked until the outcome commits, so a reschedule or
+    cancel of the meeting (which re-plans this row) waits for a send already under way:
+    an e-mail for the old time is accepted before the change commits, never after. SQLite
+    has a single write lock for the whole database; holding it across an SMTP call would
+    stall every writer, so there the checks and the send are not under one lock.
+    """
+    rows = Reminder.objects.select_related(*_SEND_RELATED).filter(pk=reminder_id)
+    if not connection.features.has_select_for_update_of:
+        yield rows.first()
+        return
+    with transaction.atomic():
+        yield rows.select_for_update(of=("self",)).first()
+
+
 def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcome:
-    """Send one claimed reminder once; every outcome is written to its row."""
+    """Send one claimed reminder once; every outcome is written to its row.
+
+    The attempt is taken first and committed on its own (compare-and-set), so a second
+    delivery of the same task loses, and a worker killed from then on leaves a claim the
+    sweeper returns. The only way to a second e-mail is a worker that dies between the
+    SMTP server accepting the message and the commit of "sent"; its header
+    ``X-Mentoring-Attempt`` then differs between the two copies.
+    """
     now = now or timezone.now()
-    reminder = Reminder.objects.select_related(*_SEND_RELATED).filter(pk=reminder_id).first()
-    if reminder is None or reminder.status != Reminder.Status.CLAIMED:
+    state = Reminder.objects.filter(pk=reminder_id).values_list("status", "attempts").first()
+    if state is None or state[0] != Reminder.Status.CLAIMED:
         return Outcome.NOT_CLAIMED
-    mine = Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=reminder.attempts
-    )
-    reason = _skip_reason(reminder, now)
-    if reason is not None:
-        mine.update(status=Reminder.Status.SKIPPED)
-        return Outcome.SKIPPED
-    if reminder.attempts >= MAX_ATTEMPTS:
-        mine.update(status=Reminder.Status.FAILED)
+    attempts = state[1]
+    mine = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.CLAIMED)
+    if attempts >= MAX_ATTEMPTS:
+        mine.filter(attempts=attempts).update(status=Reminder.Status.FAILED)
         return Outcome.FAILED
-    # Take this attempt (compare-and-set): a second delivery of the same task loses here.
-    if not mine.update(attempts=F("attempts") + 1, claimed_at=now):
+    if not mine.filter(attempts=attempts).update(attempts=F("attempts") + 1, claimed_at=now):
         return Outcome.NOT_CLAIMED
-    attempts = reminder.attempts + 1
-    ours = Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=attempts
-    )
-    try:
-        reminder_message(reminder).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        if _permanent(exc) or attempts >= MAX_ATTEMPTS:
-            ours.update(status=Reminder.Status.FAILED)
-            return Outcome.FAILED
-        ours.update(
-            status=Reminder.Status.PENDING, claimed_at=None, due_at=now + _backoff(attempts)
-        )
-        return Outcome.RETRY
-    ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    attempts += 1
+    ours = mine.filter(attempts=attempts)
+    with _held_for_sending(reminder_id) as reminder:
+        if reminder is None or (reminder.status, reminder.attempts) != (
+            Reminder.Status.CLAIMED, attempts
+        ):  # fmt: skip
+            return Outcome.NOT_CLAIMED  # the sweeper returned it, or it was re-planned
+        if _skip_reason(reminder, now) is not None:
+            ours.update(status=Reminder.Status.SKIPPED)
+            return Outcome.SKIPPED
+        try:
+            reminder_message(reminder).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            if _permanent(exc) or attempts >= MAX_ATTEMPTS:
+                ours.update(status=Reminder.Status.FAILED)
+                return Outcome.FAILED
+            ours.update(
+                status=Reminder.Status.PENDING, claimed_at=None, due_at=now + _backoff(attempts)
+            )
+            return Outcome.RETRY
+        ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
     return Outcome.SENT
 
 

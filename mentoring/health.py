@@ -60,8 +60,9 @@ def check_reminders(*, now: dt.datetime | None = None) -> Check:
 
     now = now or timezone.now()
     late_after = dt.timedelta(
-        seconds=2 * settings.MENTORING_DISPATCH_SECONDS,
-        minutes=settings.MENTORING_REMINDER_STALE_MINUTES,
+        seconds=2 * settings.MENTORING_DISPATCH_SECONDS
+        + settings.MENTORING_REMINDER_STALE_SECONDS
+        + settings.MENTORING_SWEEP_SECONDS
     )
     overdue = Reminder.objects.filter(
         status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED], due_at__lt=now - late_after

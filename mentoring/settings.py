@@ -241,7 +241,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum=1)
 MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
-MENTORING_REMINDER_STALE_MINUTES = env_int("MENTORING_REMINDER_STALE_MINUTES", 10, minimum=1)
+MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 600, minimum=1)
+MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",
@@ -255,8 +256,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-reminders": {
         "task": "meetings.sweep_reminders",
-        "schedule": 5 * 60.0,
-        "options": {"expires": 5 * 60},
+        "schedule": float(MENTORING_SWEEP_SECONDS),
+        "options": {"expires": MENTORING_SWEEP_SECONDS},
     },
     "plan-nudges": {
         "task": "meetings.plan_nudges",

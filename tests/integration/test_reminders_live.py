@@ -8,31 +8,24 @@ nothing arrives for a cancelled meeting or a reminder that is not due yet.
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import os
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from meetings.models import Meeting, Reminder
 from meetings.services import meeting_cancel, meeting_schedule
 from people.models import User
 from tests.factories import UserFactory
+from tests.integration.support import Inbox, database_url_for_workers, free_port, stop
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,65 +33,22 @@ ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 90
 
 
-class _Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def reminders(self) -> list[EmailMessage]:
-        with self.lock:
-            return [m for m in self.messages if m["X-Mentoring-Reminder"]]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, int]]:
-    inbox, port = _Inbox(), _free_port()
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
     controller.stop()
 
 
-def _database_url_for_worker() -> str:
-    """The worker and beat must use the test database this test writes to."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @pytest.fixture
-def celery_processes(smtp: tuple[_Inbox, int], tmp_path: Path) -> Iterator[Callable[[], str]]:
+def celery_processes(smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[Callable[[], str]]:
     """Start a worker and a beat (dispatch every second); yields a function returning logs."""
     _inbox, port = smtp
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for_worker(),
+        "DATABASE_URL": database_url_for_workers(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MENTORING_VAR_DIR": str(settings.VAR_DIR),
         "EMAIL_HOST": "127.0.0.1",
@@ -128,7 +78,7 @@ def celery_processes(smtp: tuple[_Inbox, int], tmp_path: Path) -> Iterator[Calla
         yield lambda: "\n".join(f"--- {n}\n{p.read_text()[-4000:]}" for n, p in logs.items())
     finally:
         for process in processes:  # only the processes this test started, by PID
-            _stop(process)
+            stop(process)
 
 
 def _book(pair_people: tuple[User, User], zone: str, days: int) -> Meeting:
@@ -144,7 +94,7 @@ def _local(moment: dt.datetime, zone: str) -> str:
 
 
 def test_due_reminders_arrive_exactly_once_in_each_recipients_zone(
-    smtp: tuple[_Inbox, int], celery_processes: Callable[[], str]
+    smtp: tuple[Inbox, int], celery_processes: Callable[[], str]
 ) -> None:
     inbox, _port = smtp
     zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Adelaide"]

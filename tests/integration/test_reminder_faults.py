@@ -1,0 +1,470 @@
+"""The fault test: reminders are neither lost nor repeated when the parts around them fail.
+
+``make faults`` runs it (CI too), on PostgreSQL. 1,000 meetings (250 pairs, 4 each), every
+one with reminders 24 hours and 1 hour before for both people: 4,000 reminder e-mails.
+Time is compressed: once a real prefork worker (4 processes), two beat processes at once
+and a redis-server of this test's own are running, the due times are moved into the next
+~40 seconds, as if the days had passed. While the reminders go out, the test
+
+- kills every pool child of the worker with SIGKILL, by PID, several times, each time right
+  after the SMTP server accepted a message, so some kills land between the acceptance and
+  the commit of "sent";
+- stops its redis-server (SIGTERM, by PID) and starts it again on the same port: every
+  queued and unacknowledged message is gone, and only the rows know what is left to do;
+- reschedules 200 meetings to a new time and cancels 100, through the real services.
+
+Then it reports, per reminder and time: sent, missing and duplicated, and asserts: nothing
+missing; no duplicate except one explained by a kill between the SMTP server accepting the
+first copy and the commit (its ``X-Mentoring-Attempt`` differs from the second copy's, and
+a kill happened in between; that window's count is reported); no e-mail for an old time
+accepted after the reschedule committed, none for a cancelled meeting after the cancel.
+
+Meeting invitations and updates are not this test's subject (they are tested in
+tests/meetings): their tasks are not sent from the test process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import json
+import logging
+import os
+import queue
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from meetings.models import Meeting, Reminder
+from meetings.services import meeting_cancel, meeting_reschedule, meeting_schedule
+from meetings.timezones import local
+from people.models import User
+from tests.factories import UserFactory
+from tests.integration.support import Inbox, database_url_for_workers, free_port, stop
+from tests.meetings.factories import make_pair, when
+
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the fault test runs on PostgreSQL (make faults): a send holds its row lock "
+        "there, which SQLite cannot do without stalling every writer",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+ROOT = Path(__file__).resolve().parents[2]
+PAIRS, MEETINGS_PER_PAIR = 250, 4
+RESCHEDULE, CANCEL = 200, 100
+SPREAD_SECONDS = 40  # due times are spread over this many seconds
+CHANGES_SECONDS = 45  # the reschedules and cancels are spread over this many
+KILL_AFTER_MESSAGES = (250, 700, 1200, 2300, 2900, 3500)
+REDIS_RESTART_AFTER = 1700
+DEADLINE_SECONDS = 180  # the dispatch phase; the test ends by itself after it
+ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata")
+WORKER_ENV = {
+    "MENTORING_DISPATCH_SECONDS": "1",
+    "MENTORING_SWEEP_SECONDS": "2",
+    "MENTORING_REMINDER_STALE_SECONDS": "15",
+    "MENTORING_HEARTBEAT_SECONDS": "5",
+    "EMAIL_TIMEOUT": "5",
+}
+
+
+# ---------------------------------------------------------------- the parts this test owns
+
+
+class RedisServer:
+    """A redis-server of this test's own on a free port, keeping nothing on disk."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+        ]  # fmt: skip
+        log = (self.workdir / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not answer within 10 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, timeout=10)
+            self.process = None
+
+
+def _children(parent: int) -> list[int]:
+    """The PIDs whose parent is ``parent`` (the worker's pool processes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Faults:
+    """What the fault thread did, on the same clock as the SMTP server's acceptances."""
+
+    kills: list[tuple[float, list[int]]] = field(default_factory=list)
+    redis_restarts: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _fault_thread(
+    triggers: queue.Queue[str | None], worker: subprocess.Popen[bytes], redis: RedisServer
+) -> tuple[threading.Thread, Faults]:
+    faults = Faults()
+    rng = random.Random(7)
+
+    def run() -> None:
+        while (what := triggers.get()) is not None:
+            if what == "kill":
+                time.sleep(rng.uniform(0, 0.004))  # lands before or after the commit
+                pids = _children(worker.pid)
+                for pid in pids:  # only the pool processes of the worker this test started
+                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                        os.kill(pid, signal.SIGKILL)
+                faults.kills.append((time.monotonic(), pids))
+            elif what == "restart-redis":
+                down = time.monotonic()
+                redis.stop()
+                time.sleep(1.5)
+                redis.start()
+                faults.redis_restarts.append((down, time.monotonic()))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, faults
+
+
+# ---------------------------------------------------------------- the world
+
+
+@dataclass(frozen=True)
+class Change:
+    meeting_id: int
+    kind: str  # "reschedule" or "cancel"
+    done_at: float  # time.monotonic() after the service returned (committed)
+
+
+def _meetings() -> list[Meeting]:
+    rng = random.Random(1)
+    today = timezone.localdate()
+    meetings = []
+    for _index in range(PAIRS):
+        zone_a, zone_b = rng.choice(ZONES), rng.choice(ZONES)
+        mentee: User = UserFactory(time_zone=zone_a)  # type: ignore[assignment]
+        mentor: User = UserFactory(time_zone=zone_b)  # type: ignore[assignment]
+        pair = make_pair(mentee, mentor)
+        for n in range(MEETINGS_PER_PAIR):
+            day = today + dt.timedelta(days=3 + n)
+            [meeting] = meeting_schedule(
+                pair=pair, organiser=mentee, when=when(day, 10, 0, zone=zone_a)
+            )
+            meetings.append(meeting)
+    return meetings
+
+
+def _compress_time(rows: list[Reminder], rng: random.Random, seconds: float) -> None:
+    """Move pending rows' due times into the next ``seconds``, as if days had passed."""
+    now = timezone.now()
+    for row in rows:
+        row.due_at = now + dt.timedelta(seconds=1 + rng.uniform(0, seconds))
+    Reminder.objects.bulk_update(rows, ["due_at"], batch_size=1000)
+
+
+def _wait_for(path: Path, text: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{path.name} did not say {text!r}:\n{path.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def no_invitation_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from meetings import tasks
+
+    monkeypatch.setattr(tasks.send_meeting_update, "delay_on_commit", lambda *a: None)
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class Report:
+    reminder_rows: int
+    expected_once: int
+    emails_accepted: int
+    sent_as_expected: int
+    missing: int
+    duplicates_in_window: int
+    duplicates_outside_window: int
+    old_time_before_reschedule: int
+    old_time_after_reschedule: int
+    cancelled_before_cancel: int
+    cancelled_after_cancel: int
+    rescheduled: int
+    cancelled: int
+    pool_children_killed: int
+    kills: int
+    redis_restarts: int
+    rows_needing_several_attempts: int
+    setup_seconds: float
+    dispatch_seconds: float
+    problems: list[str]
+
+    def table(self) -> str:
+        width = max(len(name) for name in asdict(self))
+        lines = [f"  {name:<{width}}  {value}" for name, value in asdict(self).items()]
+        return "Reminder fault test\n" + "\n".join(lines[:-1])
+
+
+_TIME = re.compile(r"\b\d{2}:\d{2}\b")
+
+
+def _start_time_in(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    found = _TIME.search(body.get_content())
+    assert found is not None, body.get_content()
+    return found.group(0)
+
+
+def _report(
+    inbox: Inbox,
+    changes: dict[int, Change],
+    before: dict[int, dt.datetime],
+    faults: Faults,
+    phases: tuple[float, float],
+) -> Report:
+    rows = {row.pk: row for row in Reminder.objects.select_related("recipient", "meeting")}
+    problems: list[str] = []
+    copies: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
+    old_before = old_after = cancelled_before = cancelled_after = 0
+    for accepted_at, message in inbox.timed_reminders():
+        pk, attempt = int(message["X-Mentoring-Reminder"]), int(message["X-Mentoring-Attempt"])
+        row = rows[pk]
+        shown = _start_time_in(message)
+        old = local(before[row.meeting_id], row.recipient.time_zone).strftime("%H:%M")
+        change = changes.get(row.meeting_id)
+        if change is not None and change.kind == "reschedule" and shown == old:
+            old_before += accepted_at <= change.done_at
+        if change is not None and change.kind == "cancel":
+            cancelled_before += accepted_at <= change.done_at
+        if change is not None and shown == old and accepted_at > change.done_at:
+            if change.kind == "cancel":
+                cancelled_after += 1
+                problems.append(f"reminder {pk} accepted after its meeting was cancelled")
+            else:
+                old_after += 1
+                problems.append(f"reminder {pk} for the old time accepted after the move")
+        copies[(pk, shown)].append((accepted_at, attempt))
+
+    expected: set[tuple[int, str]] = set()
+    for pk, row in rows.items():
+        change = changes.get(row.meeting_id)
+        if change is not None and change.kind == "cancel":
+            continue
+        expected.add((pk, local(row.meeting.start, row.recipient.time_zone).strftime("%H:%M")))
+    missing = expected - copies.keys()
+    problems += [f"reminder {pk} for {shown} never arrived" for pk, shown in sorted(missing)]
+
+    in_window = outside = 0
+    kill_times = [at for at, _pids in faults.kills]
+    for (pk, shown), got in copies.items():
+        got.sort()
+        for (first_at, first_attempt), (then_at, then_attempt) in itertools.pairwise(got):
+            killed_between = any(first_at <= at <= then_at for at in kill_times)
+            if first_attempt != then_attempt and killed_between:
+                in_window += 1
+            else:
+                outside += 1
+                problems.append(
+                    f"reminder {pk} for {shown} arrived again (attempts {first_attempt} and "
+                    f"{then_attempt}) and no kill explains it"
+                )
+    return Report(
+        reminder_rows=len(rows),
+        expected_once=len(expected),
+        emails_accepted=len(inbox.reminders()),
+        sent_as_expected=len(expected & copies.keys()),
+        missing=len(missing),
+        duplicates_in_window=in_window,
+        duplicates_outside_window=outside,
+        old_time_before_reschedule=old_before,
+        old_time_after_reschedule=old_after,
+        cancelled_before_cancel=cancelled_before,
+        cancelled_after_cancel=cancelled_after,
+        rescheduled=sum(1 for c in changes.values() if c.kind == "reschedule"),
+        cancelled=sum(1 for c in changes.values() if c.kind == "cancel"),
+        pool_children_killed=sum(len(pids) for _at, pids in faults.kills),
+        kills=len(faults.kills),
+        redis_restarts=len(faults.redis_restarts),
+        rows_needing_several_attempts=sum(1 for row in rows.values() if row.attempts > 1),
+        setup_seconds=round(phases[0], 1),
+        dispatch_seconds=round(phases[1], 1),
+        problems=problems[:20],
+    )
+
+
+# ---------------------------------------------------------------- the test
+
+
+@pytest.fixture
+def owned(tmp_path: Path) -> Iterator[dict[str, object]]:
+    """The processes this test starts; each is ended by its PID, whatever happens."""
+    parts: dict[str, object] = {"processes": [], "redis": RedisServer(tmp_path)}
+    try:
+        yield parts
+    finally:
+        for process in parts["processes"]:  # type: ignore[attr-defined]
+            stop(process)
+        parts["redis"].stop()  # type: ignore[attr-defined]
+
+
+def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
+    owned: dict[str, object], tmp_path: Path, no_invitation_tasks: None
+) -> None:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: one line per command
+    started = time.monotonic()
+    triggers: queue.Queue[str | None] = queue.Queue()
+
+    def on_accept(message: EmailMessage, count: int) -> None:
+        if count in KILL_AFTER_MESSAGES:
+            triggers.put("kill")
+        if count == REDIS_RESTART_AFTER:
+            triggers.put("restart-redis")
+
+    inbox, smtp_port = Inbox(on_accept), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    redis: RedisServer = owned["redis"]  # type: ignore[assignment]
+    redis.start()
+    processes: list[subprocess.Popen[bytes]] = owned["processes"]  # type: ignore[assignment]
+
+    meetings = _meetings()
+    before = {meeting.pk: meeting.start for meeting in meetings}
+    assert Reminder.objects.filter(status="pending").count() == 4 * len(meetings)
+
+    env = {
+        **os.environ,
+        **WORKER_ENV,
+        "DATABASE_URL": database_url_for_workers(),
+        "CELERY_BROKER_URL": redis.url,
+        "MENTORING_VAR_DIR": str(settings.VAR_DIR),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "false",
+    }
+    base = [sys.executable, "-m", "celery", "-A", "mentoring"]
+    commands = {
+        "worker": [
+            *base, "worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", "4",
+            "--hostname", f"faults-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+        ],
+        "beat-1": [*base, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b1")],
+        "beat-2": [*base, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b2")],
+    }  # fmt: skip
+    logs = {name: tmp_path / f"{name}.log" for name in commands}
+    for name, command in commands.items():
+        with logs[name].open("wb") as log:
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+            )
+    _wait_for(logs["worker"], "ready.", 60)
+    fault_thread, faults = _fault_thread(triggers, processes[0], redis)
+
+    rng = random.Random(3)
+    _compress_time(list(Reminder.objects.filter(status="pending")), rng, SPREAD_SECONDS)
+    dispatch_started = time.monotonic()
+    chosen = rng.sample(meetings, RESCHEDULE + CANCEL)
+    plan = sorted(
+        (rng.uniform(0, CHANGES_SECONDS), index, meeting) for index, meeting in enumerate(chosen)
+    )
+    changes: dict[int, Change] = {}
+    for at, index, meeting in plan:
+        time.sleep(max(0.0, dispatch_started + at - time.monotonic()))
+        person = meeting.pair.mentee.person
+        if index < RESCHEDULE:
+            day = local(meeting.start, person.time_zone).date()
+            meeting_reschedule(
+                meeting=meeting, by=person, when=when(day, 15, 30, zone=person.time_zone), place=""
+            )
+            changes[meeting.pk] = Change(meeting.pk, "reschedule", time.monotonic())
+            new_rows = Reminder.objects.filter(meeting=meeting, status="pending")
+            _compress_time(list(new_rows), rng, 8)  # the new time's reminders fall due too
+        else:
+            meeting_cancel(meeting=meeting, by=person)
+            changes[meeting.pk] = Change(meeting.pk, "cancel", time.monotonic())
+
+    deadline = dispatch_started + DEADLINE_SECONDS
+    unfinished = Reminder.objects.filter(status__in=["pending", "claimed"])
+    while time.monotonic() < deadline and unfinished.exists():
+        time.sleep(1)
+    time.sleep(5)  # a few more ticks of both beats: nothing may arrive twice
+    triggers.put(None)
+    fault_thread.join(timeout=30)
+    for process in processes:
+        stop(process)
+    controller.stop()
+
+    phases = (dispatch_started - started, time.monotonic() - dispatch_started)
+    report = _report(inbox, changes, before, faults, phases)
+    print("\n" + report.table())  # noqa: T201 -- make faults shows it
+    artifacts = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "reminder-faults.json").write_text(json.dumps(asdict(report), indent=2))
+
+    tails = "\n".join(f"--- {n}\n{p.read_text(errors='replace')[-3000:]}" for n, p in logs.items())
+    assert report.kills == len(KILL_AFTER_MESSAGES), tails
+    assert report.pool_children_killed >= len(KILL_AFTER_MESSAGES), tails
+    assert report.redis_restarts == 1, tails
+    assert (report.rescheduled, report.cancelled) == (RESCHEDULE, CANCEL)
+    assert not unfinished.exists(), tails
+    assert report.missing == 0, report.problems
+    assert report.duplicates_outside_window == 0, report.problems
+    assert report.old_time_after_reschedule == 0, report.problems
+    assert report.cancelled_after_cancel == 0, report.problems
+    assert report.sent_as_expected == report.expected_once
