@@ -1,9 +1,12 @@
 """Benchmark the manager page against a minimal signed-in page, served by gunicorn.
 
 Usage: python bench/pages.py [--clients 8] [--seconds 8] [--reports 50] [--meetings 1000]
+                             [--also PATH ...]
 Needs PostgreSQL: it (re)creates the database named by --database on 127.0.0.1.
 Prints one JSON object: requests per second and p50/p95 latency for both pages, and
-the manager page's share of the minimal page's throughput.
+the manager page's share of the minimal page's throughput; with ``--also``, the same
+figures for more pages under "also" (e.g. ``--also /team/feed/``, the lightest page with
+the site layout, or ``--also "/team/?view=list"``).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ def _seed(reports: int, meetings: int) -> str:
     call_command("migrate", verbosity=0)
     manager = User.objects.create_user("manager@bench.example", "x", full_name="Bench Manager")
     today = timezone.localdate()
+    now = timezone.now()
     program = Program.objects.create(
         name="Bench", status=Program.Status.ACTIVE, enrolment_opens=today,
         enrolment_closes=today, starts_on=today, ends_on=today + dt.timedelta(days=365),
@@ -78,7 +82,9 @@ def _seed(reports: int, meetings: int) -> str:
         pair = Pair.objects.create(
             program=program, mentee=enrolments[0], mentor=enrolments[1], origin="manual"
         )
-        first = timezone.now() - dt.timedelta(days=per_report * 3) + dt.timedelta(hours=n)
+        # Every third day, half before and half after now: the default two-week window
+        # then holds about 14/3 meetings per report (~230 for 50 reports).
+        first = now - dt.timedelta(days=per_report * 3 // 2) + dt.timedelta(hours=n)
         rows += [(pair, first + dt.timedelta(days=3 * k)) for k in range(per_report)]
     created = Meeting.objects.bulk_create(
         Meeting(pair=pair, start=start, end=start + dt.timedelta(hours=1)) for pair, start in rows
@@ -134,6 +140,10 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=50)
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--database", default="mentoring_bench")
+    parser.add_argument(
+        "--also", action="append", default=[], metavar="PATH",
+        help="another signed-in page to measure the same way (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
@@ -148,19 +158,24 @@ def main() -> None:
     try:
         _wait_until_serving(port)
         _load(port, "/bench/minimal/", cookie, args.clients, 1.0)  # warm both workers
-        _load(port, "/team/", cookie, args.clients, 1.0)
+        for path in ("/team/", *args.also):
+            _load(port, path, cookie, args.clients, 1.0)
         minimal = _load(port, "/bench/minimal/", cookie, args.clients, args.seconds)
         manager = _load(port, "/team/", cookie, args.clients, args.seconds)
+        also = {path: _load(port, path, cookie, args.clients, args.seconds) for path in args.also}
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(json.dumps({
+    result: dict[str, object] = {
         "reports": args.reports, "meetings": args.meetings, "clients": args.clients,
         "manager_page": manager, "minimal_page": minimal,
         "throughput_ratio": round(
             manager["requests_per_second"] / minimal["requests_per_second"], 3
         ),
-    }))  # fmt: skip
+    }  # fmt: skip
+    if also:
+        result["also"] = also
+    print(json.dumps(result))
 
 
 def _wait_until_serving(port: int, timeout: float = 30) -> None:

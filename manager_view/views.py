@@ -4,29 +4,42 @@ The schedule comes only through ``meetings.schedule`` (frozen dataclasses of tim
 status); the reporting line through ``people.selectors``. Roles apply on every request:
 the access policy lets only people with direct reports in, and a manager whose last
 report moved away meanwhile gets the same 404.
+
+The team page shows the two-week window either as a week grid or as a list by person,
+never both: each meeting is formatted once, in Python, and the template only prints
+strings. The list is paged by person so that a page renders at most
+``LIST_ROW_BUDGET`` meeting rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from manager_view.forms import WindowForm
+from manager_view.forms import LIST, WEEK, WindowForm
 from manager_view.privacy_table import COLUMNS, ROWS
 from meetings.schedule import (
     MeetingSlot,
     meeting_slots_for_manager,
+    schedule_fingerprint,
     team_feed_ics,
     team_feed_reset,
     team_feed_token,
@@ -36,39 +49,103 @@ from people.models import User
 from people.selectors import direct_reports
 
 WINDOW_DAYS = 14
+LIST_ROW_BUDGET = 200  # meeting rows on one page of the list by person, at most
+LIST_PEOPLE_PER_PAGE = 20
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+SCHEDULE_CACHE_SECONDS = 600
+SCHEDULE_CACHE_VERSION = 1  # raise it when _schedule.html or what feeds it changes
+_PERSON_ID_MARKER = 987654321  # stands in for a person id in a reversed URL
 
 
 def _person(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]  # the policy row requires a manager
 
 
+# ---------------------------------------------------------------- my team's mentoring time
+
+
+@dataclass(frozen=True)
+class SlotLine:
+    """One meeting, formatted once in the viewer's language and time zone."""
+
+    report_name: str
+    day: dt.date
+    date_label: str  # "Mon 2 Mar"
+    times: str  # "09:30-10:15" with an en dash
+    start_iso: str  # for <time datetime>
+    cancelled: bool
+    status_label: str
+
+
 @dataclass(frozen=True)
 class Day:
-    date: dt.date
-    slots: list[MeetingSlot]
+    label: str
     today: bool
+    slots: list[SlotLine]
 
 
 @dataclass(frozen=True)
-class ReportRow:
-    report: User
-    slots: list[MeetingSlot]
+class Week:
+    label: str
+    days: list[Day]
+
+
+@dataclass(frozen=True)
+class Report:
+    person_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ReportCard:
+    """A direct report in the list by person, with their meetings in the window."""
+
+    person_id: int
+    name: str
+    nominate_url: str
+    suggest_url: str
+    slots: list[SlotLine]
+    not_shown: int  # meetings beyond the row budget of a page
+
+
+@dataclass(frozen=True)
+class ListPage:
+    cards: list[ReportCard]
+    number: int
+    count: int
+    first_person: int
+    last_person: int
+    people: int
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the address asks for, each bad value replaced by its default."""
+
+    first: dt.date
+    start: dt.date | None  # as given; links keep it
+    view: str
+    page: int
 
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _window_start(request: HttpRequest) -> dt.date:
+def _choices(request: HttpRequest) -> Choices:
     form = WindowForm(request.GET)
-    if form.is_valid():
-        chosen: dt.date | None = form.cleaned_data["start"]
-        if chosen is not None:
-            return chosen
-    else:
-        messages.warning(request, " ".join(str(error) for error in form.errors["start"]))
-    return _monday(timezone.localdate())
+    form.is_valid()
+    for errors in form.errors.values():
+        messages.warning(request, " ".join(str(error) for error in errors))
+    start: dt.date | None = form.cleaned_data.get("start")
+    return Choices(
+        first=start or _monday(timezone.localdate()),
+        start=start,
+        view=form.cleaned_data.get("view") or WEEK,
+        page=form.cleaned_data.get("page") or 1,
+    )
 
 
 def _bounds(first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
@@ -80,44 +157,213 @@ def _bounds(first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def _team_query(*, start: dt.date | None, view: str, page: int = 1) -> str:
+    query: dict[str, str | int] = {"start": start.isoformat()} if start else {}
+    query["view"] = view
+    if page > 1:
+        query["page"] = page
+    return "?" + urlencode(query)
+
+
+def _url_for_person(route: str) -> Callable[[int], str]:
+    """``reverse`` once, then put each person's id in: a page of reports costs one
+    reverse per route, not one per report."""
+    marker = str(_PERSON_ID_MARKER)
+    prefix, found, suffix = reverse(route, kwargs={"person_id": _PERSON_ID_MARKER}).partition(
+        marker
+    )
+    if not found or marker in suffix:  # a route this shortcut cannot fill in safely
+        return lambda person_id: reverse(route, kwargs={"person_id": person_id})
+    return lambda person_id: f"{prefix}{person_id}{suffix}"
+
+
+def _slot_lines(slots: list[MeetingSlot]) -> list[SlotLine]:
+    """Format each slot once, here rather than in per-slot template filters. Labels are
+    memoised per request: a team's meetings share few days and clock times."""
+    zone = timezone.get_current_timezone()
+    cancelled, scheduled = _("Cancelled"), _("Scheduled")
+    day_labels: dict[dt.date, str] = {}
+    clock: dict[tuple[int, int], str] = {}
+
+    def hhmm(moment: dt.datetime) -> str:
+        key = (moment.hour, moment.minute)
+        label = clock.get(key)
+        if label is None:
+            label = clock[key] = time_format(moment, "H:i")
+        return label
+
+    lines = []
+    for slot in slots:
+        start = slot.start.astimezone(zone)
+        day = start.date()
+        label = day_labels.get(day)
+        if label is None:
+            label = day_labels[day] = date_format(day, "D j M")
+        lines.append(
+            SlotLine(
+                report_name=slot.report_name,
+                day=day,
+                date_label=label,
+                times=f"{hhmm(start)}\u2013{hhmm(slot.end.astimezone(zone))}",
+                start_iso=start.isoformat(timespec="minutes"),
+                cancelled=slot.cancelled,
+                status_label=cancelled if slot.cancelled else scheduled,
+            )
+        )
+    return lines
+
+
+def _weeks(first: dt.date, slots: list[MeetingSlot]) -> list[Week]:
+    by_day: dict[dt.date, list[SlotLine]] = defaultdict(list)
+    for line in _slot_lines(slots):
+        by_day[line.day].append(line)
+    today = timezone.localdate()
+    days = [first + dt.timedelta(days=n) for n in range(WINDOW_DAYS)]
+    grid = [Day(date_format(day, "D j M"), day == today, by_day.get(day, [])) for day in days]
+    return [Week(date_format(days[n], "j M"), grid[n : n + 7]) for n in range(0, WINDOW_DAYS, 7)]
+
+
+def _pages_by_person(reports: list[Report], counts: dict[int, int]) -> list[list[Report]]:
+    """Reports in order, cut into pages of at most ``LIST_PEOPLE_PER_PAGE`` people and
+    ``LIST_ROW_BUDGET`` rows (a report without meetings takes one row for saying so)."""
+    pages: list[list[Report]] = [[]]
+    rows = 0
+    for report in reports:
+        need = min(max(counts.get(report.person_id, 0), 1), LIST_ROW_BUDGET)
+        if pages[-1] and (len(pages[-1]) == LIST_PEOPLE_PER_PAGE or rows + need > LIST_ROW_BUDGET):
+            pages.append([])
+            rows = 0
+        pages[-1].append(report)
+        rows += need
+    return pages
+
+
+def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]) -> ListPage:
+    by_report: dict[int, list[MeetingSlot]] = defaultdict(list)
+    for slot in slots:
+        by_report[slot.report_id].append(slot)
+    pages = _pages_by_person(reports, {pk: len(s) for pk, s in by_report.items()})
+    number = min(choices.page, len(pages))
+    nominate = _url_for_person("programs:nominate")
+    suggest = _url_for_person("programs:suggest_focus")
+    cards = []
+    for report in pages[number - 1]:
+        mine = by_report.get(report.person_id, [])
+        cards.append(
+            ReportCard(
+                person_id=report.person_id,
+                name=report.name,
+                nominate_url=nominate(report.person_id),
+                suggest_url=suggest(report.person_id),
+                slots=_slot_lines(mine[:LIST_ROW_BUDGET]),
+                not_shown=max(len(mine) - LIST_ROW_BUDGET, 0),
+            )
+        )
+    before = sum(len(page) for page in pages[: number - 1])
+    team = reverse("manager_view:team")
+
+    def page_url(n: int) -> str:
+        return team + _team_query(start=choices.start, view=LIST, page=n)
+
+    return ListPage(
+        cards=cards,
+        number=number,
+        count=len(pages),
+        first_person=before + 1,
+        last_person=before + len(cards),
+        people=len(reports),
+        previous_url=page_url(number - 1) if number > 1 else None,
+        next_url=page_url(number + 1) if number < len(pages) else None,
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The rendered week grid or list page, and what to tell the viewer about it."""
+
+    html: str
+    notice: str | None
+
+
+def _schedule(
+    choices: Choices, reports: list[Report], slots: list[MeetingSlot], links: dict[str, str]
+) -> Schedule:
+    context: dict[str, object] = {"view": choices.view, **links}
+    notice = None
+    if choices.view == LIST:
+        page = _list_page(choices, reports, slots)
+        if page.number < choices.page:
+            notice = _("There is no page %(number)s; showing the last page.") % {
+                "number": choices.page
+            }
+        context["list_page"] = page
+    else:
+        busy = {slot.report_id for slot in slots}
+        context["weeks"] = _weeks(choices.first, slots)
+        context["free_names"] = [r.name for r in reports if r.person_id not in busy]
+    return Schedule(render_to_string("manager_view/_schedule.html", context), notice)
+
+
+def _schedule_key(
+    manager_id: int, choices: Choices, reports: list[Report], fingerprint: str
+) -> str:
+    """Everything the rendered schedule depends on: the viewer, the address, the day (for
+    "Today"), language and time zone, the reports, and every value of every slot (the
+    fingerprint). A change to any of them makes a new key; nothing is ever invalidated."""
+    parts = (
+        SCHEDULE_CACHE_VERSION, manager_id, choices.view, choices.first, choices.start,
+        choices.page, timezone.localdate(), translation.get_language(),
+        timezone.get_current_timezone_name(), tuple(reports), fingerprint,
+    )  # fmt: skip
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"manager_view:schedule:{manager_id}:{digest}"
+
+
 @never_cache
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
     manager = _person(request)
-    reports = list(direct_reports(manager=manager).order_by("full_name", "email", "pk"))
+    reports = [
+        Report(pk, full_name or email)
+        for pk, full_name, email in direct_reports(manager=manager)
+        .order_by("full_name", "email", "pk")
+        .values_list("pk", "full_name", "email")
+    ]
     if not reports:  # a former manager: the same 404 as for anyone else
         raise Http404
-    first = _window_start(request)
+    choices = _choices(request)
+    first = choices.first
     start, end = _bounds(first, WINDOW_DAYS)
-    slots = meeting_slots_for_manager(manager_id=manager.pk, start=start, end=end)
-
-    by_day: dict[dt.date, list[MeetingSlot]] = defaultdict(list)
-    by_report: dict[int, list[MeetingSlot]] = defaultdict(list)
-    for slot in slots:
-        by_day[timezone.localtime(slot.start).date()].append(slot)
-        by_report[slot.report_id].append(slot)
-    today = timezone.localdate()
-    days = [
-        Day(day, by_day.get(day, []), day == today)
-        for day in (first + dt.timedelta(days=n) for n in range(WINDOW_DAYS))
-    ]
-    weeks = [days[n : n + 7] for n in range(0, WINDOW_DAYS, 7)]
-    rows = [ReportRow(report, by_report.get(report.pk, [])) for report in reports]
+    this_monday = _monday(timezone.localdate())
     step = dt.timedelta(days=WINDOW_DAYS)
-    return render(
-        request,
-        "manager_view/team.html",
-        {
-            "weeks": weeks,
-            "rows": rows,
-            "first": first,
-            "last": first + dt.timedelta(days=WINDOW_DAYS - 1),
-            "previous_start": (first - step).isoformat(),
-            "next_start": (first + step).isoformat(),
-            "this_start": _monday(today).isoformat(),
-            "is_current": first == _monday(today),
-        },
-    )
+    team_url = reverse("manager_view:team")
+    links = {
+        "week_url": team_url + _team_query(start=choices.start, view=WEEK),
+        "list_url": team_url + _team_query(start=choices.start, view=LIST),
+    }
+    # The schedule's rendering is most of this page's work: it is kept in the cache under
+    # a key made of all it shows, so a page nothing changed on costs two small queries.
+    fingerprint = schedule_fingerprint(manager_id=manager.pk, start=start, end=end)
+    key = _schedule_key(manager.pk, choices, reports, fingerprint)
+    schedule: Schedule | None = cache.get(key)
+    if schedule is None:
+        slots = meeting_slots_for_manager(manager_id=manager.pk, start=start, end=end)
+        schedule = _schedule(choices, reports, slots, links)
+        cache.set(key, schedule, SCHEDULE_CACHE_SECONDS)
+    if schedule.notice:
+        messages.warning(request, schedule.notice)
+    context: dict[str, object] = {
+        "view": choices.view,
+        **links,
+        "schedule": mark_safe(schedule.html),  # noqa: S308 - rendered by our own template
+        "first_label": date_format(first, "D j M"),
+        "last_label": date_format(first + step - dt.timedelta(days=1), "D j M Y"),
+        "previous_query": _team_query(start=first - step, view=choices.view),
+        "next_query": _team_query(start=first + step, view=choices.view),
+        "this_query": _team_query(start=this_monday, view=choices.view),
+        "is_current": first == this_monday,
+    }
+    return render(request, "manager_view/team.html", context)
 
 
 def _feed_url(token: str) -> str:

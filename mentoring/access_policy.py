@@ -19,7 +19,7 @@ from django.urls import ResolverMatch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from people.roles import is_hr_admin, is_manager
+from people.roles import is_hr_admin, is_manager, request_roles
 
 
 class Audience(StrEnum):
@@ -48,6 +48,15 @@ class Policy:
 
 def _is_operator(user: object) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def _admits(audience: Audience, request: HttpRequest) -> bool:
+    """``AUDIENCE_CHECKS`` for a request: role answers are kept for the rest of it."""
+    if audience is Audience.HR_ADMIN:
+        return request_roles(request).hr_admin
+    if audience is Audience.MANAGER:
+        return request_roles(request).manager
+    return AUDIENCE_CHECKS[audience](request.user)
 
 
 AUDIENCE_CHECKS: dict[Audience, Callable[..., bool]] = {
@@ -184,7 +193,7 @@ class AccessPolicyMiddleware:
         policy = policy_for(match) if match else None
         if policy is None:
             raise Http404("No access policy for this route.")
-        if AUDIENCE_CHECKS[policy.audience](request.user):
+        if _admits(policy.audience, request):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from people.roles import is_hr_admin, is_manager
+from people.roles import request_roles
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_items": []}
     match = request.resolver_match
     current = match.view_name if match else ""
-    hr_admin = is_hr_admin(user)
+    roles = request_roles(request)
+    hr_admin = roles.hr_admin
     entries: list[tuple[Promise, str, bool]] = [
         (_("My mentoring"), "home", True),
         (_("Programs"), "programs:list", True),
         (_("Manage programs"), "programs:hr_list", hr_admin),
         (_("People"), "people:import", hr_admin),
-        (_("My team"), "manager_view:team", is_manager(user)),
+        (_("My team"), "manager_view:team", roles.manager),
     ]
     # Routes that light up an item besides its own.
     sections = {

@@ -9,7 +9,7 @@ from matching.models import MentorshipRequest, Pair
 from matching.selectors import pairs_of, requests_received
 from mentoring.health import check_broker, check_database, check_reminders, check_worker
 from people.models import User
-from people.roles import is_hr_admin
+from people.roles import request_roles
 from people.selectors import direct_reports
 from programs.models import Enrolment
 from programs.selectors import (
@@ -26,7 +26,7 @@ HOME_OPEN_PROGRAMS = 3
 def home(request: HttpRequest) -> HttpResponse:
     """My mentoring home: my programs with their next step, and what my manager suggested."""
     person: User = request.user  # type: ignore[assignment]  # the route is for people signed in
-    hr_admin = is_hr_admin(person)
+    hr_admin = request_roles(request).hr_admin
     reports_count = direct_reports(manager=person).count()
     enrolments = list(enrolments_of(person=person).exclude(status=Enrolment.Status.WITHDRAWN))
     live_program_ids = Enrolment.objects.filter(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from meetings.services import meeting_cancel
 from people.models import User
 from tests.browser.conftest import look, sign_in
 from tests.factories import UserFactory
@@ -19,18 +22,29 @@ def test_a_manager_sees_the_teams_meeting_times_and_nothing_else(
     base = live_server.url  # type: ignore[attr-defined]
     planted = canaries()
     meeting = meet(mentee, days=2, hour=10, planted=planted)
-    meet(mentee, days=4, hour=15)
+    meeting_cancel(meeting=meet(mentee, days=4, hour=15), by=mentee)
     UserFactory(full_name="Noor Nomeetings", manager=manager)
+    for n in range(22):  # 24 reports: the list by person takes two pages
+        UserFactory(full_name=f"Team Member {n:02d}", manager=manager)
 
     sign_in(page, base, manager)
     page.get_by_role("link", name="My team").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My team's mentoring time")
-    week = page.get_by_role("heading", name="Week view")
-    expect(week).to_be_visible()
+    switcher = page.get_by_role("navigation", name="Show the meetings as")
+    expect(switcher.get_by_role("link", name="Week view")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="Week view")).to_be_visible()
     expect(page.locator(".week .slot").first).to_contain_text(mentee.full_name)
+    expect(page.locator(".week .slot")).to_have_count(2)
+    expect(page.locator(".week .slot--cancelled del")).to_have_count(1)
+    expect(page.locator(".week .slot--cancelled")).to_contain_text("Cancelled")
+    expect(page.locator(".week-free-people")).to_contain_text("Noor Nomeetings")
     look(page, "manager-view-week")
 
-    page.get_by_role("heading", name="By person").scroll_into_view_if_needed()
+    switcher.get_by_role("link", name="By person").click()
+    expect(page).to_have_url(f"{base}/team/?view=list")
+    expect(switcher.get_by_role("link", name="By person")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="Week view")).to_have_count(0)
+    expect(page.get_by_role("heading", name="By person")).to_be_visible()
     card = page.locator(".report").filter(has_text=mentee.full_name)
     expect(card.locator(".report__slot")).to_have_count(2)
     expect(page.locator(".report").filter(has_text="Noor Nomeetings")).to_contain_text(
@@ -42,6 +56,19 @@ def test_a_manager_sees_the_teams_meeting_times_and_nothing_else(
     for canary in planted.all():
         assert canary not in content
     look(page, "manager-view-list")
+
+    page.get_by_role("link", name="Next people").click()
+    expect(page).to_have_url(f"{base}/team/?view=list&page=2")
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(page.locator(".report")).to_have_count(4)
+    look(page, "manager-view-list-page-2")
+
+    page.get_by_role("link", name="Next two weeks").click()
+    expect(page).to_have_url(re.compile(r"/team/\?start=\d{4}-\d\d-\d\d&view=list$"))
+    expect(page.locator(".report").first).to_contain_text("No mentoring meetings in this window")
+    switcher.get_by_role("link", name="Week view").click()
+    expect(page).to_have_url(re.compile(r"/team/\?start=\d{4}-\d\d-\d\d&view=week$"))
+    expect(page.locator(".week .slot")).to_have_count(0)
 
     page.get_by_role("link", name="Add to your calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your team's busy-time feed")

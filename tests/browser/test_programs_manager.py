@@ -28,6 +28,7 @@ def test_manager_nominates_and_suggests_then_the_report_enrols(
     # The manager: My team -> nominate with a note.
     sign_in(page, base, manager)
     page.get_by_role("navigation").get_by_role("link", name="My team").click()
+    page.get_by_role("link", name="By person").first.click()  # the list has the actions
     look(page, "manager-team")
     page.get_by_role(
         "link", name=re.compile(rf"^Nominate for a program\W+{mentee.full_name}$")
