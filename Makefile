@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run test lint format typecheck contracts unit browser faults bench lock worker-ping clean
+.PHONY: run test lint format typecheck contracts unit browser faults bench lock messages worker-ping clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ bench: $(STAMP)
 	done; done
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/pages.py
+
+## make messages: after changing user-facing text, refresh the catalogues in locale/ and
+## compile them (needs GNU gettext: apt-get install gettext). Translate what is new; the
+## test suite fails while any string is untranslated or a catalogue is not compiled.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l de -l es -l fr -l nl --add-location file \
+		--no-obsolete --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" \
+		--ignore "var/*" --ignore "test-artifacts/*"
+	$(BIN)/python manage.py compilemessages --ignore .venv
 
 ## make lock: re-pin every dependency after editing pyproject.toml.
 lock:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from people.imports import MAX_FILE_BYTES, ImportProblem
@@ -664,7 +665,9 @@ def test_each_new_person_gets_one_invitation_with_a_working_link(
         person(2)["email"],
     ]
     for message in mail.outbox:
-        assert "Mentoring" in message.subject
+        invited = User.objects.get(email=message.to[0])
+        with translation.override(invited.language):  # in the person's own language
+            assert message.subject == translation.gettext("Your Mentoring account is ready")
         assert "CANARY-TITLE" not in message.body
         assert "/accounts/login/" in message.body
         response = client.get(urlsplit(link_in(str(message.body))).path, follow=True)
