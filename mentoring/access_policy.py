@@ -92,7 +92,9 @@ POLICIES: tuple[Policy, ...] = (
     Policy("healthz", Audience.PUBLIC, "Status of database, broker and workers; no personal data"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
-    Policy("people:email_settings", Audience.SIGNED_IN, "Own e-mail preferences"),
+    Policy(
+        "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"
+    ),
     # The manager view: direct reports' meeting times and status, nothing else.
     Policy("manager_view:team", Audience.MANAGER, "Direct reports' meeting start, end, status"),
     Policy("manager_view:feed_settings", Audience.MANAGER, "Own team busy-time feed address"),

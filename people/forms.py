@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
+
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from people.models import User
+from people.models import User, language_choices, validate_time_zone
 
 
 class SignupForm(forms.Form):
@@ -33,4 +37,37 @@ class EmailPreferencesForm(forms.Form):
     )
     nudges = forms.BooleanField(
         label=_("Friendly nudges when your pair has not met for a while"), required=False
+    )
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The IANA zones people live in, grouped by region ("Europe" > "Berlin"), and UTC."""
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _slash, place = name.partition("/")
+        if not place or region in {"Etc", "SystemV", "US", "posix", "right"}:
+            continue  # aliases and legacy names; UTC is offered on its own
+        regions.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))
+    return [("UTC", [("UTC", "UTC")]), *regions.items()]
+
+
+def native_language_choices() -> list[tuple[str, str]]:
+    """Each language in its own words ("Deutsch"), as language pickers do."""
+    names = [(code, get_language_info(code)["name_local"]) for code, _name in language_choices()]
+    return [(code, name[:1].upper() + name[1:]) for code, name in names]
+
+
+class RegionalSettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=native_language_choices,
+        help_text=_("Pages and e-mails are in this language."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
+        help_text=_("Meeting times are shown in this time zone, on every page and in e-mails."),
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
     )

@@ -235,6 +235,13 @@ def _set_password_url(person: User) -> str:
     return settings.BASE_URL.rstrip("/") + path
 
 
+def person_regional_settings_set(*, person: User, language: str, time_zone: str) -> User:
+    """The language of a person's pages and e-mails and the zone their times are shown in."""
+    person.language, person.time_zone = language, time_zone
+    person.save(update_fields=["language", "time_zone"])
+    return person
+
+
 def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool) -> User:
     """Which optional e-mails a person wants; invitations and sign-in e-mails always go."""
     person.email_reminders, person.email_nudges = reminders, nudges

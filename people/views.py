@@ -3,13 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from people.forms import EmailPreferencesForm, PeopleImportForm
+from people.forms import EmailPreferencesForm, PeopleImportForm, RegionalSettingsForm
 from people.models import User
 from people.selectors import direct_reports
-from people.services import people_import_csv, person_email_preferences_set
+from people.services import (
+    people_import_csv,
+    person_email_preferences_set,
+    person_regional_settings_set,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -45,17 +50,44 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(request, "people/team.html", {"reports": reports})
 
 
+REGIONAL, EMAIL = "regional", "email"  # which form of the settings page was sent
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def email_settings(request: HttpRequest) -> HttpResponse:
+    """Your settings: language and time zone, and the optional e-mails. Two forms on one
+    page, each saved on its own (the address keeps its old name: e-mails link to it)."""
     person: User = request.user  # type: ignore[assignment]  # the policy lets only people signed in
-    initial = {"reminders": person.email_reminders, "nudges": person.email_nudges}
-    form = EmailPreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    sent = request.POST.get("section") if request.method == "POST" else None
+    regional = RegionalSettingsForm(
+        request.POST if sent == REGIONAL else None,
+        initial={"language": person.language, "time_zone": person.time_zone},
+    )
+    email = EmailPreferencesForm(
+        request.POST if sent == EMAIL else None,
+        initial={"reminders": person.email_reminders, "nudges": person.email_nudges},
+    )
+    if sent == REGIONAL and regional.is_valid():
+        person_regional_settings_set(
+            person=person,
+            language=regional.cleaned_data["language"],
+            time_zone=regional.cleaned_data["time_zone"],
+        )
+        with translation.override(person.language):  # say it in the language just chosen
+            messages.success(request, _("Your language and time zone are saved."))
+        return redirect("people:email_settings")
+    if sent == EMAIL and email.is_valid():
         person_email_preferences_set(
             person=person,
-            reminders=form.cleaned_data["reminders"],
-            nudges=form.cleaned_data["nudges"],
+            reminders=email.cleaned_data["reminders"],
+            nudges=email.cleaned_data["nudges"],
         )
         messages.success(request, _("Your e-mail settings are saved."))
         return redirect("people:email_settings")
-    return render(request, "people/email_settings.html", {"form": form})
+    if request.method == "POST" and sent not in (REGIONAL, EMAIL):
+        messages.error(request, _("Nothing was saved: send one of the forms below."))
+    return render(
+        request,
+        "people/email_settings.html",
+        {"regional": regional, "form": email, "regional_section": REGIONAL, "email_section": EMAIL},
+    )

@@ -1,4 +1,5 @@
-"""A person turns their meeting reminders off from the header link."""
+"""A person opens Settings from the header: turns reminders off, then switches the app to
+German and their own time zone."""
 
 from __future__ import annotations
 
@@ -16,15 +17,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_turn_reminders_off_from_the_header(page: Page, live_server: object, mentor: User) -> None:
     base = live_server.url  # type: ignore[attr-defined]
     sign_in(page, base, mentor)
-    look(page, "header-with-email-settings")
-    page.get_by_role("link", name="E-mail settings").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("E-mail settings")
-    look(page, "email-settings")
+    look(page, "header-with-settings")
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+    look(page, "settings")
     page.get_by_label("Reminders before your mentoring meetings").uncheck()
     page.get_by_role("button", name="Save e-mail settings").click()
     expect(page.get_by_text("Your e-mail settings are saved.")).to_be_visible()
     expect(page.get_by_label(re.compile("Reminders before"))).not_to_be_checked()
-    look(page, "email-settings-saved")
+    look(page, "settings-e-mails-saved")
     mentor.refresh_from_db()
     assert mentor.email_reminders is False
     assert mentor.email_nudges is True
+
+
+def test_switch_to_german_and_another_time_zone(
+    page: Page, live_server: object, mentee: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    sign_in(page, base, mentee)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Language", exact=True).select_option(label="Deutsch")
+    page.get_by_label("Time zone", exact=True).select_option("America/New_York")
+    page.get_by_role("button", name="Save language and time zone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Einstellungen")
+    saved = "Ihre Sprache und Zeitzone sind gespeichert."
+    expect(page.get_by_role("status")).to_contain_text(saved)
+    expect(page.get_by_label("Zeitzone", exact=True)).to_have_value("America/New_York")
+    look(page, "settings-in-german")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    look(page, "home-in-german")
+    mentee.refresh_from_db()
+    assert (mentee.language, mentee.time_zone) == ("de", "America/New_York")

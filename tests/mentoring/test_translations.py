@@ -92,7 +92,7 @@ def test_pages_and_e_mails_speak_the_persons_language(language: str, mentee: Use
     mentee.save(update_fields=["language"])
     with translation.override(language):
         my_mentoring = translation.gettext("My mentoring")
-        settings_title = translation.gettext("E-mail settings")
+        settings_title = translation.gettext("Language and time zone")
     assert my_mentoring != "My mentoring"
     client = client_for(mentee)
     home = client.get(reverse("home"))

@@ -1,4 +1,5 @@
-"""E-mail settings: each person turns their own optional e-mails on or off."""
+"""Settings: each person chooses their language and time zone, and turns their own optional
+e-mails on or off. Two forms on one page, each saved on its own."""
 
 from __future__ import annotations
 
@@ -64,7 +65,9 @@ def test_anonymous_visitors_are_sent_to_sign_in() -> None:
 
 def test_saving_changes_only_the_signed_in_persons_flags(mentee: User, mentor: User) -> None:
     client = client_for(mentee)
-    response = client.post(URL, {"reminders": "on", "pk": mentor.pk, "person": mentor.pk})
+    response = client.post(
+        URL, {"section": "email", "reminders": "on", "pk": mentor.pk, "person": mentor.pk}
+    )
     assert response.status_code == 302
     assert response["Location"] == URL
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -75,7 +78,7 @@ def test_saving_changes_only_the_signed_in_persons_flags(mentee: User, mentor: U
     assert (mentee.email_reminders, mentee.email_nudges) == (True, False)
     assert (mentor.email_reminders, mentor.email_nudges) == (True, True)
 
-    client.post(URL, {"nudges": "on"})
+    client.post(URL, {"section": "email", "nudges": "on"})
     mentee.refresh_from_db()
     assert (mentee.email_reminders, mentee.email_nudges) == (False, True)
 
@@ -88,10 +91,10 @@ def test_the_form_shows_the_saved_choices(mentee: User) -> None:
     assert "checked" in inputs["nudges"]
 
 
-def test_the_header_links_to_the_e_mail_settings(mentee: User) -> None:
+def test_the_header_links_to_the_settings(mentee: User) -> None:
     page = client_for(mentee).get(reverse("home")).content.decode()
     assert f'href="{URL}"' in page
-    assert "E-mail settings" in page
+    assert ">Settings</span>" in page
 
 
 def test_the_service_saves_both_flags(mentee: User) -> None:
@@ -153,3 +156,64 @@ def test_nudges_skip_people_who_turned_them_off_whatever_their_reminders(
     [message] = mail.outbox
     assert message.to == [mentor.email]
     assert reverse("people:email_settings") in str(message.body)
+
+
+# ---------------------------------------------------------------- language and time zone
+
+
+def test_language_and_time_zone_are_saved_and_the_next_page_speaks_them(mentee: User) -> None:
+    mentee.language, mentee.time_zone = "en", "Europe/Berlin"
+    mentee.save(update_fields=["language", "time_zone"])
+    client = client_for(mentee)
+    response = client.post(
+        URL, {"section": "regional", "language": "de", "time_zone": "America/New_York"}
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Ihre Sprache und Zeitzone sind gespeichert."
+    ]
+    mentee.refresh_from_db()
+    assert (mentee.language, mentee.time_zone) == ("de", "America/New_York")
+    assert (mentee.email_reminders, mentee.email_nudges) == (True, True)  # untouched
+    page = client.get(URL).content.decode()
+    assert 'lang="de"' in page
+    assert "Einstellungen" in page
+    assert re.search(r'<option value="America/New_York" selected>', page)
+
+
+def test_the_language_list_names_each_language_in_its_own_words(mentee: User) -> None:
+    page = client_for(mentee).get(URL).content.decode()
+    for name in ("English", "Deutsch", "Español", "Français", "Nederlands"):
+        assert f">{name}</option>" in page
+    assert '<optgroup label="Europe">' in page
+    assert '<option value="Europe/Berlin"' in page
+    assert 'value="Etc/GMT+5"' not in page  # aliases stay out of the list
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"language": "de", "time_zone": "Mars/Olympus"}, "time_zone", "Choose a time zone"),
+        ({"language": "xx", "time_zone": "UTC"}, "language", "Select a valid choice"),
+        ({"language": "de"}, "time_zone", "This field is required"),
+    ],
+)
+def test_a_bad_choice_gets_a_message_keeps_the_input_and_changes_nothing(
+    mentee: User, data: dict[str, str], field: str, message: str
+) -> None:
+    mentee.language, mentee.time_zone = "en", "Europe/Berlin"
+    mentee.save(update_fields=["language", "time_zone"])
+    response = client_for(mentee).post(URL, {"section": "regional", **data})
+    assert response.status_code == 200
+    assert message in str(response.context["regional"].errors[field])
+    assert 'aria-invalid="true"' in response.content.decode()
+    mentee.refresh_from_db()
+    assert (mentee.language, mentee.time_zone) == ("en", "Europe/Berlin")
+
+
+def test_a_post_without_a_section_saves_nothing_and_says_so(mentee: User) -> None:
+    response = client_for(mentee).post(URL, {"language": "de", "reminders": ""})
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    mentee.refresh_from_db()
+    assert (mentee.language, mentee.email_reminders) == ("en", True)
