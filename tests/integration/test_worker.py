@@ -13,25 +13,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from mentoring.celery import app
 from mentoring.models import WorkerHeartbeat
 from mentoring.tasks import heartbeat
+from tests.integration.support import database_url_for_workers, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url_for_worker() -> str:
-    """The worker must use the test database this test writes to."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
 QUEUE = f"test-worker-{uuid.uuid4().hex[:8]}"
@@ -42,7 +33,7 @@ def worker(tmp_path: Path) -> Iterator[Path]:
     """A worker on a queue of its own, so tasks other tests left on the broker wait."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for_worker(),
+        "DATABASE_URL": database_url_for_workers(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     log = tmp_path / "worker.log"
@@ -56,12 +47,7 @@ def worker(tmp_path: Path) -> Iterator[Path]:
         try:
             yield log
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
