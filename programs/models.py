@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import Department
 
@@ -215,6 +216,18 @@ class Program(models.Model):
         return {name.removeprefix("weight_"): getattr(self, name) for name in WEIGHT_FIELDS}
 
 
+# A role inside a sentence ("enrolled as a mentee"): its own words, not the label made
+# lower case, which would be wrong in German (nouns keep their capital).
+ROLES_IN_A_SENTENCE = {
+    "mentee": pgettext_lazy("a role inside a sentence", "mentee"),
+    "mentor": pgettext_lazy("a role inside a sentence", "mentor"),
+}
+
+
+def role_in_a_sentence(role: str) -> str:
+    return str(ROLES_IN_A_SENTENCE[role])
+
+
 class Enrolment(models.Model):
     class Role(models.TextChoices):
         MENTEE = "mentee", _("Mentee")
@@ -280,6 +293,10 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} as {self.get_role_display()} in {self.program}"
+
+    @property
+    def role_in_a_sentence(self) -> str:
+        return role_in_a_sentence(self.role)
 
     @property
     def is_live(self) -> bool:

@@ -22,7 +22,13 @@ from programs.access import (
     access_program,
 )
 from programs.forms_enrol import LANGUAGE_CODES, EnrolmentForm
-from programs.models import AVAILABILITY_SLOTS, MENTORING_LANGUAGES, Enrolment, Program
+from programs.models import (
+    AVAILABILITY_SLOTS,
+    MENTORING_LANGUAGES,
+    Enrolment,
+    Program,
+    role_in_a_sentence,
+)
 from programs.selectors import (
     enrolments_of,
     live_enrolment,
@@ -38,7 +44,7 @@ SLOT_LABELS = dict(AVAILABILITY_SLOTS)
 @dataclass(frozen=True)
 class ProgramCard:
     program: Program
-    my_roles: list[str] = field(default_factory=list)  # role labels of my live enrolments
+    my_roles: list[str] = field(default_factory=list)  # my live enrolments' roles, in words
 
 
 def _person(request: HttpRequest) -> User:
@@ -49,7 +55,7 @@ def _live_roles_by_program(enrolments: list[Enrolment]) -> dict[int, list[str]]:
     roles: dict[int, list[str]] = defaultdict(list)
     for enrolment in enrolments:
         if enrolment.is_live:
-            roles[enrolment.program_id].append(enrolment.get_role_display())
+            roles[enrolment.program_id].append(enrolment.role_in_a_sentence)
     return roles
 
 
@@ -94,7 +100,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 def _enrolled_message(enrolment: Enrolment) -> str:
     program = enrolment.program
-    names = {"program": program.name, "role": enrolment.get_role_display().lower()}
+    names = {"program": program.name, "role": enrolment.role_in_a_sentence}
     if enrolment.status == Enrolment.Status.PENDING:
         return (
             _(
@@ -124,7 +130,7 @@ def _refusal_before_form(program: Program, person: User, role: str) -> str:
     """Why the form would be refused anyway; the service says the same on a stale POST."""
     if live_enrolment(program=program, person=person, role=role) is not None:
         return _("You are already enrolled in this program as %(role)s.") % {
-            "role": Role(role).label.lower()
+            "role": role_in_a_sentence(role)
         }
     if not program_is_open_to(program=program, person=person):
         return _("“%(program)s” is not open for you to join right now.") % {"program": program.name}
@@ -236,7 +242,7 @@ def enrolment_withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     if request.method == "POST":
         names = {
             "program": enrolment.program.name,
-            "role": enrolment.get_role_display().lower(),
+            "role": enrolment.role_in_a_sentence,
         }
         try:
             services.enrolment_withdraw(enrolment=enrolment)

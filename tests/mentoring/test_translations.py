@@ -24,6 +24,7 @@ from meetings.services import meeting_schedule
 from people.models import User
 from tests.manager_view.helpers import client_for
 from tests.meetings.factories import make_pair, when
+from tests.programs.factories import ProgramFactory, enrol
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -122,3 +123,17 @@ def test_a_reminder_e_mail_speaks_the_recipients_language(
         see_it = translation.gettext("See, move or cancel the meeting here:")
     assert see_it != "See, move or cancel the meeting here:"
     assert see_it in str(message.body)
+
+
+@pytest.mark.django_db
+def test_a_role_inside_a_sentence_keeps_its_capital_in_german(mentee: User) -> None:
+    """Nouns keep their capital in German: "als Mentee", never the label made lower case."""
+    enrol(ProgramFactory(name="Leadership Circle"), mentee)
+    mentee.language = "de"
+    mentee.save(update_fields=["language"])
+    page = client_for(mentee).get(reverse("home")).content.decode()
+    assert "als Mentee" in page
+    assert "als mentee" not in page
+    mentee.language = "en"
+    mentee.save(update_fields=["language"])
+    assert "as mentee" in client_for(mentee).get(reverse("home")).content.decode()
