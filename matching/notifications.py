@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from matching.models import MentorshipRequest, Pair
+from people.mail import subject_line
 
 
 def pair_introduction_send(*, pair_id: int) -> None:
@@ -57,4 +58,4 @@ def request_reminder_send(*, request: MentorshipRequest) -> int:
         }
         subject = render_to_string("matching/email/request_reminder_subject.txt", context)
         body = render_to_string("matching/email/request_reminder_message.txt", context)
-    return send_mail(" ".join(subject.split()), body, None, [mentor.email])
+    return send_mail(subject_line(subject), body, None, [mentor.email])

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from matching.models import Pair
 from meetings.models import DigestSent, Meeting
+from people.mail import subject_line
 from people.models import HR_ADMIN_PERMISSION, User
 from programs.models import Program
 
@@ -96,5 +97,5 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
             }
             subject = render_to_string("meetings/email/digest_subject.txt", context)
             body = render_to_string("meetings/email/digest_message.txt", context)
-        sent += EmailMessage(" ".join(subject.split()), body, None, [person.email]).send()
+        sent += EmailMessage(subject_line(subject), body, None, [person.email]).send()
     return sent

@@ -18,6 +18,7 @@ from django.utils.formats import date_format, time_format
 from meetings.calendar import Method, counterpart, meeting_ics
 from meetings.models import Meeting
 from meetings.timezones import local
+from people.mail import subject_line
 from people.models import User
 
 
@@ -52,7 +53,7 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
     }
     subject = render_to_string("meetings/email/meeting_subject.txt", context).strip()
     body = render_to_string("meetings/email/meeting_message.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, None, [person.email])
+    message = EmailMessage(subject_line(subject), body, None, [person.email])
     message.attach(_attachment(meeting_ics(meeting, for_person=person, method=method), method))
     return message
 

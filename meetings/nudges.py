@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from matching.models import Pair
 from meetings.models import Meeting, Nudge
+from people.mail import subject_line
 from people.models import User
 from programs.models import Program
 
@@ -68,7 +69,7 @@ def _message(pair: Pair, person: User, other: User) -> EmailMessage:
         }
         subject = render_to_string("meetings/email/nudge_subject.txt", context)
         body = render_to_string("meetings/email/nudge_message.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, None, [person.email])
+    return EmailMessage(subject_line(subject), body, None, [person.email])
 
 
 def nudge_send(nudge_id: int) -> int:

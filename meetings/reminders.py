@@ -32,6 +32,7 @@ from django.utils.formats import date_format, time_format
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local
+from people.mail import subject_line
 from people.models import User
 from programs.models import Program
 
@@ -192,7 +193,7 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
         text = render_to_string("meetings/email/reminder_message.txt", context)
         html = render_to_string("meetings/email/reminder_message.html", context)
     message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, None, [person.email],
+        subject_line(subject), text, None, [person.email],
         headers={
             "X-Mentoring-Reminder": f"{reminder.pk}",
             "X-Mentoring-Attempt": f"{reminder.attempts}",

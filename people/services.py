@@ -26,6 +26,7 @@ from people.imports import (
     parse_people_csv,
     problems_sorted,
 )
+from people.mail import subject_line
 from people.models import Department, User
 
 # Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
@@ -221,7 +222,7 @@ def _invitation_send(person: User) -> None:
         }
         subject = render_to_string("people/email/invitation_subject.txt", context)
         message = render_to_string("people/email/invitation_message.txt", context)
-    send_mail(" ".join(subject.split()), message, None, [person.email])
+    send_mail(subject_line(subject), message, None, [person.email])
 
 
 def _set_password_url(person: User) -> str:

@@ -8,8 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from people.mail import subject_line
 from people.models import User
-from programs.models import Program
+from programs.models import Enrolment, Program
 
 
 def program_invitation_send(*, program_id: int, person_id: int) -> None:
@@ -26,3 +27,37 @@ def program_invitation_send(*, program_id: int, person_id: int) -> None:
         subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
         body = render_to_string("programs/email/invitation_message.txt", context)
     send_mail(subject, body, None, [person.email])
+
+
+def enrolment_decision_send(*, enrolment_id: int) -> None:
+    """Tell a person HR's decision on their application, in their language. Nothing is
+    sent if the application was withdrawn meanwhile or the person has left."""
+    enrolment = (
+        Enrolment.objects.select_related("person", "program")
+        .filter(
+            pk=enrolment_id,
+            status__in=[Enrolment.Status.ACCEPTED, Enrolment.Status.DECLINED],
+            person__is_active=True,
+        )
+        .first()
+    )
+    if enrolment is None:
+        return
+    person, program = enrolment.person, enrolment.program
+    accepted = enrolment.status == Enrolment.Status.ACCEPTED
+    with translation.override(person.language):
+        context = {
+            "person": person,
+            "program": program,
+            "role": enrolment.role_in_a_sentence,
+            "accepted": accepted,
+            "url": settings.BASE_URL
+            + (
+                reverse("programs:detail", kwargs={"program_id": program.pk})
+                if accepted
+                else reverse("programs:list")
+            ),
+        }
+        subject = render_to_string("programs/email/decision_subject.txt", context).strip()
+        body = render_to_string("programs/email/decision_message.txt", context)
+    send_mail(subject_line(subject), body, None, [person.email])

@@ -244,11 +244,14 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
 
 
 def _enrolment_decide(*, enrolment: Enrolment, status: str) -> Enrolment:
-    updated = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PENDING).update(
-        status=status
-    )
-    if not updated:
-        raise ValidationError(_("Only applications waiting for approval can be decided."))
+    """Decide once (a conditional update), and tell the person once it is committed."""
+    with transaction.atomic():
+        updated = Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PENDING).update(
+            status=status
+        )
+        if not updated:
+            raise ValidationError(_("Only applications waiting for approval can be decided."))
+        tasks.send_enrolment_decision.delay_on_commit(enrolment.pk)
     enrolment.refresh_from_db()
     return enrolment
 
