@@ -84,7 +84,11 @@ def test_hr_filters_approves_and_invites(
     expect(page.get_by_role("status")).to_contain_text("Approved Priya Pending as Mentor.")
     expect(page).to_have_url(re.compile(r"role=mentor"))  # the filter is kept
     expect(page.get_by_role("button", name="Approve Priya Pending")).to_have_count(0)
-    assert Enrolment.objects.get(person__full_name="Priya Pending").status == "accepted"
+    priya = Enrolment.objects.select_related("person").get(person__full_name="Priya Pending")
+    assert priya.status == "accepted"
+    [decision] = mail.outbox  # Priya hears the decision
+    assert (decision.to, decision.subject) == ([priya.person.email], "You're in: “Leaders 2027”")
+    mail.outbox.clear()
 
     page.get_by_role("link", name="Invite people").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invite people")
