@@ -345,11 +345,13 @@ def team(request: HttpRequest) -> HttpResponse:
     # a key made of all it shows, so a page nothing changed on costs two small queries.
     fingerprint = schedule_fingerprint(manager_id=manager.pk, start=start, end=end)
     key = _schedule_key(manager.pk, choices, reports, fingerprint)
-    schedule: Schedule | None = cache.get(key)
-    if schedule is None:
+    cached: tuple[str, str | None] | None = cache.get(key)  # plain values: no class to unpickle
+    if cached is None:
         slots = meeting_slots_for_manager(manager_id=manager.pk, start=start, end=end)
         schedule = _schedule(choices, reports, slots, links)
-        cache.set(key, schedule, SCHEDULE_CACHE_SECONDS)
+        cache.set(key, (schedule.html, schedule.notice), SCHEDULE_CACHE_SECONDS)
+    else:
+        schedule = Schedule(*cached)
     if schedule.notice:
         messages.warning(request, schedule.notice)
     context: dict[str, object] = {

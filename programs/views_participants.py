@@ -122,7 +122,10 @@ def participant_decide(request: HttpRequest, program_id: int, enrolment_id: int)
             text = _("Approved %(name)s as %(role)s.")
         else:
             text = _("Declined the application of %(name)s as %(role)s.")
-        messages.success(request, text % {"name": name, "role": enrolment.get_role_display()})
+        told = _("They get an e-mail about it.")
+        messages.success(
+            request, f"{text % {'name': name, 'role': enrolment.get_role_display()}} {told}"
+        )
     return redirect(_back_to_list(program, form.cleaned_data["next"]))
 
 

@@ -238,7 +238,9 @@ def test_hr_approves_an_application(pending: Enrolment, hr_admin: User) -> None:
     pending.refresh_from_db()
     assert pending.status == Enrolment.Status.ACCEPTED
     assert response.redirect_chain[-1][0] == _list_url(program, role="mentee", status="pending")
-    assert "Approved Ezra Mentee as Mentee." in response.content.decode()
+    assert (
+        "Approved Ezra Mentee as Mentee. They get an e-mail about it." in response.content.decode()
+    )
 
 
 def test_hr_declines_an_application(pending: Enrolment, hr_admin: User) -> None:
