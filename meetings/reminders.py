@@ -15,13 +15,14 @@ Reminders carry names, times and links, never anything said in mentoring.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -35,6 +36,8 @@ from meetings.timezones import local
 from people.mail import subject_line
 from people.models import User
 from programs.models import Program
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 60  # then doubled per attempt, up to an hour
@@ -226,6 +229,24 @@ _SEND_RELATED = (
 )
 
 
+def _send_once(message: EmailMultiAlternatives) -> None:
+    """Send, raising only if the server did not accept the message.
+
+    The connection is opened and closed here rather than by ``send()``: an error while
+    saying goodbye (a QUIT that times out) comes after the server accepted the message,
+    and retrying it would send the reminder twice.
+    """
+    connection = get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+    finally:
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.warning("Closing the SMTP connection failed after the send", exc_info=True)
+
+
 @contextmanager
 def _held_for_sending(reminder_id: int) -> Iterator[Reminder | None]:
     """The reminder with its meeting and people, locked for the send where the database can.
@@ -275,7 +296,7 @@ def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcom
             ours.update(status=Reminder.Status.SKIPPED)
             return Outcome.SKIPPED
         try:
-            reminder_message(reminder).send()
+            _send_once(reminder_message(reminder))
         except (smtplib.SMTPException, OSError) as exc:
             if _permanent(exc) or attempts >= MAX_ATTEMPTS:
                 ours.update(status=Reminder.Status.FAILED)
@@ -283,6 +304,12 @@ def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcom
             ours.update(
                 status=Reminder.Status.PENDING, claimed_at=None, due_at=now + _backoff(attempts)
             )
+            # If the server did accept but its answer never came (a timeout), the next
+            # attempt repeats the e-mail: operators can match the copies by this line.
+            logger.warning(
+                "Reminder %s: attempt %s not confirmed by the mail server (%r); trying again",
+                reminder.pk, attempts, exc,
+            )  # fmt: skip
             return Outcome.RETRY
         ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
     return Outcome.SENT

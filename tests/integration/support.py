@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -74,3 +78,28 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+CELERY = [sys.executable, "-m", "celery", "-A", "mentoring"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def celery_env(*, broker_url: str, smtp_port: int, **overrides: str) -> dict[str, str]:
+    """The environment for worker and beat processes: this test's database, var folder and
+    broker, and mail to the test's SMTP server."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url_for_workers(),
+        "CELERY_BROKER_URL": broker_url,
+        "MENTORING_VAR_DIR": str(settings.VAR_DIR),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "false",
+        **overrides,
+    }
+
+
+def start_logged(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start one of this test's processes from the project folder, its output in ``log``."""
+    with log.open("wb") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)  # noqa: S603

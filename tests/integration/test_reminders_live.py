@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -25,11 +24,10 @@ from meetings.models import Meeting, Reminder
 from meetings.services import meeting_cancel, meeting_schedule
 from people.models import User
 from tests.factories import UserFactory
-from tests.integration.support import Inbox, database_url_for_workers, free_port, stop
+from tests.integration.support import CELERY, Inbox, celery_env, free_port, start_logged, stop
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 90
 
 
@@ -46,35 +44,24 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 def celery_processes(smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[Callable[[], str]]:
     """Start a worker and a beat (dispatch every second); yields a function returning logs."""
     _inbox, port = smtp
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_workers(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "MENTORING_VAR_DIR": str(settings.VAR_DIR),
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "EMAIL_USE_TLS": "false",
-        "MENTORING_DISPATCH_SECONDS": "1",
-    }
-    base = [sys.executable, "-m", "celery", "-A", "mentoring"]
+    env = celery_env(
+        broker_url=settings.CELERY_BROKER_URL, smtp_port=port, MENTORING_DISPATCH_SECONDS="1"
+    )
     logs = {name: tmp_path / f"{name}.log" for name in ("worker", "beat")}
     commands = {
         "worker": [
-            *base, "worker", "--loglevel", "WARNING", "--pool", "solo",
+            *CELERY, "worker", "--loglevel", "WARNING", "--pool", "solo",
             "--hostname", f"reminders-{os.getpid()}@%h",
         ],
         "beat": [
-            *base, "beat", "--loglevel", "WARNING",
+            *CELERY, "beat", "--loglevel", "WARNING",
             "--schedule", str(tmp_path / "beat-schedule"),
         ],
     }  # fmt: skip
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for name, command in commands.items():
-            with logs[name].open("wb") as log:
-                processes.append(
-                    subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
-                )
+            processes.append(start_logged(command, env, logs[name]))
         yield lambda: "\n".join(f"--- {n}\n{p.read_text()[-4000:]}" for n, p in logs.items())
     finally:
         for process in processes:  # only the processes this test started, by PID

@@ -84,7 +84,7 @@ def _send_while(
     change: Callable[[], object], monkeypatch: pytest.MonkeyPatch, pk: int
 ) -> dict[str, object]:
     smtp = _SlowSmtp()
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", smtp)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", smtp)
     results: dict[str, object] = {}
     sender = _in_thread(lambda: reminder_send(pk), results, "send")
     assert smtp.accepted.wait(timeout=10)

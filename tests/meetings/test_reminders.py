@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from meetings.services import meeting_cancel, meeting_log, meeting_reschedule, m
 from meetings.tasks_reminders import dispatch_reminders
 from people.models import User
 from programs.models import Program
+from tests.integration.support import Inbox, free_port
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db
@@ -329,7 +331,7 @@ def test_a_transient_smtp_error_puts_the_row_back_for_later(
     meeting = _book(pair, hours_ahead=72)
     [pk, *_] = _due_now(meeting)
     monkeypatch.setattr(
-        "django.core.mail.EmailMultiAlternatives.send",
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
         _Flaky(smtplib.SMTPServerDisconnected("gone")),
     )
     now = timezone.now()
@@ -346,7 +348,8 @@ def test_attempts_are_bounded_then_the_row_fails(
     meeting = _book(pair, hours_ahead=72)
     [pk, *_] = _due_now(meeting)
     monkeypatch.setattr(
-        "django.core.mail.EmailMultiAlternatives.send", _Flaky(ConnectionRefusedError())
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        _Flaky(ConnectionRefusedError()),
     )
     outcomes = []
     for _attempt in range(MAX_ATTEMPTS + 2):
@@ -366,7 +369,9 @@ def test_a_permanent_refusal_fails_at_once(pair: Pair, monkeypatch: pytest.Monke
     meeting = _book(pair, hours_ahead=72)
     [pk, *_] = _due_now(meeting)
     refused = smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"no such user")})
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", _Flaky(refused))
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", _Flaky(refused)
+    )
     assert reminder_send(pk) == Outcome.FAILED
 
 
@@ -476,3 +481,24 @@ def test_journal_canaries_never_reach_a_reminder_or_nudge(
     ]
     assert len(texts) >= 6
     assert [c for text in texts for c in EVERY if c in text] == []
+
+
+def test_a_failing_goodbye_after_the_server_accepted_is_not_a_failed_send(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """A QUIT that times out comes after acceptance: sending again would repeat the e-mail.
+    A real SMTP server on 127.0.0.1 accepts; only the goodbye fails."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        meeting = _book(pair, hours_ahead=72)
+        [pk, *_] = _due_now(meeting)
+        monkeypatch.setattr("smtplib.SMTP.quit", _Flaky(TimeoutError("no answer to QUIT")))
+        assert reminder_send(pk) == Outcome.SENT
+    finally:
+        controller.stop()
+    assert Reminder.objects.get(pk=pk).status == "sent"
+    assert len(inbox.reminders()) == 1
