@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -54,7 +53,6 @@ LIST_PEOPLE_PER_PAGE = 20
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 SCHEDULE_CACHE_SECONDS = 600
 SCHEDULE_CACHE_VERSION = 1  # raise it when _schedule.html or what feeds it changes
-_PERSON_ID_MARKER = 987654321  # stands in for a person id in a reversed URL
 
 
 def _person(request: HttpRequest) -> User:
@@ -165,32 +163,12 @@ def _team_query(*, start: dt.date | None, view: str, page: int = 1) -> str:
     return "?" + urlencode(query)
 
 
-def _url_for_person(route: str) -> Callable[[int], str]:
-    """``reverse`` once, then put each person's id in: a page of reports costs one
-    reverse per route, not one per report."""
-    marker = str(_PERSON_ID_MARKER)
-    prefix, found, suffix = reverse(route, kwargs={"person_id": _PERSON_ID_MARKER}).partition(
-        marker
-    )
-    if not found or marker in suffix:  # a route this shortcut cannot fill in safely
-        return lambda person_id: reverse(route, kwargs={"person_id": person_id})
-    return lambda person_id: f"{prefix}{person_id}{suffix}"
-
-
 def _slot_lines(slots: list[MeetingSlot]) -> list[SlotLine]:
-    """Format each slot once, here rather than in per-slot template filters. Labels are
-    memoised per request: a team's meetings share few days and clock times."""
+    """Format each slot once, here rather than in per-slot template filters. Day labels
+    are memoised: a team's meetings share few days."""
     zone = timezone.get_current_timezone()
     cancelled, scheduled = _("Cancelled"), _("Scheduled")
     day_labels: dict[dt.date, str] = {}
-    clock: dict[tuple[int, int], str] = {}
-
-    def hhmm(moment: dt.datetime) -> str:
-        key = (moment.hour, moment.minute)
-        label = clock.get(key)
-        if label is None:
-            label = clock[key] = time_format(moment, "H:i")
-        return label
 
     lines = []
     for slot in slots:
@@ -204,7 +182,7 @@ def _slot_lines(slots: list[MeetingSlot]) -> list[SlotLine]:
                 report_name=slot.report_name,
                 day=day,
                 date_label=label,
-                times=f"{hhmm(start)}\u2013{hhmm(slot.end.astimezone(zone))}",
+                times=f"{start:%H:%M}\u2013{slot.end.astimezone(zone):%H:%M}",
                 start_iso=start.isoformat(timespec="minutes"),
                 cancelled=slot.cancelled,
                 status_label=cancelled if slot.cancelled else scheduled,
@@ -244,8 +222,6 @@ def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]
         by_report[slot.report_id].append(slot)
     pages = _pages_by_person(reports, {pk: len(s) for pk, s in by_report.items()})
     number = min(choices.page, len(pages))
-    nominate = _url_for_person("programs:nominate")
-    suggest = _url_for_person("programs:suggest_focus")
     cards = []
     for report in pages[number - 1]:
         mine = by_report.get(report.person_id, [])
@@ -253,8 +229,8 @@ def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]
             ReportCard(
                 person_id=report.person_id,
                 name=report.name,
-                nominate_url=nominate(report.person_id),
-                suggest_url=suggest(report.person_id),
+                nominate_url=reverse("programs:nominate", args=[report.person_id]),
+                suggest_url=reverse("programs:suggest_focus", args=[report.person_id]),
                 slots=_slot_lines(mine[:LIST_ROW_BUDGET]),
                 not_shown=max(len(mine) - LIST_ROW_BUDGET, 0),
             )

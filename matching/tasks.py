@@ -1,6 +1,8 @@
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
+from people.mail import email_task
+
 
 @shared_task(name="matching.execute_match_run", base=DjangoTask, ignore_result=True)
 def execute_match_run(run_id: int) -> None:
@@ -9,14 +11,7 @@ def execute_match_run(run_id: int) -> None:
     match_run_execute(run_id=run_id)
 
 
-@shared_task(
-    name="matching.send_pair_introduction",
-    base=DjangoTask,
-    ignore_result=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@email_task("matching.send_pair_introduction")
 def send_pair_introduction(pair_id: int) -> None:
     from matching.notifications import pair_introduction_send
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-
 from meetings.models import Meeting
 from meetings.notifications import meeting_update_send
+from people.mail import email_task
 
 
-@shared_task(
-    name="meetings.send_meeting_update",
-    base=DjangoTask,
-    ignore_result=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@email_task("meetings.send_meeting_update")
 def send_meeting_update(meeting_id: int, version: int) -> None:
     meeting_update_send(meeting_id=meeting_id, version=version)
 

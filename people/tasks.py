@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-
 from people import services
+from people.mail import email_task
 
 
-@shared_task(
-    name="people.send_invitation",
-    base=DjangoTask,  # the app's task class too; named here so type checkers see delay_on_commit
-    ignore_result=True,
-    autoretry_for=(OSError,),  # SMTP and network failures; the service gave the claim back
-    retry_backoff=True,
-    max_retries=5,
-)
-def send_invitation(user_id: int) -> None:
+@email_task("people.send_invitation")
+def send_invitation(user_id: int) -> None:  # a failed send gives the claim back first
     services.person_send_invitation(user_id=user_id)
