@@ -5,14 +5,14 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from matching.models import MentorshipRequest, Pair
-from people.mail import subject_line
+from people.mail import send_once, subject_line
 
 
 def pair_introduction_send(*, pair_id: int) -> None:
@@ -37,7 +37,7 @@ def pair_introduction_send(*, pair_id: int) -> None:
         with translation.override(person.language):
             subject = render_to_string("matching/email/introduction_subject.txt", context).strip()
             body = render_to_string("matching/email/introduction_message.txt", context)
-        send_mail(subject, body, None, [person.email])
+        send_once(EmailMessage(subject, body, None, [person.email]))
 
 
 def request_reminder_send(*, request: MentorshipRequest) -> int:

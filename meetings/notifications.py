@@ -18,7 +18,7 @@ from django.utils.formats import date_format, time_format
 from meetings.calendar import Method, counterpart, meeting_ics
 from meetings.models import Meeting
 from meetings.timezones import local
-from people.mail import subject_line
+from people.mail import send_once, subject_line
 from people.models import User
 
 
@@ -78,5 +78,6 @@ def meeting_update_send(*, meeting_id: int, version: int) -> int:
             continue
         with translation.override(person.language):
             message = _message(meeting, person, method)
-        sent += message.send()
+        send_once(message)
+        sent += 1
     return sent

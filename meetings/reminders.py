@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -33,7 +33,7 @@ from django.utils.formats import date_format, time_format
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local
-from people.mail import subject_line
+from people.mail import send_once, subject_line
 from people.models import User
 from programs.models import Program
 
@@ -229,24 +229,6 @@ _SEND_RELATED = (
 )
 
 
-def _send_once(message: EmailMultiAlternatives) -> None:
-    """Send, raising only if the server did not accept the message.
-
-    The connection is opened and closed here rather than by ``send()``: an error while
-    saying goodbye (a QUIT that times out) comes after the server accepted the message,
-    and retrying it would send the reminder twice.
-    """
-    connection = get_connection()
-    connection.open()
-    try:
-        connection.send_messages([message])
-    finally:
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("Closing the SMTP connection failed after the send", exc_info=True)
-
-
 @contextmanager
 def _held_for_sending(reminder_id: int) -> Iterator[Reminder | None]:
     """The reminder with its meeting and people, locked for the send where the database can.
@@ -296,7 +278,7 @@ def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcom
             ours.update(status=Reminder.Status.SKIPPED)
             return Outcome.SKIPPED
         try:
-            _send_once(reminder_message(reminder))
+            send_once(reminder_message(reminder))
         except (smtplib.SMTPException, OSError) as exc:
             if _permanent(exc) or attempts >= MAX_ATTEMPTS:
                 ours.update(status=Reminder.Status.FAILED)

@@ -9,7 +9,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,7 +26,7 @@ from people.imports import (
     parse_people_csv,
     problems_sorted,
 )
-from people.mail import subject_line
+from people.mail import send_once, subject_line
 from people.models import Department, User
 
 # Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
@@ -222,7 +222,7 @@ def _invitation_send(person: User) -> None:
         }
         subject = render_to_string("people/email/invitation_subject.txt", context)
         message = render_to_string("people/email/invitation_message.txt", context)
-    send_mail(subject_line(subject), message, None, [person.email])
+    send_once(EmailMessage(subject_line(subject), message, None, [person.email]))
 
 
 def _set_password_url(person: User) -> str:

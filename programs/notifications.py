@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from people.mail import subject_line
+from people.mail import send_once, subject_line
 from people.models import User
 from programs.models import Enrolment, Program
 
@@ -26,7 +26,7 @@ def program_invitation_send(*, program_id: int, person_id: int) -> None:
     with translation.override(person.language):
         subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
         body = render_to_string("programs/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [person.email])
+    send_once(EmailMessage(subject, body, None, [person.email]))
 
 
 def enrolment_decision_send(*, enrolment_id: int) -> None:
@@ -60,4 +60,4 @@ def enrolment_decision_send(*, enrolment_id: int) -> None:
         }
         subject = render_to_string("programs/email/decision_subject.txt", context).strip()
         body = render_to_string("programs/email/decision_message.txt", context)
-    send_mail(subject_line(subject), body, None, [person.email])
+    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))

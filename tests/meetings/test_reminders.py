@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +29,7 @@ from meetings.services import meeting_cancel, meeting_log, meeting_reschedule, m
 from meetings.tasks_reminders import dispatch_reminders
 from people.models import User
 from programs.models import Program
-from tests.integration.support import Inbox, free_port
+from tests.integration.support import Inbox, smtp_server
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db
@@ -488,17 +487,11 @@ def test_a_failing_goodbye_after_the_server_accepted_is_not_a_failed_send(
 ) -> None:
     """A QUIT that times out comes after acceptance: sending again would repeat the e-mail.
     A real SMTP server on 127.0.0.1 accepts; only the goodbye fails."""
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        meeting = _book(pair, hours_ahead=72)
-        [pk, *_] = _due_now(meeting)
+    inbox = Inbox()
+    meeting = _book(pair, hours_ahead=72)
+    [pk, *_] = _due_now(meeting)
+    with smtp_server(inbox, settings):
         monkeypatch.setattr("smtplib.SMTP.quit", _Flaky(TimeoutError("no answer to QUIT")))
         assert reminder_send(pk) == Outcome.SENT
-    finally:
-        controller.stop()
     assert Reminder.objects.get(pk=pk).status == "sent"
     assert len(inbox.reminders()) == 1
