@@ -1,12 +1,13 @@
 """Benchmark the manager page against a minimal signed-in page, served by gunicorn.
 
-Usage: python bench/pages.py [--clients 8] [--seconds 8] [--reports 50] [--meetings 1000]
-                             [--also PATH ...]
+Usage: python bench/pages.py [--clients 8] [--seconds 8] [--rounds 4] [--reports 50]
+                             [--meetings 1000] [--also PATH ...]
 Needs PostgreSQL: it (re)creates the database named by --database on 127.0.0.1.
 Prints one JSON object: requests per second and p50/p95 latency for both pages, and
 the manager page's share of the minimal page's throughput; with ``--also``, the same
 figures for more pages under "also" (e.g. ``--also /team/feed/``, the lightest page with
-the site layout, or ``--also "/team/?view=list"``).
+the site layout, or ``--also "/team/?view=list"``). The pages take turns (``--rounds``),
+so that other load on the machine weighs on each alike.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MINIMAL, MANAGER = "/bench/minimal/", "/team/"
 sys.path.insert(0, str(ROOT))
 
 
@@ -99,7 +101,9 @@ def _seed(reports: int, meetings: int) -> str:
     return client.cookies["sessionid"].value
 
 
-def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> dict[str, float]:
+def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> list[float]:
+    """``clients`` connections asking for ``path`` one request after another for
+    ``seconds``; the latency of every request."""
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -124,6 +128,22 @@ def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> di
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 30)
+    return latencies
+
+
+def _measure(
+    port: int, paths: list[str], cookie: str, clients: int, seconds: float, rounds: int
+) -> dict[str, dict[str, float]]:
+    """Each page for ``seconds`` in all, in ``rounds`` turns taken in rotating order, so
+    that whatever else the machine does meanwhile weighs on every page alike."""
+    latencies: dict[str, list[float]] = {path: [] for path in paths}
+    for turn in range(rounds):
+        for path in paths[turn % len(paths) :] + paths[: turn % len(paths)]:
+            latencies[path] += _load(port, path, cookie, clients, seconds / rounds)
+    return {path: _summary(found, seconds) for path, found in latencies.items()}
+
+
+def _summary(latencies: list[float], seconds: float) -> dict[str, float]:
     cuts = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
@@ -136,7 +156,8 @@ def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per page, in all")
+    parser.add_argument("--rounds", type=int, default=4, help="turns the pages take")
     parser.add_argument("--reports", type=int, default=50)
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--database", default="mentoring_bench")
@@ -157,15 +178,14 @@ def main() -> None:
     )  # fmt: skip
     try:
         _wait_until_serving(port)
-        _load(port, "/bench/minimal/", cookie, args.clients, 1.0)  # warm both workers
-        for path in ("/team/", *args.also):
+        paths = [MINIMAL, MANAGER, *args.also]
+        for path in paths:  # warm both workers
             _load(port, path, cookie, args.clients, 1.0)
-        minimal = _load(port, "/bench/minimal/", cookie, args.clients, args.seconds)
-        manager = _load(port, "/team/", cookie, args.clients, args.seconds)
-        also = {path: _load(port, path, cookie, args.clients, args.seconds) for path in args.also}
+        measured = _measure(port, paths, cookie, args.clients, args.seconds, args.rounds)
     finally:
         server.terminate()
         server.wait(timeout=20)
+    minimal, manager = measured.pop(MINIMAL), measured.pop(MANAGER)
     result: dict[str, object] = {
         "reports": args.reports, "meetings": args.meetings, "clients": args.clients,
         "manager_page": manager, "minimal_page": minimal,
@@ -173,8 +193,8 @@ def main() -> None:
             manager["requests_per_second"] / minimal["requests_per_second"], 3
         ),
     }  # fmt: skip
-    if also:
-        result["also"] = also
+    if measured:
+        result["also"] = measured
     print(json.dumps(result))
 
 

@@ -1,34 +1,32 @@
 """The minimal manager view: when a manager's direct reports are in mentoring, nothing else.
 
 The schedule comes only through ``meetings.schedule`` (frozen dataclasses of times and a
-status); the reporting line through ``people.selectors``. Roles apply on every request:
-the access policy lets only people with direct reports in, and a manager whose last
-report moved away meanwhile gets the same 404.
+status); the reporting line through ``people.roles``, read afresh on every request: the
+access policy lets only people with direct reports in, and a manager whose last report
+moved away meanwhile gets the same 404.
 
 The team page shows the two-week window either as a week grid or as a list by person,
 never both: each meeting is formatted once, in Python, and the template only prints
 strings. The list is paged by person so that a page renders at most
-``LIST_ROW_BUDGET`` meeting rows.
+``LIST_ROW_BUDGET`` meeting rows. The whole page is kept rendered
+(``mentoring.page_cache``) until one of the reports' schedules changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -38,21 +36,21 @@ from manager_view.privacy_table import COLUMNS, ROWS
 from meetings.schedule import (
     MeetingSlot,
     meeting_slots_for_manager,
-    schedule_fingerprint,
     team_feed_ics,
     team_feed_reset,
     team_feed_token,
 )
 from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
+from mentoring.page_cache import cached_page
 from people.models import User
-from people.selectors import direct_reports
+from people.roles import DirectReport, request_roles
 
 WINDOW_DAYS = 14
 LIST_ROW_BUDGET = 200  # meeting rows on one page of the list by person, at most
 LIST_PEOPLE_PER_PAGE = 20
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-SCHEDULE_CACHE_SECONDS = 600
-SCHEDULE_CACHE_VERSION = 1  # raise it when _schedule.html or what feeds it changes
+
+Reports = Sequence[DirectReport]
 
 
 def _person(request: HttpRequest) -> User:
@@ -86,12 +84,6 @@ class Day:
 class Week:
     label: str
     days: list[Day]
-
-
-@dataclass(frozen=True)
-class Report:
-    person_id: int
-    name: str
 
 
 @dataclass(frozen=True)
@@ -201,13 +193,13 @@ def _weeks(first: dt.date, slots: list[MeetingSlot]) -> list[Week]:
     return [Week(date_format(days[n], "j M"), grid[n : n + 7]) for n in range(0, WINDOW_DAYS, 7)]
 
 
-def _pages_by_person(reports: list[Report], counts: dict[int, int]) -> list[list[Report]]:
+def _pages_by_person(reports: Reports, counts: dict[int, int]) -> list[list[DirectReport]]:
     """Reports in order, cut into pages of at most ``LIST_PEOPLE_PER_PAGE`` people and
     ``LIST_ROW_BUDGET`` rows (a report without meetings takes one row for saying so)."""
-    pages: list[list[Report]] = [[]]
+    pages: list[list[DirectReport]] = [[]]
     rows = 0
     for report in reports:
-        need = min(max(counts.get(report.person_id, 0), 1), LIST_ROW_BUDGET)
+        need = min(max(counts.get(report.pk, 0), 1), LIST_ROW_BUDGET)
         if pages[-1] and (len(pages[-1]) == LIST_PEOPLE_PER_PAGE or rows + need > LIST_ROW_BUDGET):
             pages.append([])
             rows = 0
@@ -216,7 +208,7 @@ def _pages_by_person(reports: list[Report], counts: dict[int, int]) -> list[list
     return pages
 
 
-def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]) -> ListPage:
+def _list_page(choices: Choices, reports: Reports, slots: list[MeetingSlot]) -> ListPage:
     by_report: dict[int, list[MeetingSlot]] = defaultdict(list)
     for slot in slots:
         by_report[slot.report_id].append(slot)
@@ -224,13 +216,13 @@ def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]
     number = min(choices.page, len(pages))
     cards = []
     for report in pages[number - 1]:
-        mine = by_report.get(report.person_id, [])
+        mine = by_report.get(report.pk, [])
         cards.append(
             ReportCard(
-                person_id=report.person_id,
+                person_id=report.pk,
                 name=report.name,
-                nominate_url=reverse("programs:nominate", args=[report.person_id]),
-                suggest_url=reverse("programs:suggest_focus", args=[report.person_id]),
+                nominate_url=reverse("programs:nominate", args=[report.pk]),
+                suggest_url=reverse("programs:suggest_focus", args=[report.pk]),
                 slots=_slot_lines(mine[:LIST_ROW_BUDGET]),
                 not_shown=max(len(mine) - LIST_ROW_BUDGET, 0),
             )
@@ -253,95 +245,59 @@ def _list_page(choices: Choices, reports: list[Report], slots: list[MeetingSlot]
     )
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """The rendered week grid or list page, and what to tell the viewer about it."""
-
-    html: str
-    notice: str | None
-
-
-def _schedule(
-    choices: Choices, reports: list[Report], slots: list[MeetingSlot], links: dict[str, str]
-) -> Schedule:
-    context: dict[str, object] = {"view": choices.view, **links}
-    notice = None
+def _schedule_context(
+    request: HttpRequest, choices: Choices, reports: Reports, slots: list[MeetingSlot]
+) -> dict[str, object]:
+    """What manager_view/_schedule.html needs for the week grid or the list page."""
     if choices.view == LIST:
         page = _list_page(choices, reports, slots)
         if page.number < choices.page:
-            notice = _("There is no page %(number)s; showing the last page.") % {
-                "number": choices.page
-            }
-        context["list_page"] = page
-    else:
-        busy = {slot.report_id for slot in slots}
-        context["weeks"] = _weeks(choices.first, slots)
-        context["free_names"] = [r.name for r in reports if r.person_id not in busy]
-    return Schedule(render_to_string("manager_view/_schedule.html", context), notice)
+            messages.warning(
+                request,
+                _("There is no page %(number)s; showing the last page.") % {"number": choices.page},
+            )
+        return {"list_page": page}
+    busy = {slot.report_id for slot in slots}
+    return {
+        "weeks": _weeks(choices.first, slots),
+        "free_names": [r.name for r in reports if r.pk not in busy],
+    }
 
 
-def _schedule_key(
-    manager_id: int, choices: Choices, reports: list[Report], fingerprint: str
-) -> str:
-    """Everything the rendered schedule depends on: the viewer, the address, the day (for
-    "Today"), language and time zone, the reports, and every value of every slot (the
-    fingerprint). A change to any of them makes a new key; nothing is ever invalidated."""
-    parts = (
-        SCHEDULE_CACHE_VERSION, manager_id, choices.view, choices.first, choices.start,
-        choices.page, timezone.localdate(), translation.get_language(),
-        timezone.get_current_timezone_name(), tuple(reports), fingerprint,
-    )  # fmt: skip
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"manager_view:schedule:{manager_id}:{digest}"
-
-
-@never_cache
-@require_GET
-def team(request: HttpRequest) -> HttpResponse:
-    manager = _person(request)
-    reports = [
-        Report(pk, full_name or email)
-        for pk, full_name, email in direct_reports(manager=manager)
-        .order_by("full_name", "email", "pk")
-        .values_list("pk", "full_name", "email")
-    ]
-    if not reports:  # a former manager: the same 404 as for anyone else
-        raise Http404
+def _team_page(request: HttpRequest, reports: Reports, extra: dict[str, object]) -> HttpResponse:
     choices = _choices(request)
     first = choices.first
     start, end = _bounds(first, WINDOW_DAYS)
+    slots = meeting_slots_for_manager(manager_id=_person(request).pk, start=start, end=end)
     this_monday = _monday(timezone.localdate())
     step = dt.timedelta(days=WINDOW_DAYS)
     team_url = reverse("manager_view:team")
-    links = {
-        "week_url": team_url + _team_query(start=choices.start, view=WEEK),
-        "list_url": team_url + _team_query(start=choices.start, view=LIST),
-    }
-    # The schedule's rendering is most of this page's work: it is kept in the cache under
-    # a key made of all it shows, so a page nothing changed on costs two small queries.
-    fingerprint = schedule_fingerprint(manager_id=manager.pk, start=start, end=end)
-    key = _schedule_key(manager.pk, choices, reports, fingerprint)
-    cached: tuple[str, str | None] | None = cache.get(key)  # plain values: no class to unpickle
-    if cached is None:
-        slots = meeting_slots_for_manager(manager_id=manager.pk, start=start, end=end)
-        schedule = _schedule(choices, reports, slots, links)
-        cache.set(key, (schedule.html, schedule.notice), SCHEDULE_CACHE_SECONDS)
-    else:
-        schedule = Schedule(*cached)
-    if schedule.notice:
-        messages.warning(request, schedule.notice)
     context: dict[str, object] = {
         "view": choices.view,
-        **links,
-        "schedule": mark_safe(schedule.html),  # noqa: S308 - rendered by our own template
+        "week_url": team_url + _team_query(start=choices.start, view=WEEK),
+        "list_url": team_url + _team_query(start=choices.start, view=LIST),
         "first_label": date_format(first, "D j M"),
         "last_label": date_format(first + step - dt.timedelta(days=1), "D j M Y"),
         "previous_query": _team_query(start=first - step, view=choices.view),
         "next_query": _team_query(start=first + step, view=choices.view),
         "this_query": _team_query(start=this_monday, view=choices.view),
         "is_current": first == this_monday,
+        **_schedule_context(request, choices, reports, slots),
+        **extra,
     }
     return render(request, "manager_view/team.html", context)
+
+
+@never_cache
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    """Served from the page cache while nothing it shows changed: the key holds the
+    reports with their schedule revisions (read with the roles, one query), so a page
+    nothing changed on costs no more than the access check."""
+    reports = request_roles(request).reports
+    if not reports:  # a former manager: the same 404 as for anyone else
+        raise Http404
+    return cached_page(request, lambda extra: _team_page(request, reports, extra))
 
 
 def _feed_url(token: str) -> str:

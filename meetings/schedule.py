@@ -9,15 +9,13 @@ counterpart or anything the pair wrote.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -74,29 +72,6 @@ def meeting_slots_for_manager(
         )
         for person_id, full_name, email, slot_start, slot_end, status in rows
     ]
-
-
-def schedule_fingerprint(*, manager_id: int, start: dt.datetime, end: dt.datetime) -> str:
-    """A short value that changes whenever ``meeting_slots_for_manager`` would answer the
-    same arguments differently: a key for caching what is rendered from the slots.
-
-    It reads the same rows and every value a slot shows, with the times as the
-    database's text (no datetime objects): hashing them is cheaper than making and
-    formatting hundreds of slots, and a row id the database hands out again (SQLite may
-    reuse one) cannot bring back an old answer.
-    """
-    rows = (
-        _window(manager_id=manager_id, start=start, end=end)
-        .annotate(start_text=Cast("start", TextField()), end_text=Cast("end", TextField()))
-        .values_list(
-            "pk", "meeting__version", "meeting__status", "person_id", "person__full_name",
-            "person__email", "start_text", "end_text",
-        )
-    )  # fmt: skip
-    digest = hashlib.blake2b(digest_size=16)
-    for row in rows:
-        digest.update(repr(row).encode())
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- the team's busy-time feed

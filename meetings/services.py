@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -140,14 +141,23 @@ def _write_attendances(meeting: Meeting, organiser: User | None) -> None:
         )
 
 
-def _saved(save: Callable[[], list[Meeting]], viewer_zone: str) -> list[Meeting]:
+def _schedule_changed(pair: Pair, meetings: Sequence[Meeting]) -> None:
+    """Inside the write's transaction: the pair's two people get a new schedule revision
+    (what the manager's page keys its cache on) and the hooks hear of each meeting."""
+    User.objects.filter(pk__in=[pair.mentee.person_id, pair.mentor.person_id]).update(
+        schedule_revision=F("schedule_revision") + 1
+    )
+    for meeting in meetings:
+        for hook in SCHEDULE_HOOKS:
+            hook(meeting)
+
+
+def _saved(pair: Pair, save: Callable[[], list[Meeting]], viewer_zone: str) -> list[Meeting]:
     """Run the writes; a concurrent booking caught by the database is the same clear refusal."""
     try:
         with transaction.atomic():
             meetings = save()
-            for meeting in meetings:
-                for hook in SCHEDULE_HOOKS:
-                    hook(meeting)
+            _schedule_changed(pair, meetings)
             return meetings
     except IntegrityError:
         raise ValidationError(
@@ -198,7 +208,7 @@ def meeting_schedule(
             _write_attendances(meeting, organiser)
         return meetings
 
-    return _saved(save, when.time_zone)
+    return _saved(pair, save, when.time_zone)
 
 
 def meeting_log(*, pair: Pair, by: User, when: When) -> Meeting:
@@ -217,7 +227,7 @@ def meeting_log(*, pair: Pair, by: User, when: When) -> Meeting:
         _write_attendances(meeting, by)
         return [meeting]
 
-    return _saved(save, when.time_zone)[0]
+    return _saved(pair, save, when.time_zone)[0]
 
 
 def meeting_respond(*, meeting: Meeting, person: User, accept: bool) -> Attendance:
@@ -275,7 +285,7 @@ def meeting_reschedule(
             _write_attendances(moved, by)
         return meetings
 
-    return _saved(save, when.time_zone)
+    return _saved(meeting.pair, save, when.time_zone)
 
 
 def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> list[Meeting]:
@@ -292,7 +302,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> li
             Attendance.objects.filter(meeting=cancelled).update(active=False)
         return meetings
 
-    return _saved(save, by.time_zone)
+    return _saved(meeting.pair, save, by.time_zone)
 
 
 def meetings_cancel_for_ended_pair(pair: Pair) -> None:
@@ -305,8 +315,8 @@ def meetings_cancel_for_ended_pair(pair: Pair) -> None:
         meeting.version += 1
         meeting.save(update_fields=["status", "version", "updated_at"])
         Attendance.objects.filter(meeting=meeting).update(active=False)
-        for hook in SCHEDULE_HOOKS:
-            hook(meeting)
+    if future:
+        _schedule_changed(pair, future)
 
 
 # ---------------------------------------------------------------- calendar feeds

@@ -118,7 +118,7 @@ _cache_url = env_url(
     "CACHE_URL", f"file://{VAR_DIR / 'cache'}", schemes={"file", "redis", "rediss", "locmem"}
 )
 if _cache_url.startswith("redis"):
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
@@ -133,6 +133,15 @@ else:
             "LOCATION": _cache_url.removeprefix("file://"),
         }
     }
+
+# Rendered pages (mentoring.page_cache): in each process's memory on purpose, since a
+# stored page carries a placeholder that only its own process fills in.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mentoring-pages",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
 
 # ---------------------------------------------------------------- authentication (django-allauth)
 AUTHENTICATION_BACKENDS = [

@@ -10,7 +10,6 @@ from matching.selectors import pairs_of, requests_received
 from mentoring.health import check_broker, check_database, check_reminders, check_worker
 from people.models import User
 from people.roles import request_roles
-from people.selectors import direct_reports
 from programs.models import Enrolment
 from programs.selectors import (
     enrolments_of,
@@ -26,8 +25,8 @@ HOME_OPEN_PROGRAMS = 3
 def home(request: HttpRequest) -> HttpResponse:
     """My mentoring home: my programs with their next step, and what my manager suggested."""
     person: User = request.user  # type: ignore[assignment]  # the route is for people signed in
-    hr_admin = request_roles(request).hr_admin
-    reports_count = direct_reports(manager=person).count()
+    roles = request_roles(request)
+    reports_count = len(roles.reports)
     enrolments = list(enrolments_of(person=person).exclude(status=Enrolment.Status.WITHDRAWN))
     live_program_ids = Enrolment.objects.filter(
         person=person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
@@ -38,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "person": person,
-            "is_hr_admin": hr_admin,
+            "is_hr_admin": roles.hr_admin,
             "is_manager": reports_count > 0,
             "direct_reports_count": reports_count,
             "enrolments": enrolments,

@@ -96,6 +96,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_nudges = models.BooleanField(
         _("Friendly nudges when your pair has not met for a while"), default=True
     )
+    # Raised by meetings.services in the same transaction as every change to this
+    # person's meetings. Pages showing their meeting times (the manager's team page) key
+    # their caches on it, so they never have to read the meetings to know nothing changed.
+    schedule_revision = models.PositiveBigIntegerField(
+        _("schedule revision"), default=0, editable=False
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -1,54 +1,122 @@
 """Who is what. Roles are derived, never flags: HR admin is a permission held
-through a group, and a manager is whoever has active direct reports."""
+through a group (or directly, or as superuser), and a manager is whoever has active
+direct reports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.auth.models import AnonymousUser, Permission
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpRequest
 
 from people.models import HR_ADMIN_PERMISSION, User
 
 _APP_LABEL, _CODENAME = HR_ADMIN_PERMISSION.split(".")
 
+# Both roles in one statement, because every page asks (the access policy, the
+# navigation): written out rather than built by the ORM, whose compiling costs more than
+# the database's answer, and shaped so the planner has little to do. The derived table
+# gives exactly one row when the person has no reports (report columns NULL) and one
+# row per active direct report otherwise. Plain SQL that PostgreSQL and SQLite share.
+_ROLES_SQL = """
+SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revision
+FROM (
+    SELECT EXISTS (
+        SELECT 1 FROM auth_permission p
+        JOIN django_content_type ct ON ct.id = p.content_type_id
+        WHERE ct.app_label = %(app_label)s AND p.codename = %(codename)s AND (
+            p.id IN (
+                SELECT permission_id FROM people_user_user_permissions
+                WHERE user_id = %(person)s
+            )
+            OR p.id IN (
+                SELECT gp.permission_id FROM auth_group_permissions gp
+                JOIN people_user_groups ug ON ug.group_id = gp.group_id
+                WHERE ug.user_id = %(person)s
+            )
+        )
+    ) AS admin
+) AS hr
+LEFT JOIN people_user report ON report.manager_id = %(person)s AND report.is_active
+ORDER BY report.full_name, report.email, report.id
+"""
+
+
+@dataclass(frozen=True)
+class DirectReport:
+    """An active direct report as the manager's pages show them. ``schedule_revision``
+    goes up with every change to their meetings (``people.models.User``)."""
+
+    pk: int
+    name: str
+    schedule_revision: int
+
+
+@dataclass(frozen=True)
+class Roles:
+    hr_admin: bool
+    reports: tuple[DirectReport, ...]
+
+    @property
+    def manager(self) -> bool:
+        return bool(self.reports)
+
+
+NO_ROLES = Roles(hr_admin=False, reports=())
+
+
+def roles_of(user: User | AnonymousUser) -> Roles:
+    """The person's roles as of now, in one query; an inactive or anonymous user has none."""
+    if not (user.is_authenticated and user.is_active):
+        return NO_ROLES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROLES_SQL, {"app_label": _APP_LABEL, "codename": _CODENAME, "person": user.pk}
+        )
+        rows = cursor.fetchall()
+    return Roles(
+        hr_admin=user.is_superuser or bool(rows[0][0]),
+        reports=tuple(
+            DirectReport(pk, full_name or email, revision)
+            for _admin, pk, full_name, email, revision in rows
+            if pk is not None
+        ),
+    )
+
 
 def is_hr_admin(user: User | AnonymousUser) -> bool:
-    """``user.has_perm(HR_ADMIN_PERMISSION)`` in one query instead of two (the model
-    backend loads every permission of the user and of their groups)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return Permission.objects.filter(
-        Q(user=user) | Q(group__user=user),
-        content_type__app_label=_APP_LABEL,
-        codename=_CODENAME,
-    ).exists()
+    return roles_of(user).hr_admin
 
 
 def is_manager(user: User | AnonymousUser) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return User.objects.filter(manager_id=user.pk, is_active=True).exists()
+    return roles_of(user).manager
 
 
 class RequestRoles:
-    """The signed-in person's roles, each worked out at most once per request: the access
-    policy, the navigation and the view ask the same questions. A new request asks again,
-    so a role change applies on the next one."""
+    """The signed-in person's roles, worked out at most once per request: the access
+    policy, the navigation and the views ask the same questions. A new request asks
+    again, so a role change applies on the next one."""
 
     def __init__(self, user: User | AnonymousUser) -> None:
         self.user = user
 
     @cached_property
-    def hr_admin(self) -> bool:
-        return is_hr_admin(self.user)
+    def _roles(self) -> Roles:
+        return roles_of(self.user)
 
-    @cached_property
+    @property
+    def hr_admin(self) -> bool:
+        return self._roles.hr_admin
+
+    @property
     def manager(self) -> bool:
-        return is_manager(self.user)
+        return self._roles.manager
+
+    @property
+    def reports(self) -> tuple[DirectReport, ...]:
+        return self._roles.reports
 
 
 def request_roles(request: HttpRequest) -> RequestRoles:

@@ -68,6 +68,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_rendered_pages_from_earlier_tests() -> None:
+    """The page cache lives in this process; the database of an earlier test is gone (and
+    SQLite hands its ids out again)."""
+    from django.core.cache import caches
+
+    from mentoring.page_cache import PAGES
+
+    caches[PAGES].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2 is slow on purpose; tests create many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -1,0 +1,86 @@
+"""The roles query: the same answers as Django's permission checks and the reporting
+line, in one query per request."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from people.models import HR_ADMIN_PERMISSION, User
+from people.roles import DirectReport, request_roles, roles_of
+from tests.factories import UserFactory, make_hr_admin
+
+pytestmark = pytest.mark.django_db
+
+APP_LABEL, CODENAME = HR_ADMIN_PERMISSION.split(".")
+
+
+def _permission() -> Permission:
+    return Permission.objects.get(content_type__app_label=APP_LABEL, codename=CODENAME)
+
+
+def _fresh(user: User) -> User:
+    """The user as the next request loads them (no permission cache on the object)."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_hr_admin_through_the_group_directly_or_as_superuser_agrees_with_has_perm() -> None:
+    through_group = make_hr_admin(UserFactory())
+    directly = UserFactory()
+    directly.user_permissions.add(_permission())
+    superuser = UserFactory(is_superuser=True)
+    other_permission_only = UserFactory()
+    other_permission_only.user_permissions.add(
+        Permission.objects.exclude(codename=CODENAME).first()  # type: ignore[arg-type]
+    )
+    group_without_it = UserFactory()
+    group_without_it.groups.add(Group.objects.create(name="Not HR"))
+    nobody = UserFactory()
+    people = [through_group, directly, superuser, other_permission_only, group_without_it, nobody]
+    answers = {person.pk: roles_of(_fresh(person)).hr_admin for person in people}
+    assert answers == {person.pk: _fresh(person).has_perm(HR_ADMIN_PERMISSION) for person in people}
+    assert [answers[p.pk] for p in people] == [True, True, True, False, False, False]
+
+
+def test_an_inactive_person_has_no_role_even_with_the_permission_and_reports() -> None:
+    person = make_hr_admin(UserFactory())
+    UserFactory(manager=person)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    roles = roles_of(_fresh(person))
+    assert not roles.hr_admin
+    assert not roles.manager
+    assert not roles_of(AnonymousUser()).hr_admin
+
+
+def test_the_reports_are_the_active_direct_ones_in_name_order() -> None:
+    boss = UserFactory()
+    zoe = UserFactory(full_name="Zoe Last", manager=boss)
+    ann = UserFactory(full_name="Ann First", manager=boss)
+    no_name = UserFactory(full_name="", email="aaa@example.com", manager=boss)
+    UserFactory(full_name="Gone", manager=boss, is_active=False)
+    UserFactory(full_name="Indirect", manager=zoe)
+    roles = roles_of(boss)
+    assert roles.manager
+    assert roles.reports == (
+        DirectReport(no_name.pk, "aaa@example.com", 0),
+        DirectReport(ann.pk, "Ann First", 0),
+        DirectReport(zoe.pk, "Zoe Last", 0),
+    )
+    assert not roles_of(ann).manager
+
+
+def test_both_roles_and_the_reports_take_one_query_per_request(manager: User, mentee: User) -> None:
+    make_hr_admin(manager)
+    request = RequestFactory().get("/")
+    request.user = _fresh(manager)
+    with CaptureQueriesContext(connection) as captured:
+        roles = request_roles(request)
+        assert roles.hr_admin
+        assert roles.manager
+        assert [r.pk for r in roles.reports] == [mentee.pk]
+        assert request_roles(request) is roles
+    assert len(captured.captured_queries) == 1
