@@ -13,31 +13,63 @@ from django.utils.formats import date_format
 
 from matching.models import MentorshipRequest, Pair
 from people.mail import send_once, subject_line
+from people.models import User
 
 
-def pair_introduction_send(*, pair_id: int) -> None:
-    pair = (
+def _active_pair(pair_id: int) -> Pair | None:
+    return (
         Pair.objects.select_related("program", "mentee__person", "mentor__person")
         .filter(pk=pair_id, status=Pair.Status.ACTIVE)
         .first()
     )
-    if pair is None:
-        return
-    people = [(pair.mentee.person, pair.mentor.person), (pair.mentor.person, pair.mentee.person)]
-    for person, counterpart in people:
-        if not person.is_active:
-            continue
-        context = {
-            "person": person,
-            "counterpart": counterpart,
-            "program": pair.program,
-            "is_mentee": person == pair.mentee.person,
-            "url": settings.BASE_URL + reverse("home"),
-        }
-        with translation.override(person.language):
-            subject = render_to_string("matching/email/introduction_subject.txt", context).strip()
-            body = render_to_string("matching/email/introduction_message.txt", context)
-        send_once(EmailMessage(subject, body, None, [person.email]))
+
+
+def _introduced(pair: Pair) -> list[tuple[User, User]]:
+    """Each active person of the pair, with the one they are introduced to."""
+    mentee, mentor = pair.mentee.person, pair.mentor.person
+    return [(p, other) for p, other in ((mentee, mentor), (mentor, mentee)) if p.is_active]
+
+
+def pair_introduction_recipients(*, pair_id: int) -> list[int]:
+    """Who gets an introduction (person ids): the active people of a pair that is still
+    active. Each send checks again (``pair_introduction_send_to``)."""
+    pair = _active_pair(pair_id)
+    return [] if pair is None else [person.pk for person, _other in _introduced(pair)]
+
+
+def pair_introduction_send_to(*, pair_id: int, person_id: int) -> int:
+    """Introduce one person of an active pair to the other, in their own language.
+
+    Returns how many e-mails went out: none if the pair is no longer active, or the person
+    is not (or no longer) one of its active people.
+    """
+    pair = _active_pair(pair_id)
+    introduced = {} if pair is None else dict(_introduced(pair))
+    person = next((p for p in introduced if p.pk == person_id), None)
+    if pair is None or person is None:
+        return 0
+    context = {
+        "person": person,
+        "counterpart": introduced[person],
+        "program": pair.program,
+        "is_mentee": person == pair.mentee.person,
+        "url": settings.BASE_URL + reverse("home"),
+    }
+    with translation.override(person.language):
+        subject = render_to_string("matching/email/introduction_subject.txt", context).strip()
+        body = render_to_string("matching/email/introduction_message.txt", context)
+    send_once(EmailMessage(subject, body, None, [person.email]))
+    return 1
+
+
+def pair_introduction_send(*, pair_id: int) -> int:
+    """Introduce both people here and now, one after the other (tests, a shell). The task
+    sends each e-mail as a task of its own (``matching.tasks``), so that its retry resends
+    only the one that failed. Returns how many e-mails went out."""
+    return sum(
+        pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
+        for person_id in pair_introduction_recipients(pair_id=pair_id)
+    )
 
 
 def request_reminder_send(*, request: MentorshipRequest) -> int:

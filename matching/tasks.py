@@ -11,11 +11,22 @@ def execute_match_run(run_id: int) -> None:
     match_run_execute(run_id=run_id)
 
 
-@email_task("matching.send_pair_introduction")
+@shared_task(name="matching.send_pair_introduction", base=DjangoTask, ignore_result=True)
 def send_pair_introduction(pair_id: int) -> None:
-    from matching.notifications import pair_introduction_send
+    """One ``send_pair_introduction_to`` per person of the pair. It sends nothing itself and
+    is not retried: a retry after the first person's task was enqueued would introduce that
+    person twice (Celery retries the publishing itself)."""
+    from matching.notifications import pair_introduction_recipients
 
-    pair_introduction_send(pair_id=pair_id)
+    for person_id in pair_introduction_recipients(pair_id=pair_id):
+        send_pair_introduction_to.delay(pair_id, person_id)
+
+
+@email_task("matching.send_pair_introduction_to")
+def send_pair_introduction_to(pair_id: int, person_id: int) -> None:
+    from matching.notifications import pair_introduction_send_to
+
+    pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
 
 
 @shared_task(name="matching.expire_requests", base=DjangoTask, ignore_result=True)

@@ -58,26 +58,56 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
     return message
 
 
-def meeting_update_send(*, meeting_id: int, version: int) -> int:
-    """E-mail both people of the meeting's pair about this version of it.
-
-    Returns how many e-mails went out: none for a meeting that is gone, was logged
-    afterwards, or has moved on to a later version (whose own e-mail supersedes this one).
-    """
+def _current(meeting_id: int, version: int) -> Meeting | None:
+    """The meeting, if this version of it is still to be e-mailed: not gone, not logged
+    afterwards, not moved on to a later version (whose own e-mails supersede these)."""
     meeting = (
         Meeting.objects.select_related("organiser", "pair__mentee__person", "pair__mentor__person")
         .filter(pk=meeting_id)
         .first()
     )
     if meeting is None or meeting.logged or meeting.version != version:
+        return None
+    return meeting
+
+
+def _recipients(meeting: Meeting) -> list[User]:
+    people = (meeting.pair.mentee.person, meeting.pair.mentor.person)
+    return [person for person in people if person.is_active and person.email]
+
+
+def meeting_update_recipients(*, meeting_id: int, version: int) -> list[int]:
+    """Who gets an e-mail about this version of the meeting (person ids): each person of
+    the pair who is active and has an address. Each send checks again
+    (``meeting_update_send_to``)."""
+    meeting = _current(meeting_id, version)
+    return [] if meeting is None else [person.pk for person in _recipients(meeting)]
+
+
+def meeting_update_send_to(*, meeting_id: int, version: int, person_id: int) -> int:
+    """E-mail one person of the meeting's pair about this version of it, in their own
+    language and time zone: an invitation or update, or a cancellation.
+
+    Returns how many e-mails went out: none if the version is no longer to be e-mailed (see
+    ``_current``), or the person is not (or no longer) one to e-mail.
+    """
+    meeting = _current(meeting_id, version)
+    people = [] if meeting is None else _recipients(meeting)
+    person = next((p for p in people if p.pk == person_id), None)
+    if meeting is None or person is None:
         return 0
     method: Method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-    sent = 0
-    for person in (meeting.pair.mentee.person, meeting.pair.mentor.person):
-        if not person.is_active or not person.email:
-            continue
-        with translation.override(person.language):
-            message = _message(meeting, person, method)
-        send_once(message)
-        sent += 1
-    return sent
+    with translation.override(person.language):
+        message = _message(meeting, person, method)
+    send_once(message)
+    return 1
+
+
+def meeting_update_send(*, meeting_id: int, version: int) -> int:
+    """E-mail both people here and now, one after the other (tests, a shell). The task
+    sends each e-mail as a task of its own (``meetings.tasks``), so that its retry resends
+    only the one that failed. Returns how many e-mails went out."""
+    return sum(
+        meeting_update_send_to(meeting_id=meeting_id, version=version, person_id=person_id)
+        for person_id in meeting_update_recipients(meeting_id=meeting_id, version=version)
+    )

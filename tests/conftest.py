@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from people.models import User
@@ -65,6 +67,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     root = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", "test-artifacts")).resolve()
     if (root / "screenshots").exists():
         terminalreporter.write_line(f"Browser screenshots: {root / 'screenshots'}")
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """No worker here: Celery tasks run inline when they are enqueued (after the commit,
+    for ``delay_on_commit``), retries included, so their e-mails land at once."""
+    from mentoring.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
 
 
 @pytest.fixture(autouse=True)

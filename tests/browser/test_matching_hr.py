@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail
@@ -35,19 +34,6 @@ MENTORS = [
     ("Jonas Weber", "Engineering", ["Hiring", "Public speaking"]),
     ("Kemi Adeyemi", "Research", ["Negotiation", "Hiring", "Public speaking"]),
 ]
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """No worker runs here: the run and the introductions execute when the request commits."""
-    from mentoring.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail
@@ -17,19 +16,6 @@ from tests.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """The invitation task runs inline in the live server, so its mail lands in the outbox."""
-    from mentoring.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ class Inbox:
 
     ``on_accept`` (optional) is called with the message and its running count after the
     message is stored, before the server answers 250. ``refuse_first`` messages are
-    answered "451" (not accepted, the client may try again); ``goodbye`` is the answer to
+    answered "451" (not accepted, the client may try again), once the first
+    ``accept_before_refusing`` messages have been accepted; ``goodbye`` is the answer to
     QUIT.
     """
 
@@ -44,6 +45,7 @@ class Inbox:
         on_accept: Callable[[EmailMessage, int], None] | None = None,
         *,
         refuse_first: int = 0,
+        accept_before_refusing: int = 0,
         goodbye: str = "221 Bye",
     ) -> None:
         self.messages: list[EmailMessage] = []
@@ -51,12 +53,13 @@ class Inbox:
         self.lock = threading.Lock()
         self.on_accept = on_accept
         self.refusals_left = refuse_first
+        self.accept_before_refusing = accept_before_refusing
         self.goodbye = goodbye
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            if self.refusals_left > 0:
+            if self.refusals_left > 0 and len(self.messages) >= self.accept_before_refusing:
                 self.refusals_left -= 1
                 return "451 Try again later"
             self.messages.append(message)

@@ -21,8 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from journal import services
 from matching.models import Pair
 from meetings.models import CalendarFeed, Meeting
+from meetings.notifications import meeting_update_send
 from meetings.services import meeting_reschedule
-from meetings.tasks import send_meeting_update
 from people.models import User
 from programs.models import FocusSuggestion
 from tests.factories import UserFactory
@@ -80,7 +80,7 @@ def _plant(mentee: User, mentor: User, manager: User) -> Planted:
     later = meeting.start.date() + dt.timedelta(days=1)
     meeting_reschedule(meeting=meeting, by=mentor, when=when(later, 11), place="Room 4")
     meeting.refresh_from_db()
-    send_meeting_update(meeting.pk, meeting.version)  # what the worker runs after commit
+    meeting_update_send(meeting_id=meeting.pk, version=meeting.version)  # the worker's e-mails
     for person in (mentee, mentor, manager):
         for kind in CalendarFeed.Kind.values:
             CalendarFeed.objects.get_or_create(person=person, kind=kind)

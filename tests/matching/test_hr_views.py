@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,19 +22,6 @@ pytestmark = pytest.mark.django_db
 
 GOALS_CANARY = "Secret goal: get promoted before Kim does"
 _DEPARTMENTS = itertools.count()
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Runs and introductions execute inline, as soon as the transaction commits."""
-    from mentoring.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from meetings.models import Meeting
-from meetings.notifications import meeting_update_send
+from meetings.notifications import (
+    meeting_update_recipients,
+    meeting_update_send,
+    meeting_update_send_to,
+)
 from meetings.services import meeting_cancel, meeting_log, meeting_reschedule, meeting_schedule
 from people.models import User
 from tests.meetings.factories import make_pair, when
@@ -154,6 +158,23 @@ def test_a_superseded_version_sends_nothing(mentee: User, mentor: User) -> None:
     assert meeting_update_send(meeting_id=meeting.pk, version=0) == 0
     assert mail.outbox == []
     assert meeting_update_send(meeting_id=meeting.pk, version=1) == 2
+
+
+def test_each_send_checks_the_version_and_the_person_again(
+    mentee: User, mentor: User, outsider: User
+) -> None:
+    [meeting] = meeting_schedule(
+        pair=make_pair(mentee, mentor), organiser=mentee, when=when(_future())
+    )
+    assert meeting_update_recipients(meeting_id=meeting.pk, version=0) == [mentee.pk, mentor.pk]
+    assert meeting_update_send_to(meeting_id=meeting.pk, version=0, person_id=outsider.pk) == 0
+    meeting_reschedule(meeting=meeting, by=mentee, when=when(_future(11)), place="")
+    assert meeting_update_send_to(meeting_id=meeting.pk, version=0, person_id=mentee.pk) == 0
+    assert mail.outbox == []
+    assert meeting_update_send_to(meeting_id=meeting.pk, version=1, person_id=mentor.pk) == 1
+    [message] = mail.outbox
+    assert message.to == [mentor.email]
+    assert message.subject.startswith("Moved")
 
 
 def test_nothing_is_sent_before_the_transaction_commits(

@@ -1,8 +1,9 @@
 """Every e-mail task sends each e-mail once: an error after the SMTP server accepted it is
-not a failed send, an error before is retried.
+not a failed send, an error before is retried. A task about two e-mails fans out to one
+task per e-mail, so a retry resends only the one that failed.
 
-The tasks run as a worker would (``apply``, errors not raised), so their autoretry acts,
-against a real SMTP server on 127.0.0.1.
+The tasks run as a worker would (``apply``, errors not raised; the tasks they start run
+inline too), so their autoretry acts, against a real SMTP server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from pytest_django import Settings
 
-from matching.tasks import send_pair_introduction
+from matching.tasks import send_pair_introduction, send_pair_introduction_to
 from meetings.services import meeting_schedule
-from meetings.tasks import send_meeting_update
+from meetings.tasks import send_meeting_update, send_meeting_update_to
 from mentoring.celery import app
 from people.mail import send_once
 from people.models import User
@@ -33,7 +35,8 @@ from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
 
-# What a worker would run: the task, its arguments, and who must get one e-mail each.
+# What a worker would run first: the task (by the name callers enqueue), its arguments,
+# and who must get one e-mail each.
 Send = tuple[Any, tuple[Any, ...], list[str]]
 
 
@@ -71,6 +74,11 @@ SENDS: dict[str, Callable[[User, User], Send]] = {
     "matching.send_pair_introduction": _pair_introduction,
     "meetings.send_meeting_update": _meeting_update,
 }
+# Tasks about two e-mails, and the task each starts per e-mail (the one that retries).
+FAN_OUTS: dict[str, Any] = {
+    "matching.send_pair_introduction": send_pair_introduction_to,
+    "meetings.send_meeting_update": send_meeting_update_to,
+}
 
 
 def test_every_task_that_retries_on_mail_errors_is_tested_here() -> None:
@@ -78,12 +86,13 @@ def test_every_task_that_retries_on_mail_errors_is_tested_here() -> None:
     retried = {
         name for name, task in app.tasks.items() if OSError in getattr(task, "autoretry_for", ())
     }
-    assert retried == set(SENDS)
+    assert retried == {FAN_OUTS[name].name if name in FAN_OUTS else name for name in SENDS}
+    assert {name for name in FAN_OUTS if name in app.tasks} == set(FAN_OUTS)  # queued ones run
 
 
 @pytest.mark.parametrize("name", list(SENDS))
 def test_a_goodbye_failing_after_acceptance_sends_one_email_and_no_retry(
-    name: str, mentee: User, mentor: User, settings: Settings
+    name: str, mentee: User, mentor: User, settings: Settings, eager_tasks: None
 ) -> None:
     task, args, recipients = SENDS[name](mentee, mentor)
     inbox = Inbox(goodbye=UNREADABLE_GOODBYE)
@@ -95,7 +104,7 @@ def test_a_goodbye_failing_after_acceptance_sends_one_email_and_no_retry(
 
 @pytest.mark.parametrize("name", list(SENDS))
 def test_an_email_the_server_refused_is_sent_again_by_the_retry(
-    name: str, mentee: User, mentor: User, settings: Settings
+    name: str, mentee: User, mentor: User, settings: Settings, eager_tasks: None
 ) -> None:
     task, args, recipients = SENDS[name](mentee, mentor)
     inbox = Inbox(refuse_first=1)
@@ -103,6 +112,32 @@ def test_an_email_the_server_refused_is_sent_again_by_the_retry(
         task.apply(args=args, throw=False)
     assert inbox.refusals_left == 0
     assert sorted(inbox.recipients()) == sorted(recipients)
+
+
+@pytest.mark.parametrize("name", list(FAN_OUTS))
+def test_a_refused_second_email_is_sent_again_without_repeating_the_first(
+    name: str, mentee: User, mentor: User, settings: Settings, eager_tasks: None
+) -> None:
+    task, args, recipients = SENDS[name](mentee, mentor)
+    inbox = Inbox(accept_before_refusing=1, refuse_first=1)
+    with smtp_server(inbox, settings):
+        task.apply(args=args, throw=False)
+    assert inbox.refusals_left == 0  # the second e-mail was refused once
+    assert sorted(inbox.recipients()) == sorted(recipients)
+
+
+@pytest.mark.parametrize("name", list(FAN_OUTS))
+def test_a_fan_out_enqueues_one_task_per_person_and_sends_nothing(
+    name: str, mentee: User, mentor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task, args, recipients = SENDS[name](mentee, mentor)
+    enqueued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(FAN_OUTS[name], "delay", lambda *a: enqueued.append(a))
+    task(*args)
+    assert mail.outbox == []
+    assert [call[:-1] for call in enqueued] == [args, args]
+    people = {person.pk: person.email for person in (mentee, mentor)}
+    assert sorted(people[call[-1]] for call in enqueued) == sorted(recipients)
 
 
 def _message() -> EmailMessage:

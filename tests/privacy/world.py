@@ -24,8 +24,8 @@ from journal import services as journal
 from matching.models import MentorshipRequest, Pair
 from matching.services import request_decline
 from meetings.models import CalendarFeed, Meeting
+from meetings.notifications import meeting_update_send
 from meetings.services import meeting_schedule
-from meetings.tasks import send_meeting_update
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Program
 from tests.factories import UserFactory
@@ -137,7 +137,7 @@ def _plant(
     )
     request_decline(request=request, reason=c["decline_reason"])
     meeting.refresh_from_db()
-    send_meeting_update(meeting.pk, meeting.version)  # what the worker runs after commit
+    meeting_update_send(meeting_id=meeting.pk, version=meeting.version)  # the worker's e-mails
     ids = {
         "pair_id": pair.pk,
         "meeting_id": meeting.pk,
