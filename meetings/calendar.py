@@ -27,7 +27,9 @@ Method = Literal["REQUEST", "CANCEL"]
 PRODID = "-//Mentoring//Meetings//EN"
 FEED_HISTORY = dt.timedelta(days=90)
 # RFC 5545 TEXT allows no control characters but HTAB; line breaks are escaped by icalendar.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# U+FEFF (a byte order mark, or the old zero-width no-break space) shows nothing, and
+# icalendar drops it at the start of a value: it goes everywhere, so text reads back as sent.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 
 def calendar_text(text: str) -> str:

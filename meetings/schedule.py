@@ -9,7 +9,6 @@ counterpart or anything the pair wrote.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from meetings.calendar import calendar_text
 from meetings.models import Attendance, CalendarFeed, new_feed_token
 from people.models import User
 
 PRODID = "-//Mentoring//Team busy time//EN"
 TEAM_FEED_HISTORY = dt.timedelta(days=90)
 TEAM_FEED_AHEAD = dt.timedelta(days=366)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def team_feed_reset(*, manager_id: int) -> str:
 
 def _calendar_text(text: str) -> str:
     """No control characters in calendar text (RFC 5545); icalendar escapes the rest."""
-    return _CONTROL.sub("", text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
+    return calendar_text(text).replace("\n", " ")
 
 
 def _uid(slot: MeetingSlot) -> str:
