@@ -56,9 +56,9 @@ def pair_introduction_send_to(*, pair_id: int, person_id: int) -> int:
         "url": settings.BASE_URL + reverse("home"),
     }
     with translation.override(person.language):
-        subject = render_to_string("matching/email/introduction_subject.txt", context).strip()
+        subject = render_to_string("matching/email/introduction_subject.txt", context)
         body = render_to_string("matching/email/introduction_message.txt", context)
-    send_once(EmailMessage(subject, body, None, [person.email]))
+    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
     return 1
 
 

@@ -51,7 +51,7 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
         "place": meeting.place,
         "url": settings.BASE_URL + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
     }
-    subject = render_to_string("meetings/email/meeting_subject.txt", context).strip()
+    subject = render_to_string("meetings/email/meeting_subject.txt", context)
     body = render_to_string("meetings/email/meeting_message.txt", context)
     message = EmailMessage(subject_line(subject), body, None, [person.email])
     message.attach(_attachment(meeting_ics(meeting, for_person=person, method=method), method))

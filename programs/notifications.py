@@ -24,9 +24,9 @@ def program_invitation_send(*, program_id: int, person_id: int) -> None:
         "url": settings.BASE_URL + reverse("programs:detail", kwargs={"program_id": program.pk}),
     }
     with translation.override(person.language):
-        subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
+        subject = render_to_string("programs/email/invitation_subject.txt", context)
         body = render_to_string("programs/email/invitation_message.txt", context)
-    send_once(EmailMessage(subject, body, None, [person.email]))
+    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
 
 
 def enrolment_decision_send(*, enrolment_id: int) -> None:
@@ -58,6 +58,6 @@ def enrolment_decision_send(*, enrolment_id: int) -> None:
                 else reverse("programs:list")
             ),
         }
-        subject = render_to_string("programs/email/decision_subject.txt", context).strip()
+        subject = render_to_string("programs/email/decision_subject.txt", context)
         body = render_to_string("programs/email/decision_message.txt", context)
     send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
