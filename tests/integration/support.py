@@ -148,7 +148,9 @@ def celery_env(*, broker_url: str, smtp_port: int, **overrides: str) -> dict[str
     }
 
 
-def start_logged(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def start_logged(
+    command: list[str], env: dict[str, str], log: Path, *, append: bool = False
+) -> subprocess.Popen[bytes]:
     """Start one of this test's processes from the project folder, its output in ``log``."""
-    with log.open("wb") as output:
+    with log.open("ab" if append else "wb") as output:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)  # noqa: S603

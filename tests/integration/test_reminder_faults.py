@@ -13,6 +13,10 @@ and a redis-server of this test's own are running, the due times are moved into 
   queued and unacknowledged message is gone, and only the rows know what is left to do;
 - reschedules 200 meetings to a new time and cancels 100, through the real services.
 
+The worker runs under a supervisor, as in production: if its main process ends (Celery's
+can, reconnecting to the restarted broker just after its children were killed), a new one
+starts; the report counts such restarts.
+
 Then it reports, per reminder and time: sent, missing and duplicated, and asserts: nothing
 missing; no duplicate except one from the window between the SMTP server accepting the
 first copy and the commit (its ``X-Mentoring-Attempt`` differs from the second copy's, and
@@ -141,6 +145,37 @@ def _children(parent: int) -> list[int]:
     return found
 
 
+class Supervisor:
+    """Runs the worker as a process manager does in production (systemd's
+    Restart=always, say): when its main process ends, a new one starts. Celery's main
+    process can end on its own here: reconnecting to the restarted broker right after its
+    pool children were killed, it may fail on a child that has no pipe yet ("file
+    descriptor is None") and exit. Every process it starts goes into ``owned``."""
+
+    def __init__(
+        self, command: list[str], env: dict[str, str], log: Path,
+        owned: list[subprocess.Popen[bytes]],
+    ) -> None:  # fmt: skip
+        self.command, self.env, self.log, self.owned = command, env, log, owned
+        self.process = start_logged(command, env, log)
+        owned.append(self.process)
+        self.restarts = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.5):
+            if self.process.poll() is not None:
+                self.process = start_logged(self.command, self.env, self.log, append=True)
+                self.owned.append(self.process)
+                self.restarts += 1
+
+    def stop_watching(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+
 @dataclass
 class Faults:
     """What the fault thread did, on the same clock as the SMTP server's acceptances."""
@@ -150,7 +185,7 @@ class Faults:
 
 
 def _fault_thread(
-    triggers: queue.Queue[str | None], worker: subprocess.Popen[bytes], redis: RedisServer
+    triggers: queue.Queue[str | None], worker: Supervisor, redis: RedisServer
 ) -> tuple[threading.Thread, Faults]:
     faults = Faults()
     rng = random.Random(7)
@@ -159,7 +194,7 @@ def _fault_thread(
         while (what := triggers.get()) is not None:
             if what == "kill":
                 time.sleep(rng.uniform(0, 0.004))  # lands before or after the commit
-                pids = _children(worker.pid)
+                pids = _children(worker.process.pid)
                 for pid in pids:  # only the pool processes of the worker this test started
                     with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
                         os.kill(pid, signal.SIGKILL)
@@ -249,6 +284,7 @@ class Report:
     pool_children_killed: int
     kills: int
     redis_restarts: int
+    worker_restarts: int
     rows_needing_several_attempts: int
     sends_unconfirmed_by_the_server: int
     setup_seconds: float
@@ -287,6 +323,7 @@ def _report(
     faults: Faults,
     phases: tuple[float, float],
     worker_log: str,
+    worker_restarts: int,
 ) -> Report:
     rows = {row.pk: row for row in Reminder.objects.select_related("recipient", "meeting")}
     problems: list[str] = []
@@ -353,6 +390,7 @@ def _report(
         pool_children_killed=sum(len(pids) for _at, pids in faults.kills),
         kills=len(faults.kills),
         redis_restarts=len(faults.redis_restarts),
+        worker_restarts=worker_restarts,
         rows_needing_several_attempts=sum(1 for row in rows.values() if row.attempts > 1),
         sends_unconfirmed_by_the_server=len(retried),
         setup_seconds=round(phases[0], 1),
@@ -410,10 +448,11 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
         "beat-2": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b2")],
     }  # fmt: skip
     logs = {name: tmp_path / f"{name}.log" for name in commands}
+    worker = Supervisor(commands.pop("worker"), env, logs["worker"], processes)
     for name, command in commands.items():
         processes.append(start_logged(command, env, logs[name]))
     _wait_for(logs["worker"], "ready.", 60)
-    fault_thread, faults = _fault_thread(triggers, processes[0], redis)
+    fault_thread, faults = _fault_thread(triggers, worker, redis)
 
     rng = random.Random(3)
     _compress_time(list(Reminder.objects.filter(status="pending")), rng, SPREAD_SECONDS)
@@ -445,12 +484,15 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
     time.sleep(5)  # a few more ticks of both beats: nothing may arrive twice
     triggers.put(None)
     fault_thread.join(timeout=30)
+    worker.stop_watching()
     for process in processes:
         stop(process)
     controller.stop()
 
     phases = (dispatch_started - started, time.monotonic() - dispatch_started)
-    report = _report(inbox, changes, before, faults, phases, logs["worker"].read_text())
+    report = _report(
+        inbox, changes, before, faults, phases, logs["worker"].read_text(), worker.restarts
+    )
     print("\n" + report.table())  # noqa: T201 -- make faults shows it
     artifacts = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", tmp_path))
     artifacts.mkdir(parents=True, exist_ok=True)
