@@ -5,7 +5,6 @@ direct reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -94,34 +93,12 @@ def is_manager(user: User | AnonymousUser) -> bool:
     return roles_of(user).manager
 
 
-class RequestRoles:
+def request_roles(request: HttpRequest) -> Roles:
     """The signed-in person's roles, worked out at most once per request: the access
     policy, the navigation and the views ask the same questions. A new request asks
     again, so a role change applies on the next one."""
-
-    def __init__(self, user: User | AnonymousUser) -> None:
-        self.user = user
-
-    @cached_property
-    def _roles(self) -> Roles:
-        return roles_of(self.user)
-
-    @property
-    def hr_admin(self) -> bool:
-        return self._roles.hr_admin
-
-    @property
-    def manager(self) -> bool:
-        return self._roles.manager
-
-    @property
-    def reports(self) -> tuple[DirectReport, ...]:
-        return self._roles.reports
-
-
-def request_roles(request: HttpRequest) -> RequestRoles:
-    roles: RequestRoles | None = getattr(request, "_mentoring_roles", None)
-    if roles is None or roles.user is not request.user:
-        roles = RequestRoles(request.user)
-        request._mentoring_roles = roles  # type: ignore[attr-defined]
-    return roles
+    known: tuple[object, Roles] | None = getattr(request, "_mentoring_roles", None)
+    if known is None or known[0] is not request.user:
+        known = (request.user, roles_of(request.user))
+        request._mentoring_roles = known  # type: ignore[attr-defined]
+    return known[1]
