@@ -168,12 +168,15 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated so that they are visibly on; "login_failed"
-    # also guards the admin, whose login goes through allauth (see urls.py).
+    # allauth's defaults (65.x, with e-mail verification by code), stated so that they
+    # are visibly on; "login_failed" also guards the admin, whose login goes through
+    # allauth (see urls.py). "confirm_email" is one verification e-mail per address per
+    # 10 seconds: a longer window turns each sign-in of an unverified person within it
+    # into "Too many failed login attempts", since a code must be sent for the session.
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    "confirm_email": "1/10s/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import re
+import time
+import types
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from people.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,24 @@ def test_password_reset_link_sets_a_new_password(client: Client, mentee: User) -
     assert response.status_code == 302
     mentee.refresh_from_db()
     assert mentee.check_password("brand-New-pass-77")
+
+
+def test_an_unverified_person_can_sign_in_again_soon_after_a_verification_e_mail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from allauth.core.internal import ratelimit
+
+    person = UserFactory()
+    EmailAddress.objects.filter(user=person).update(verified=False)
+    first = Client().post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    assert first.status_code == 302
+    assert len(mail.outbox) == 1
+    real_time = time.time
+    later = types.SimpleNamespace(
+        time=lambda: real_time() + 15, monotonic=time.monotonic, sleep=time.sleep
+    )
+    monkeypatch.setattr(ratelimit, "time", later)
+    again = Client().post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    assert "Too many failed" not in again.content.decode()
+    assert again.status_code == 302
+    assert len(mail.outbox) == 2
