@@ -68,3 +68,20 @@ def env_time_zone(name: str, default: str) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ImproperlyConfigured(f"{name} must be an IANA time zone, not {raw!r}.") from None
     return raw
+
+
+def env_secret_key(name: str, default: str, *, required: bool) -> str:
+    """The secret key; ``default`` (a public one) only when ``required`` is false.
+
+    An empty value counts as unset, and so does the public default itself, so that
+    copying it into a deployment does not pass.
+    """
+    raw = os.environ.get(name, "").strip()
+    if raw and raw != default:
+        return raw
+    if required:
+        raise ImproperlyConfigured(
+            f"{name} must be set to a long random value: this setup uses HTTPS, a reverse "
+            f"proxy or an https base URL, and the built-in key is public."
+        )
+    return default

@@ -15,7 +15,15 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
+from mentoring.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+    env_time_zone,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MENTORING_VAR_DIR", str(BASE_DIR / "var")))
@@ -23,11 +31,19 @@ VAR_DIR = Path(env_str("MENTORING_VAR_DIR", str(BASE_DIR / "var")))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 # ---------------------------------------------------------------- core
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-local-only-set-DJANGO_SECRET_KEY")
+HTTPS = env_bool("DJANGO_HTTPS", False)
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+BASE_URL = env_url("MENTORING_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
+# The public default key is only for a laptop and the tests: a setup that looks like
+# production (HTTPS, a reverse proxy, an https base URL) refuses to start without its own.
+SECRET_KEY = env_secret_key(
+    "DJANGO_SECRET_KEY",
+    "django-insecure-local-only-set-DJANGO_SECRET_KEY",
+    required=HTTPS or BEHIND_PROXY or BASE_URL.startswith("https:"),
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-BASE_URL = env_url("MENTORING_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -294,7 +310,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # ------------------------------------- security (same code everywhere, switched by HTTPS)
-HTTPS = env_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -304,7 +319,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [
     "security.W021",  # HSTS preload binds every subdomain for years: the domain owner opts in.
 ]
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

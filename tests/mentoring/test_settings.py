@@ -85,3 +85,38 @@ def test_env_helpers_read_good_values(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
     assert env_time_zone("X_TZ", "UTC") == "Europe/Berlin"
     assert env_bool("X_UNSET", True) is True
+
+
+def _setting(name: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = f"from django.conf import settings; print(settings.{name})"
+    return _manage("shell", "--no-imports", "-c", code, env=env)
+
+
+@pytest.mark.parametrize(
+    "production_hint",
+    [
+        {"DJANGO_HTTPS": "true"},
+        {"DJANGO_BEHIND_PROXY": "true"},
+        {"MENTORING_BASE_URL": "https://mentoring.example.com"},
+    ],
+)
+def test_a_production_setup_without_a_secret_key_refuses_to_start(
+    production_hint: dict[str, str],
+) -> None:
+    result = _manage("check", env={"DJANGO_SECRET_KEY": "", **production_hint})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_public_default_key_does_not_count_as_set() -> None:
+    public = "django-insecure-local-only-set-DJANGO_SECRET_KEY"
+    result = _manage("check", env={"DJANGO_SECRET_KEY": public, "DJANGO_HTTPS": "true"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_laptop_starts_without_a_secret_key() -> None:
+    env = {"DJANGO_SECRET_KEY": "", "DJANGO_HTTPS": "", "DJANGO_BEHIND_PROXY": ""}
+    result = _manage("check", env={**env, "MENTORING_BASE_URL": "http://127.0.0.1:8000"})
+    assert result.returncode == 0, result.stderr
+
