@@ -321,6 +321,13 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address for allauth's rate limits: behind the proxy it is the entry the
+# proxies we run added to X-Forwarded-For (counted from the right, so what a client
+# wrote there itself is never used); without one it is the socket address and the
+# header is ignored, since any client could forge it.
+ALLAUTH_TRUSTED_PROXY_COUNT = (
+    env_int("DJANGO_TRUSTED_PROXY_COUNT", 1, minimum=1) if BEHIND_PROXY else 0
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,3 +15,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.MENTORING_OPEN_SIGNUP)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's answer (``ALLAUTH_TRUSTED_PROXY_COUNT``, set by DJANGO_BEHIND_PROXY),
+        except that a request with fewer X-Forwarded-For entries than trusted proxies (one
+        that did not come through all of them) falls back to the socket address instead of
+        a server error."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer entries than DJANGO_TRUSTED_PROXY_COUNT")
+            address = request.META.get("REMOTE_ADDR")
+            if not address:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return str(address)

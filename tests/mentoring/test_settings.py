@@ -120,3 +120,29 @@ def test_a_laptop_starts_without_a_secret_key() -> None:
     result = _manage("check", env={**env, "MENTORING_BASE_URL": "http://127.0.0.1:8000"})
     assert result.returncode == 0, result.stderr
 
+
+@pytest.mark.parametrize(
+    ("env", "count"),
+    [
+        ({"DJANGO_BEHIND_PROXY": "false"}, "0"),
+        ({"DJANGO_BEHIND_PROXY": "false", "DJANGO_TRUSTED_PROXY_COUNT": "2"}, "0"),
+        ({"DJANGO_BEHIND_PROXY": "true"}, "1"),
+        ({"DJANGO_BEHIND_PROXY": "true", "DJANGO_TRUSTED_PROXY_COUNT": "2"}, "2"),
+    ],
+)
+def test_sign_in_rate_limits_trust_forwarded_for_only_behind_the_proxy(
+    env: dict[str, str], count: str
+) -> None:
+    """The client address of allauth's rate limits: with DJANGO_BEHIND_PROXY the entry
+    the proxy added to X-Forwarded-For (tests/people/test_sign_in.py shows the effect),
+    otherwise the socket address, never a header a client wrote."""
+    result = _setting("ALLAUTH_TRUSTED_PROXY_COUNT", {**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == count
+
+
+def test_a_trusted_proxy_count_below_one_stops_start_up() -> None:
+    env = {**PRODUCTION_ENV, "DJANGO_TRUSTED_PROXY_COUNT": "0"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_COUNT must be at least 1" in result.stderr

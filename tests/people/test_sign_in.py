@@ -132,3 +132,73 @@ def test_an_unverified_person_can_sign_in_again_soon_after_a_verification_e_mail
     assert "Too many failed" not in again.content.decode()
     assert again.status_code == 302
     assert len(mail.outbox) == 2
+
+
+def _fail_sign_ins(*, count: int, forwarded_for: str | None = None) -> None:
+    """``count`` wrong passwords, each for another address (so only the per-address budget
+    is spent), from one client: the same socket address, optionally forwarded for one IP."""
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    for n in range(count):
+        Client().post(
+            reverse("account_login"),
+            {"login": f"nobody{n}@example.com", "password": "wrong"},
+            **headers,  # type: ignore[arg-type]
+        )
+
+
+def test_behind_the_proxy_one_persons_failures_do_not_lock_out_another(
+    mentee: User, settings: object
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    _fail_sign_ins(count=12, forwarded_for="203.0.113.5")
+    response = Client().post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert response.wsgi_request.user == mentee
+    locked = Client().post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert "Too many failed" in locked.content.decode()
+
+
+def test_behind_the_proxy_a_client_cannot_escape_its_budget_by_prepending_addresses(
+    mentee: User, settings: object
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    _fail_sign_ins(count=12, forwarded_for="203.0.113.5")
+    # The proxy appends the address it saw; whatever the client wrote before it is ignored.
+    response = Client().post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5",
+    )
+    assert "Too many failed" in response.content.decode()
+
+
+def test_without_the_proxy_a_forged_forwarded_for_header_is_ignored(mentee: User) -> None:
+    _fail_sign_ins(count=12, forwarded_for="203.0.113.5")
+    response = Client().post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert not response.wsgi_request.user.is_authenticated
+    assert "Too many failed" in response.content.decode()
+
+
+def test_too_few_forwarded_addresses_fall_back_to_the_socket_address(
+    mentee: User, settings: object
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2  # type: ignore[attr-defined]
+    response = Client().post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302
+    assert response.wsgi_request.user == mentee
