@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -29,3 +30,10 @@ class AccountAdapter(DefaultAccountAdapter):
             if not address:
                 raise PermissionDenied("Unable to determine client IP address") from None
             return str(address)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # "No account with this address" tells the person how to get one: sign up when
+        # that is open, else ask HR (the template says which).
+        if template_prefix == "account/email/unknown_account":
+            context = {**context, "signup_open": self.is_open_for_signup(context["request"])}
+        super().send_mail(template_prefix, email, context)

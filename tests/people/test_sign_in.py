@@ -202,3 +202,23 @@ def test_too_few_forwarded_addresses_fall_back_to_the_socket_address(
     )
     assert response.status_code == 302
     assert response.wsgi_request.user == mentee
+
+
+def test_unknown_address_e_mail_points_to_hr_while_sign_up_is_closed(client: Client) -> None:
+    client.post(reverse("account_reset_password"), {"email": "stranger@example.com"})
+    client.post(reverse("account_request_login_code"), {"email": "stranger2@example.com"})
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert reverse("account_signup") not in message.body
+        assert "you can sign up" not in message.body.lower()
+        assert "ask your HR contact" in message.body
+        assert message.subject == "[Mentoring] No account with this e-mail address"
+
+
+def test_unknown_address_e_mail_links_to_sign_up_when_it_is_open(
+    client: Client, settings: object
+) -> None:
+    settings.MENTORING_OPEN_SIGNUP = True  # type: ignore[attr-defined]
+    client.post(reverse("account_reset_password"), {"email": "stranger@example.com"})
+    assert len(mail.outbox) == 1
+    assert reverse("account_signup") in mail.outbox[0].body
