@@ -351,10 +351,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # ---------------------------------------------------------------- logging
+# Feed tokens, reset keys and sign-in codes in URLs never reach a log (mentoring.logs):
+# the filter sits on the handler and on the loggers that write request paths (django.request
+# logs "Not Found: /path" and 500s; django.server is runserver's request log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "mentoring.logs.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
