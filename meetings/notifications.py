@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 
-from meetings.calendar import Method, counterpart, meeting_ics
+from meetings.calendar import Method, counterpart, meeting_ics, one_line
 from meetings.models import Meeting
 from meetings.timezones import local_span, zone_name
 from people.mail import send_once, subject_line
@@ -48,7 +48,7 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
         "time": time_format(start.time()),
         "end_time": time_format(end.time()),
         "zone": zone_name(start, person.time_zone),
-        "place": meeting.place,
+        "place": one_line(meeting.place),  # older rows may hold line breaks
         "url": settings.BASE_URL + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
     }
     subject = render_to_string("meetings/email/meeting_subject.txt", context)

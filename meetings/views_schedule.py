@@ -183,7 +183,11 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
 def log(request: HttpRequest, pair_id: int) -> HttpResponse:
     person = _person(request)
     pair = access_pair_for_member(person, pair_id)
-    form = LogForm(request.POST or None, time_zone=person.time_zone)
+    form = LogForm(
+        request.POST or None,
+        time_zone=person.time_zone,
+        began=local(pair.started_at, person.time_zone).date(),
+    )
     status = 200
     if request.method == "POST":
         status = 400
