@@ -124,3 +124,21 @@ def test_a_cancelled_extreme_meeting_does_not_break_the_page(pair: Pair) -> None
     for person in (pair.mentee.person, pair.mentor.person):
         assert _client(person).get(reverse("meetings:pair", args=[pair.pk])).status_code == 200
     assert timezone.now() < meeting.start
+
+
+def test_the_last_minute_of_the_calendar_in_utc(pair: Pair) -> None:
+    last = dt.datetime.max.replace(tzinfo=dt.UTC)
+    meeting = _stored(pair, last.replace(second=0, microsecond=0), last)
+    person = pair.mentee.person
+    person.time_zone = "UTC"
+    person.save(update_fields=["time_zone"])
+    for url in (
+        reverse("meetings:pair", args=[pair.pk]),
+        reverse("meetings:ics", args=[meeting.pk]),
+        reverse("meetings:reschedule", args=[meeting.pk]),
+        reverse("meetings:cancel", args=[meeting.pk]),
+        reverse("journal:pair", args=[pair.pk]),
+        reverse("journal:meeting", args=[meeting.pk]),
+    ):
+        assert _client(person).get(url, follow=True).status_code == 200, url
+    assert meeting_update_send(meeting_id=meeting.pk, version=meeting.version) == 2
