@@ -149,6 +149,7 @@ class ScheduleForm(WhenForm):
         initial=ENDS_COUNT,
         widget=RadioGroup,
         required=False,
+        help_text=_("A series has at most %(max)d meetings.") % {"max": MAX_OCCURRENCES},
     )
     count = forms.IntegerField(
         label=_("Number of times"), min_value=2, max_value=MAX_REPEATS, required=False, initial=6
@@ -157,7 +158,6 @@ class ScheduleForm(WhenForm):
         label=_("Until"),
         required=False,
         widget=_date_input(),
-        help_text=_("A series has at most %(max)d meetings.") % {"max": MAX_OCCURRENCES},
     )
 
     field_order = ["day", "time", "fold", "duration", "place", "repeat", "every_weeks", "ends"]
