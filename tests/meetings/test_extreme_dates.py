@@ -19,7 +19,7 @@ from django.utils import timezone
 from matching.models import Pair
 from meetings.models import Attendance, Meeting
 from meetings.notifications import meeting_update_send
-from meetings.services import meeting_cancel
+from meetings.services import calendar_feed_ensure, meeting_cancel
 from people.models import User
 from tests.meetings.factories import make_pair
 
@@ -75,6 +75,7 @@ def test_pages_with_a_meeting_at_the_ends_of_the_calendar_still_answer(
             reverse("meetings:reschedule", args=[meeting.pk]),
             reverse("meetings:cancel", args=[meeting.pk]),
             reverse("meetings:ics", args=[meeting.pk]),
+            reverse("meetings:feed", args=[calendar_feed_ensure(person=person).token]),
         ):
             response = client.get(url, follow=True)
             assert response.status_code == 200, (url, person.time_zone)
