@@ -37,6 +37,16 @@ def calendar_text(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# Everything that ends a line somewhere: in a plain-text e-mail, a calendar or a browser.
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line field (a place): each run of line breaks becomes one space and
+    other control characters go, so the text cannot start a new line where it is shown."""
+    return calendar_text(_LINE_BREAKS.sub(" ", text)).strip()
+
+
 def meeting_uid(meeting: Meeting) -> str:
     """The same for every version of a meeting, so calendars update instead of duplicating."""
     host = urlsplit(settings.BASE_URL).hostname or "localhost"

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from meetings.services import When
+from meetings.calendar import one_line
+from meetings.services import MAX_OCCURRENCES, When, plan_horizon, series_last_day
 from programs.forms_enrol import RadioGroup
 
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")), (90, _("1½ hours"))]
-MAX_REPEATS = 52
+MAX_REPEATS = MAX_OCCURRENCES
+
+
+class OneLineField(forms.CharField):
+    """Text that stays on one line (a place, a name): line breaks become spaces, other
+    control characters go, so it cannot add lines to a plain-text e-mail or a calendar."""
+
+    def to_python(self, value: Any) -> str:
+        return one_line(super().to_python(value) or "")
 
 
 def _date_input() -> forms.DateInput:
@@ -43,8 +55,40 @@ class WhenForm(forms.Form):
     def __init__(self, *args: Any, time_zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
+        self.today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
         self.fields["time"].help_text = _("In your time zone, %(zone)s.") % {"zone": time_zone}
         self._fold_field().choices = [(0, "0"), (1, "1")]
+        first, last = self.day_range()
+        self.fields["day"].widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+        self.fields["day"].help_text = self.range_help(first, last)
+
+    def day_range(self) -> tuple[dt.date, dt.date]:
+        """The first and last date the form takes: from today up to the planning horizon."""
+        return self.today, plan_horizon(self.today)
+
+    def range_help(self, first: dt.date, last: dt.date) -> str:
+        return _("From today up to two years ahead, %(last)s.") % {"last": date_format(last)}
+
+    def day_out_of_range(self, day: dt.date, first: dt.date, last: dt.date) -> str:
+        if day < first:
+            return str(
+                _(
+                    "This date has passed. Choose a date from today on, or log a past "
+                    "meeting instead."
+                )
+            )
+        return _("Meetings can be planned up to two years ahead, until %(last)s.") % {
+            "last": date_format(last)
+        }
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        first, last = self.day_range()
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                self.day_out_of_range(day, first, last), code="out_of_range"
+            )
+        return day
 
     def _fold_field(self) -> forms.TypedChoiceField:
         return cast(forms.TypedChoiceField, self.fields["fold"])
@@ -74,7 +118,7 @@ class ScheduleForm(WhenForm):
     NONE, WEEKLY = "none", "weekly"
     ENDS_COUNT, ENDS_UNTIL = "count", "until"
 
-    place = forms.CharField(
+    place = OneLineField(
         label=_("Place or video link"),
         max_length=300,
         required=False,
@@ -105,11 +149,16 @@ class ScheduleForm(WhenForm):
         initial=ENDS_COUNT,
         widget=RadioGroup,
         required=False,
+        help_text=_("A series has at most %(max)d meetings.") % {"max": MAX_OCCURRENCES},
     )
     count = forms.IntegerField(
         label=_("Number of times"), min_value=2, max_value=MAX_REPEATS, required=False, initial=6
     )
-    until = forms.DateField(label=_("Until"), required=False, widget=_date_input())
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=_date_input(),
+    )
 
     field_order = ["day", "time", "fold", "duration", "place", "repeat", "every_weeks", "ends"]
 
@@ -126,6 +175,8 @@ class ScheduleForm(WhenForm):
                 self.add_error("until", _("Choose the last date of the series."))
             elif data.get("day") and data["until"] <= data["day"]:
                 self.add_error("until", _("The last date must come after the first meeting."))
+            elif data.get("day") and data.get("every_weeks"):
+                self._check_series_length(data["day"], data["until"], data["every_weeks"])
         else:
             data["until"] = None
             if not data.get("count"):
@@ -134,6 +185,23 @@ class ScheduleForm(WhenForm):
                     _("Say how many times, from 2 to %(max)d.") % {"max": MAX_REPEATS},
                 )
         return data
+
+    def _check_series_length(self, first: dt.date, until: dt.date, every_weeks: int) -> None:
+        last = series_last_day(first, every_weeks)
+        if until > last:
+            self.add_error(
+                "until",
+                _(
+                    "A series has at most %(max)d meetings: every %(weeks)d weeks from "
+                    "%(first)s, the last one can be on %(last)s at the latest."
+                )
+                % {
+                    "max": MAX_OCCURRENCES,
+                    "weeks": every_weeks,
+                    "first": date_format(first),
+                    "last": date_format(last),
+                },
+            )
 
 
 class RescheduleForm(WhenForm):
@@ -159,7 +227,26 @@ class RescheduleForm(WhenForm):
 
 
 class LogForm(WhenForm):
-    pass
+    """A meeting that already happened: from the day the pair began up to today."""
+
+    def __init__(self, *args: Any, began: dt.date, **kwargs: Any) -> None:
+        self.began = began
+        super().__init__(*args, **kwargs)
+
+    def day_range(self) -> tuple[dt.date, dt.date]:
+        return min(self.began, self.today), self.today
+
+    def range_help(self, first: dt.date, last: dt.date) -> str:
+        return _("From the day your pair began, %(first)s, up to today.") % {
+            "first": date_format(first)
+        }
+
+    def day_out_of_range(self, day: dt.date, first: dt.date, last: dt.date) -> str:
+        if day > last:
+            return str(_("Only meetings that already happened can be logged. Choose a past date."))
+        return _("Your pair began on %(first)s: choose a date from then up to today.") % {
+            "first": date_format(first)
+        }
 
 
 class CancelForm(forms.Form):

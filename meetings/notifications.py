@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 
-from meetings.calendar import Method, counterpart, meeting_ics
+from meetings.calendar import Method, counterpart, meeting_ics, one_line
 from meetings.models import Meeting
-from meetings.timezones import local
+from meetings.timezones import local_span, zone_name
 from people.mail import send_once, subject_line
 from people.models import User
 
@@ -36,7 +36,7 @@ def _attachment(ics: bytes, method: Method) -> MIMEText:
 
 
 def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
-    start, end = local(meeting.start, person.time_zone), local(meeting.end, person.time_zone)
+    start, end = local_span(meeting.start, meeting.end, person.time_zone)
     organiser = meeting.organiser
     context = {
         "person": person,
@@ -47,8 +47,8 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
         "date": date_format(start.date()),
         "time": time_format(start.time()),
         "end_time": time_format(end.time()),
-        "zone": person.time_zone,
-        "place": meeting.place,
+        "zone": zone_name(start, person.time_zone),
+        "place": one_line(meeting.place),  # older rows may hold line breaks
         "url": settings.BASE_URL + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
     }
     subject = render_to_string("meetings/email/meeting_subject.txt", context)

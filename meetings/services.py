@@ -19,6 +19,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from matching.models import Pair
+from meetings.calendar import one_line
 from meetings.models import Attendance, CalendarFeed, Meeting, Series, new_feed_token
 from meetings.timezones import local, to_utc
 from people.models import User
@@ -26,6 +27,7 @@ from programs.models import Program
 
 MAX_OCCURRENCES = 52
 MAX_DURATION = dt.timedelta(hours=8)
+PLAN_AHEAD_YEARS = 2  # the first meeting of a plan; a series then runs its course
 
 # Apps above this one (reminders, calendars) learn about schedule changes here, in the
 # same transaction, without this module importing them.
@@ -67,20 +69,67 @@ def _check_duration(duration: dt.timedelta) -> None:
         raise ValidationError(_("A meeting lasts between 5 minutes and 8 hours."))
 
 
+def plan_horizon(today: dt.date) -> dt.date:
+    """The last day a meeting can be planned for: two years after ``today``."""
+    try:
+        return today.replace(year=today.year + PLAN_AHEAD_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + PLAN_AHEAD_YEARS, day=28)
+
+
+def series_last_day(first: dt.date, every_weeks: int) -> dt.date:
+    """The day of a series' last possible meeting (its ``MAX_OCCURRENCES``-th)."""
+    return first + dt.timedelta(weeks=every_weeks * (MAX_OCCURRENCES - 1))
+
+
+def _series_too_long(first: dt.date, every_weeks: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "A series has at most %(max)d meetings: every %(weeks)d weeks from %(first)s, "
+            "the last one can be on %(last)s at the latest."
+        )
+        % {
+            "max": MAX_OCCURRENCES,
+            "weeks": every_weeks,
+            "first": date_format(first),
+            "last": date_format(series_last_day(first, every_weeks)),
+        },
+        code="series_too_long",
+    )
+
+
 def occurrences(
     when: When, *, every_weeks: int, count: int | None, until: dt.date | None
 ) -> list[dt.datetime]:
-    """Start times of a series: the same wall-clock time every N weeks, across DST changes."""
-    days: list[dt.date] = []
-    day = when.day
-    while len(days) < MAX_OCCURRENCES and (count is None or len(days) < count):
-        if until is not None and day > until:
-            break
-        days.append(day)
-        day += dt.timedelta(weeks=every_weeks)
+    """Start times of a series: the same wall-clock time every N weeks, across DST changes.
+
+    A series longer than ``MAX_OCCURRENCES`` is refused with a message, never cut short.
+    """
     if count is None and until is None:
         raise ValidationError(_("Say how many times the meeting repeats, or until when."))
+    if not 1 <= every_weeks <= 52:
+        raise ValidationError(_("A series repeats every 1 to 52 weeks."))
+    if (count is not None and count > MAX_OCCURRENCES) or (
+        until is not None and until > series_last_day(when.day, every_weeks)
+    ):
+        raise _series_too_long(when.day, every_weeks)
+    days: list[dt.date] = []
+    day = when.day
+    while (count is None or len(days) < count) and (until is None or day <= until):
+        days.append(day)
+        day += dt.timedelta(weeks=every_weeks)
     return [when.start(d) for d in days]
+
+
+def _check_plan_day(day: dt.date, time_zone: str) -> None:
+    """Not beyond the planning horizon: two years from today on the person's clock."""
+    today = local(timezone.now(), time_zone).date()
+    if day > plan_horizon(today):
+        raise ValidationError(
+            _("Meetings can be planned up to two years ahead, until %(last)s.")
+            % {"last": date_format(plan_horizon(today))},
+            code="out_of_range",
+        )
 
 
 def _clash_message(person: User, clash: Attendance, viewer_zone: str) -> str:
@@ -180,6 +229,8 @@ def meeting_schedule(
     _require_member(pair, organiser)
     _require_open(pair)
     _check_duration(when.duration)
+    place = one_line(place)
+    _check_plan_day(when.day, when.time_zone)
     starts = (
         occurrences(when, every_weeks=every_weeks, count=count, until=until)
         if every_weeks
@@ -263,9 +314,17 @@ def meeting_reschedule(
     _check_duration(when.duration)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
+    place = one_line(place)
+    _check_plan_day(when.day, when.time_zone)
     meetings = _this_and_following(meeting, following)
     shift = when.day - local(meeting.start, when.time_zone).date()
-    starts = [when.start(local(m.start, when.time_zone).date() + shift) for m in meetings]
+    try:
+        starts = [when.start(local(m.start, when.time_zone).date() + shift) for m in meetings]
+    except OverflowError:  # a stored meeting near the calendar's end, moved later still
+        raise ValidationError(
+            _("The following meetings cannot be moved that far. Move this meeting only."),
+            code="out_of_range",
+        ) from None
     if starts[0] <= timezone.now():
         raise ValidationError(_("Choose a time in the future."))
     slots = [(start, start + when.duration) for start in starts]

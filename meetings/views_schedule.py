@@ -23,7 +23,7 @@ from meetings import selectors, services
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.forms import DURATIONS, CancelForm, LogForm, RescheduleForm, RespondForm, ScheduleForm
 from meetings.models import Attendance, Meeting
-from meetings.timezones import Ambiguous, local
+from meetings.timezones import Ambiguous, local, local_span, shown, zone_name
 from people.models import User
 from programs.models import Program
 
@@ -43,7 +43,7 @@ def _can_plan(pair: Pair) -> bool:
 @dataclass(frozen=True)
 class MeetingRow:
     meeting: Meeting
-    start: dt.datetime  # in the viewer's zone
+    start: dt.datetime  # in the viewer's zone (in UTC if it has no date there), see local_span
     end: dt.datetime
     minutes: int
     attendances: list[Attendance]
@@ -63,11 +63,12 @@ def _rows(meetings: list[Meeting], person: User) -> list[MeetingRow]:
     rows = []
     for meeting in meetings:
         attendances = list(meeting.attendances.all())
+        start, end = local_span(meeting.start, meeting.end, person.time_zone)
         rows.append(
             MeetingRow(
                 meeting=meeting,
-                start=local(meeting.start, person.time_zone),
-                end=local(meeting.end, person.time_zone),
+                start=shown(start),
+                end=shown(end),
                 minutes=int((meeting.end - meeting.start).total_seconds() // 60),
                 attendances=attendances,
                 mine=next((a for a in attendances if a.person_id == person.pk), None),
@@ -113,9 +114,12 @@ def _ask_which(form: ScheduleForm | LogForm | RescheduleForm, asked: Ambiguous) 
 
 def _when_text(meeting: Meeting, time_zone: str) -> str:
     start = local(meeting.start, time_zone)
+    time = time_format(start.time(), "H:i")
+    if zone_name(start, time_zone) != time_zone:
+        time = f"{time} UTC"
     return _("%(date)s at %(time)s") % {
         "date": date_format(start.date(), "DATE_FORMAT"),
-        "time": time_format(start.time(), "H:i"),
+        "time": time,
     }
 
 
@@ -179,7 +183,11 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
 def log(request: HttpRequest, pair_id: int) -> HttpResponse:
     person = _person(request)
     pair = access_pair_for_member(person, pair_id)
-    form = LogForm(request.POST or None, time_zone=person.time_zone)
+    form = LogForm(
+        request.POST or None,
+        time_zone=person.time_zone,
+        began=local(pair.started_at, person.time_zone).date(),
+    )
     status = 200
     if request.method == "POST":
         status = 400

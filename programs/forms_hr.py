@@ -11,8 +11,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -168,6 +170,24 @@ WEIGHT_HELP = {
 }
 
 
+PROGRAM_DATE_FIELDS = ("enrolment_opens", "enrolment_closes", "starts_on", "ends_on")
+PROGRAM_DATE_YEARS = 5
+PROGRAM_DATE_HELP = _("Within five years of today.")
+
+
+def program_date_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a program may be set to: five years either side of ``today``. A date an
+    existing program already has is kept even when older, so old programs stay editable."""
+
+    def shifted(years: int) -> dt.date:
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year + years, day=28)
+
+    return shifted(-PROGRAM_DATE_YEARS), shifted(PROGRAM_DATE_YEARS)
+
+
 class ProgramForm(forms.ModelForm):
     """Every setting of a program. Saved by ``program_create`` / ``program_update``."""
 
@@ -282,6 +302,11 @@ class ProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["reminder_hours"] = hours_text(self.instance.reminder_offsets_minutes)
+        first, last = program_date_range(timezone.localdate())
+        for name in PROGRAM_DATE_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+            field.help_text = format_lazy("{} {}", field.help_text, PROGRAM_DATE_HELP)
 
     def sections(self) -> list[tuple[Section, list[forms.BoundField]]]:
         return [(s, [self[name] for name in s.fields]) for s in SECTIONS]
@@ -300,6 +325,19 @@ class ProgramForm(forms.ModelForm):
         return data
 
     def _check_dates(self, data: dict[str, Any]) -> None:
+        first, last = program_date_range(timezone.localdate())
+        for name in PROGRAM_DATE_FIELDS:
+            day: dt.date | None = data.get(name)
+            unchanged = self.instance.pk is not None and day == getattr(self.instance, name)
+            if day is not None and not unchanged and not first <= day <= last:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Choose a date within five years of today, from %(first)s to %(last)s."),
+                        code="out_of_range",
+                        params={"first": date_format(first), "last": date_format(last)},
+                    ),
+                )  # add_error drops the date, so the order checks below skip it
         opens: dt.date | None = data.get("enrolment_opens")
         closes: dt.date | None = data.get("enrolment_closes")
         starts: dt.date | None = data.get("starts_on")

@@ -151,7 +151,7 @@ def test_the_pair_page_runs_the_same_number_of_queries_with_3_and_60_meetings(
     counts: list[int] = []
     for meetings in (3, 60):
         pair = make_pair(mentee, mentor)
-        first = _future(400 * len(counts) + 1)
+        first = _future(200 * len(counts) + 1)  # all within the two-year horizon
         for start in range(0, meetings, 50):
             meeting_schedule(
                 pair=pair, organiser=mentee, when=when(first + dt.timedelta(weeks=start), 9),
@@ -243,7 +243,7 @@ def test_a_time_in_the_past_is_refused(pair: Pair, mentee: User) -> None:
     data = _form(timezone.localdate() - dt.timedelta(days=1))
     response = _client(mentee).post(reverse("meetings:schedule", args=[pair.pk]), data)
     assert response.status_code == 400
-    assert "Choose a time in the future" in response.content.decode()
+    assert "This date has passed" in response.content.decode()
     assert Meeting.objects.count() == 0
 
 
@@ -281,6 +281,7 @@ def test_a_series_without_an_end_asks_for_one(pair: Pair, mentee: User) -> None:
 
 
 def test_a_past_meeting_can_be_logged_but_not_a_future_one(pair: Pair, mentor: User) -> None:
+    Pair.objects.filter(pk=pair.pk).update(started_at=timezone.now() - dt.timedelta(days=10))
     client, url = _client(mentor), reverse("meetings:log", args=[pair.pk])
     future = client.post(url, _form(_future()))
     assert future.status_code == 400
