@@ -75,7 +75,13 @@ def test_people_outside_the_pair_get_a_missing_ids_404(
     _same_as_missing(client, "journal:meeting", meeting.pk, "meeting_id")
     for name in ("journal:goal_add", "journal:agreement", "journal:share_focus"):
         _same_as_missing(client, name, pair.pk, "pair_id", post=True)
-    for name in ("journal:agenda_add", "journal:notes_save", "journal:private_note_save"):
+    _same_as_missing(client, "journal:notes_history", meeting.pk, "meeting_id")
+    for name in (
+        "journal:agenda_add",
+        "journal:notes_save",
+        "journal:notes_restore",
+        "journal:private_note_save",
+    ):
         _same_as_missing(client, name, meeting.pk, "meeting_id", post=True)
     _same_as_missing(client, "journal:goal_update", goal.pk, "goal_id", post=True)
     _same_as_missing(client, "journal:agenda_toggle", item.pk, "item_id", post=True)
@@ -252,7 +258,8 @@ def test_empty_agenda_item_keeps_the_page_and_changes_nothing(mentee: User, ment
 def test_shared_notes_are_shared(mentee: User, mentor: User) -> None:
     _pair, meeting = pair_with_meeting(mentee, mentor)
     response = _client(mentee).post(
-        reverse("journal:notes_save", args=[meeting.pk]), {"text": "We talked about X"}
+        reverse("journal:notes_save", args=[meeting.pk]),
+        {"text": "We talked about X", "base_version": 0},
     )
     assert response.status_code == 302
     page = _client(mentor).get(reverse("journal:meeting", args=[meeting.pk])).content.decode()
