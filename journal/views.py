@@ -293,7 +293,7 @@ def _notes_done(outcome: NotesOutcome) -> str:
     if outcome is NotesOutcome.MERGED:
         return _("Shared notes saved. They had been changed meanwhile: both changes are in.")
     if outcome is NotesOutcome.UNCHANGED:
-        return _("The shared notes already said exactly this.")
+        return _("The shared notes already say exactly this.")
     return _("Shared notes saved.")
 
 
