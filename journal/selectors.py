@@ -116,9 +116,10 @@ class NotesHistory:
 def shared_notes_history(*, meeting: Meeting, viewer: User) -> NotesHistory:
     """Every text the meeting's shared notes have had; for the two people of the pair."""
     pair = meeting.pair
+    mentee = pair.mentee.person
     return NotesHistory(
         meeting=meeting,
-        counterpart=pair.mentor.person if viewer.pk == pair.mentee.person_id else pair.mentee.person,
+        counterpart=pair.mentor.person if viewer.pk == pair.mentee.person_id else mentee,
         note=SharedNote.objects.filter(meeting=meeting).first(),
         versions=list(SharedNoteVersion.objects.filter(meeting=meeting).select_related("author")),
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journal.merge import merge_texts, normalised
 from journal.models import (
     DEFAULT_CONFIDENTIALITY,
     AgendaItem,
@@ -23,7 +24,6 @@ from journal.models import (
     SharedNote,
     SharedNoteVersion,
 )
-from journal.merge import merge_texts, normalised
 from matching.models import Pair
 from meetings.models import Meeting
 from people.models import User

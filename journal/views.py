@@ -351,9 +351,7 @@ def shared_notes_restore(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if result.outcome is NotesOutcome.UNCHANGED:
         messages.info(request, _("The shared notes already say exactly this."))
     else:
-        messages.success(
-            request, _("Version restored. The text it replaced stays in the history.")
-        )
+        messages.success(request, _("Version restored. The text it replaced stays in the history."))
     return redirect(_meeting_anchor(meeting, "notes"))
 
 

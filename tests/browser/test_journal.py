@@ -62,9 +62,8 @@ def test_pair_prepares_a_meeting_and_the_private_note_stays_private(
     expect(mentor_page.get_by_text("Ticked off.")).to_be_visible()
     ticked = mentor_page.locator(".journal-agenda__item", has_text="How to push back")
     expect(ticked.get_by_text("Done", exact=True)).to_be_visible()
-    expect(ticked.get_by_role("button", name=re.compile("Done: How to push back"))).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    tick = ticked.get_by_role("button", name=re.compile("Done: How to push back"))
+    expect(tick).to_have_attribute("aria-pressed", "true")
     mentor_page.get_by_label("Notes you both see").fill("Agreed to try saying no once this sprint.")
     mentor_page.get_by_role("button", name="Save shared notes").click()
     expect(mentor_page.get_by_text("Shared notes saved.")).to_be_visible()
@@ -156,8 +155,9 @@ def test_typed_text_survives_the_other_forms_on_the_journal_pages(
     pair, meeting = pair_with_meeting(mentee, mentor)
     sign_in(page, base, mentee)
     page.goto(base + reverse("journal:meeting", args=[meeting.pk]))
-    notes, private = page.get_by_label("Notes you both see"), page.get_by_label(
-        re.compile("Your private note")
+    notes, private = (
+        page.get_by_label("Notes you both see"),
+        page.get_by_label(re.compile("Your private note")),
     )
     notes.fill("Half-written shared notes")
     private.fill("Half-written private thought")
@@ -190,8 +190,6 @@ def test_typed_text_survives_the_other_forms_on_the_journal_pages(
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("You acknowledged the agreement.")).to_be_visible()
     expect(page.get_by_label("Goal", exact=True)).to_have_value("Lead a project")
-    expect(page.get_by_label(re.compile("What it means to you"))).to_have_value(
-        "Own it end to end"
-    )
+    expect(page.get_by_label(re.compile("What it means to you"))).to_have_value("Own it end to end")
     expect(page.locator("#goal-add-form").get_by_text(KEPT)).to_be_visible()
     look(page, "journal-pair-draft-kept")

@@ -112,9 +112,7 @@ def test_someone_outside_the_pair_cannot_save_or_restore(
         services.shared_notes_save(meeting=meeting, by=manager, text="Two", base_version=1)
     version = SharedNoteVersion.objects.get()
     with pytest.raises(ValidationError):
-        services.shared_notes_restore(
-            meeting=meeting, by=manager, version=version, base_version=1
-        )
+        services.shared_notes_restore(meeting=meeting, by=manager, version=version, base_version=1)
     assert _history(meeting) == [(1, "saved", "One")]
 
 
