@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from journal.models import AgendaItem, Goal
+from journal.models import AgendaItem, Goal, SharedNoteVersion
+from meetings.models import Meeting
 from people.models import User
 
 
@@ -31,3 +32,8 @@ def access_agenda_item_for_member(user: User, item_id: int) -> AgendaItem:
         ),
         pk=item_id,
     )
+
+
+def access_note_version(meeting: Meeting, version_id: int) -> SharedNoteVersion:
+    """A version of the meeting's shared notes; the meeting was reached by a member."""
+    return get_object_or_404(SharedNoteVersion.objects.filter(meeting=meeting), pk=version_id)

@@ -71,6 +71,7 @@ def _pair_journal(pair: Pair) -> None:
         shared_notes_save(
             meeting=past[0],
             by=mentor,
+            base_version=0,
             text="Practise the opening twice before the review; send the deck a day early.",
         )
     if upcoming:

@@ -25,6 +25,14 @@ class SharedNotesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Both of you can read and edit these notes."),
     )
+    # The version the text was edited from: a save based on an older one is merged
+    # with the newer text or shown side by side, never written over it.
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class NotesRestoreForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class PrivateNoteForm(forms.Form):

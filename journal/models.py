@@ -48,9 +48,50 @@ class SharedNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts accepted saves: a save states the version it was based on, and a save
+    # based on an older one is merged or refused, never written over a newer text.
+    version = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Shared note #{self.pk}"
+
+
+class SharedNoteVersion(models.Model):
+    """One text the shared notes of a meeting have had, or a text kept from a conflict.
+
+    Pair-only, like the notes: the two people of the pair see and restore these.
+    """
+
+    class Kind(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        MERGED = "merged", _("Merged with the other person's changes")
+        RESTORED = "restored", _("Restored from an earlier version")
+        KEPT = "kept", _("Kept from an editing conflict")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    # The note's version this text became; empty for a text kept from a conflict,
+    # which never became the current notes.
+    version = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SAVED)
+    text = models.TextField(max_length=20000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="journal_shared_note_version_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "created_at"], name="journal_notever_meeting_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Shared note version #{self.pk}"
 
 
 class PrivateNote(models.Model):

@@ -19,6 +19,7 @@ from journal.models import (
     PrivateNote,
     SharedFocus,
     SharedNote,
+    SharedNoteVersion,
 )
 from matching.models import Pair
 from meetings.models import Meeting
@@ -50,6 +51,7 @@ class MeetingJournal:
     counterpart: User
     agenda: list[AgendaItem]
     shared_note: SharedNote | None
+    history_count: int  # texts in the shared notes' history, kept ones included
     private_note: PrivateNote | None  # the viewer's own, never the other person's
 
 
@@ -98,5 +100,26 @@ def meeting_journal(*, meeting: Meeting, viewer: User) -> MeetingJournal:
         counterpart=pair.mentor.person if is_mentee else pair.mentee.person,
         agenda=list(agenda_of(meeting)),
         shared_note=SharedNote.objects.filter(meeting=meeting).select_related("updated_by").first(),
+        history_count=SharedNoteVersion.objects.filter(meeting=meeting).count(),
         private_note=PrivateNote.objects.filter(meeting=meeting, author=viewer).first(),
+    )
+
+
+@dataclass(frozen=True)
+class NotesHistory:
+    meeting: Meeting
+    counterpart: User
+    note: SharedNote | None
+    versions: list[SharedNoteVersion]  # newest first, kept texts included
+
+
+def shared_notes_history(*, meeting: Meeting, viewer: User) -> NotesHistory:
+    """Every text the meeting's shared notes have had; for the two people of the pair."""
+    pair = meeting.pair
+    mentee = pair.mentee.person
+    return NotesHistory(
+        meeting=meeting,
+        counterpart=pair.mentor.person if viewer.pk == pair.mentee.person_id else mentee,
+        note=SharedNote.objects.filter(meeting=meeting).first(),
+        versions=list(SharedNoteVersion.objects.filter(meeting=meeting).select_related("author")),
     )

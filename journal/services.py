@@ -4,11 +4,15 @@ the views reach objects through access functions first, and each service checks 
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journal.merge import merge_texts, normalised
 from journal.models import (
     DEFAULT_CONFIDENTIALITY,
     AgendaItem,
@@ -18,6 +22,7 @@ from journal.models import (
     PrivateNote,
     SharedFocus,
     SharedNote,
+    SharedNoteVersion,
 )
 from matching.models import Pair
 from meetings.models import Meeting
@@ -25,6 +30,21 @@ from people.models import User
 from programs.models import FocusSuggestion
 
 AGENDA_ITEM_MAX = 500
+SHARED_NOTES_MAX = 20000
+
+
+class NotesOutcome(enum.Enum):
+    SAVED = "saved"
+    MERGED = "merged"  # based on an older version; both people's changes are in
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"  # nothing written; the sent text is kept in the history
+
+
+@dataclass(frozen=True)
+class NotesSave:
+    note: SharedNote  # the current notes after the call
+    outcome: NotesOutcome
+    sent: str  # the text the person sent, as it was kept
 
 
 def _require_member(pair: Pair, person: User) -> None:
@@ -62,13 +82,97 @@ def agenda_item_toggle(*, item: AgendaItem, by: User) -> AgendaItem:
     return item
 
 
-@transaction.atomic
-def shared_notes_save(*, meeting: Meeting, by: User, text: str) -> SharedNote:
-    _require_member(meeting.pair, by)
-    note, _created = SharedNote.objects.update_or_create(
-        meeting=meeting, defaults={"text": text.strip(), "updated_by": by}
+def _notes_locked(meeting: Meeting) -> SharedNote:
+    if not SharedNote.objects.filter(meeting=meeting).exists():
+        SharedNote.objects.get_or_create(meeting=meeting)  # safe if both create at once
+    return SharedNote.objects.select_for_update().get(meeting=meeting)
+
+
+def _notes_write(note: SharedNote, *, by: User, text: str, kind: str) -> None:
+    note.text, note.updated_by, note.version = text, by, note.version + 1
+    note.save()
+    SharedNoteVersion.objects.create(
+        meeting_id=note.meeting_id, version=note.version, kind=kind, text=text, author=by
     )
-    return note
+
+
+def _text_of_version(meeting: Meeting, version: int) -> str | None:
+    if version == 0:
+        return ""
+    found = SharedNoteVersion.objects.filter(meeting=meeting, version=version)
+    return found.values_list("text", flat=True).first()
+
+
+def _keep_unsaved(note: SharedNote, *, by: User, text: str) -> None:
+    latest = SharedNoteVersion.objects.filter(meeting_id=note.meeting_id).first()
+    if latest is not None and (latest.kind, latest.author_id, latest.text) == (
+        SharedNoteVersion.Kind.KEPT,
+        by.pk,
+        text,
+    ):
+        return  # the same text sent again: it is kept already
+    SharedNoteVersion.objects.create(
+        meeting_id=note.meeting_id, kind=SharedNoteVersion.Kind.KEPT, text=text, author=by
+    )
+
+
+def _check_base(note: SharedNote, base_version: int) -> None:
+    if not 0 <= base_version <= note.version:
+        raise ValidationError(_("These notes have no such version. Reload the page."))
+
+
+@transaction.atomic
+def shared_notes_save(*, meeting: Meeting, by: User, text: str, base_version: int) -> NotesSave:
+    """Save the shared notes the person edited from version ``base_version``.
+
+    A save based on an older version never overwrites the newer text: the two edits
+    are merged when they touch different lines; otherwise nothing is written, the
+    sent text is kept in the history, and the person chooses.
+    """
+    _require_member(meeting.pair, by)
+    sent = normalised(text).strip()
+    if len(sent) > SHARED_NOTES_MAX:
+        raise ValidationError(
+            _("Keep it to %(limit)d characters or fewer.") % {"limit": SHARED_NOTES_MAX}
+        )
+    note = _notes_locked(meeting)
+    _check_base(note, base_version)
+    if sent == note.text:
+        return NotesSave(note, NotesOutcome.UNCHANGED, sent)
+    if base_version == note.version:
+        _notes_write(note, by=by, text=sent, kind=SharedNoteVersion.Kind.SAVED)
+        return NotesSave(note, NotesOutcome.SAVED, sent)
+    base = _text_of_version(meeting, base_version)
+    merged = None if base is None else merge_texts(base, sent, note.text)
+    if merged is not None and len(merged.strip()) <= SHARED_NOTES_MAX:
+        if merged.strip() != note.text:
+            _notes_write(note, by=by, text=merged.strip(), kind=SharedNoteVersion.Kind.MERGED)
+        return NotesSave(note, NotesOutcome.MERGED, sent)
+    _keep_unsaved(note, by=by, text=sent)
+    return NotesSave(note, NotesOutcome.CONFLICT, sent)
+
+
+@transaction.atomic
+def shared_notes_restore(
+    *, meeting: Meeting, by: User, version: SharedNoteVersion, base_version: int
+) -> NotesSave:
+    """Make an earlier text (or one kept from a conflict) the current notes again.
+
+    The text it replaces stays in the history, so restoring loses nothing.
+    """
+    _require_member(meeting.pair, by)
+    if version.meeting_id != meeting.pk:
+        raise ValidationError(_("This version belongs to other notes."))
+    note = _notes_locked(meeting)
+    _check_base(note, base_version)
+    if base_version != note.version:
+        raise ValidationError(
+            _("The notes changed since you opened the history. Look again, then restore.")
+        )
+    if version.text == note.text:
+        return NotesSave(note, NotesOutcome.UNCHANGED, version.text)
+    _notes_write(note, by=by, text=version.text, kind=SharedNoteVersion.Kind.RESTORED)
+    return NotesSave(note, NotesOutcome.SAVED, version.text)
 
 
 @transaction.atomic

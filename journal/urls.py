@@ -16,5 +16,15 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/agenda/", views.agenda_add, name="agenda_add"),
     path("agenda/<int:item_id>/toggle/", views.agenda_toggle, name="agenda_toggle"),
     path("meetings/<int:meeting_id>/notes/", views.shared_notes_save, name="notes_save"),
+    path(
+        "meetings/<int:meeting_id>/notes/history/",
+        views.shared_notes_history,
+        name="notes_history",
+    ),
+    path(
+        "meetings/<int:meeting_id>/notes/restore/",
+        views.shared_notes_restore,
+        name="notes_restore",
+    ),
     path("meetings/<int:meeting_id>/private/", views.private_note_save, name="private_note_save"),
 ]

@@ -19,17 +19,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from journal import selectors, services
-from journal.access import access_agenda_item_for_member, access_goal_for_member
+from journal.access import (
+    access_agenda_item_for_member,
+    access_goal_for_member,
+    access_note_version,
+)
 from journal.forms import (
     AgendaItemForm,
     AgreementForm,
     GoalForm,
     GoalUpdateForm,
+    NotesRestoreForm,
     PrivateNoteForm,
     SharedNotesForm,
     ShareFocusForm,
 )
 from journal.models import DEFAULT_CONFIDENTIALITY, Agreement, Goal
+from journal.services import NotesOutcome, NotesSave
 from matching.models import Pair
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.models import Meeting
@@ -204,10 +210,11 @@ def _meeting_page(
     agenda_form: AgendaItemForm | None = None,
     notes_form: SharedNotesForm | None = None,
     private_form: PrivateNoteForm | None = None,
+    conflict: NotesSave | None = None,
 ) -> HttpResponse:
     journal = selectors.meeting_journal(meeting=meeting, viewer=_person(request))
     shared, private = journal.shared_note, journal.private_note
-    bound = any(f is not None for f in (agenda_form, notes_form, private_form))
+    bound = any(f is not None and f.is_bound for f in (agenda_form, notes_form, private_form))
     return render(
         request,
         "journal/meeting.html",
@@ -216,13 +223,20 @@ def _meeting_page(
             "meeting": meeting,
             "agenda_form": agenda_form or AgendaItemForm(auto_id="agenda_%s"),
             "notes_form": notes_form
-            or SharedNotesForm(initial={"text": shared.text if shared else ""}, auto_id="notes_%s"),
+            or SharedNotesForm(
+                initial={
+                    "text": shared.text if shared else "",
+                    "base_version": shared.version if shared else 0,
+                },
+                auto_id="notes_%s",
+            ),
             "private_form": private_form
             or PrivateNoteForm(
                 initial={"text": private.text if private else ""}, auto_id="private_%s"
             ),
+            "conflict": conflict,
         },
-        status=400 if bound else 200,
+        status=409 if conflict else 400 if bound else 200,
     )
 
 
@@ -272,18 +286,73 @@ def agenda_toggle(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_agenda_item_for_member(_person(request), item_id)
     item = services.agenda_item_toggle(item=item, by=_person(request))
     messages.success(request, _("Ticked off.") if item.done else _("Marked as not done yet."))
-    return redirect(_meeting_anchor(item.meeting, "agenda"))
+    return redirect(_meeting_anchor(item.meeting, f"item-{item.pk}"))
+
+
+def _notes_done(outcome: NotesOutcome) -> str:
+    if outcome is NotesOutcome.MERGED:
+        return _("Shared notes saved. They had been changed meanwhile: both changes are in.")
+    if outcome is NotesOutcome.UNCHANGED:
+        return _("The shared notes already say exactly this.")
+    return _("Shared notes saved.")
 
 
 @require_POST
 def shared_notes_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_for_member(_person(request), meeting_id)
     form = SharedNotesForm(request.POST, auto_id="notes_%s")
+    if not form.is_valid():
+        return _meeting_page(request, meeting, notes_form=form)
+    try:
+        result = services.shared_notes_save(
+            meeting=meeting, by=_person(request), **form.cleaned_data
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _meeting_page(request, meeting, notes_form=form)
+    if result.outcome is NotesOutcome.CONFLICT:
+        # Both texts on one page: theirs as saved, the person's own in the editor,
+        # now based on the newest version so that saving it is a deliberate choice.
+        resolve = SharedNotesForm(
+            initial={"text": result.sent, "base_version": result.note.version},
+            auto_id="notes_%s",
+        )
+        return _meeting_page(request, meeting, notes_form=resolve, conflict=result)
+    messages.success(request, _notes_done(result.outcome))
+    return redirect(_meeting_anchor(meeting, "notes"))
 
-    def save(text: str) -> None:
-        services.shared_notes_save(meeting=meeting, by=_person(request), text=text)
 
-    return _save(request, meeting, form, save, _("Shared notes saved."), "notes", "notes_form")
+@require_safe
+def shared_notes_history(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    history = selectors.shared_notes_history(meeting=meeting, viewer=_person(request))
+    return render(request, "journal/notes_history.html", {"history": history, "meeting": meeting})
+
+
+@require_POST
+def shared_notes_restore(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_member(_person(request), meeting_id)
+    back = reverse("journal:notes_history", args=[meeting.pk])
+    form = NotesRestoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a version from the list to restore."))
+        return redirect(back)
+    version = access_note_version(meeting, form.cleaned_data["version"])
+    try:
+        result = services.shared_notes_restore(
+            meeting=meeting,
+            by=_person(request),
+            version=version,
+            base_version=form.cleaned_data["base_version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if result.outcome is NotesOutcome.UNCHANGED:
+        messages.info(request, _("The shared notes already say exactly this."))
+    else:
+        messages.success(request, _("Version restored. The text it replaced stays in the history."))
+    return redirect(_meeting_anchor(meeting, "notes"))
 
 
 @require_POST

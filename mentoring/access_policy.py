@@ -162,6 +162,8 @@ POLICIES: tuple[Policy, ...] = (
     Policy("journal:agenda_add", Audience.SIGNED_IN, "Add an agenda item"),
     Policy("journal:agenda_toggle", Audience.SIGNED_IN, "Tick an agenda item off"),
     Policy("journal:notes_save", Audience.SIGNED_IN, "Save the shared notes"),
+    Policy("journal:notes_history", Audience.SIGNED_IN, "Earlier versions of the shared notes"),
+    Policy("journal:notes_restore", Audience.SIGNED_IN, "Restore a version of the shared notes"),
     Policy("journal:private_note_save", Audience.SIGNED_IN, "Save one's private note"),
     *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
     *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),

@@ -47,9 +47,12 @@ EXPECTATIONS = "CANARY-expectations-a3c2"
 CADENCE = "CANARY-cadence-5e66"
 CONFIDENTIAL = "CANARY-confidentiality-d71a"
 FOCUS = "CANARY-shared-focus-8c04"
+NOTES_EARLIER = "CANARY-notes-earlier-version-3e8a"
+NOTES_KEPT = "CANARY-notes-kept-from-conflict-b27c"
+HISTORY = (NOTES_EARLIER, NOTES_KEPT)
 EVERY = (
     AGENDA, SHARED, PRIVATE_MENTEE, PRIVATE_MENTOR, GOAL_TITLE, GOAL_TEXT, PROGRESS,
-    EXPECTATIONS, CADENCE, CONFIDENTIAL, FOCUS,
+    EXPECTATIONS, CADENCE, CONFIDENTIAL, FOCUS, *HISTORY,
 )  # fmt: skip
 
 
@@ -64,7 +67,11 @@ def _plant(mentee: User, mentor: User, manager: User) -> Planted:
     pair, meeting = pair_with_meeting(mentee, mentor)
     item = services.agenda_item_add(meeting=meeting, author=mentee, text=AGENDA)
     services.agenda_item_add(meeting=meeting, author=mentor, text=AGENDA + " too")
-    services.shared_notes_save(meeting=meeting, by=mentor, text=SHARED)
+    # The notes' history: an earlier version, then the current text, then a text the
+    # mentee sent from the earlier version, kept from the conflict and never current.
+    services.shared_notes_save(meeting=meeting, by=mentee, text=NOTES_EARLIER, base_version=0)
+    services.shared_notes_save(meeting=meeting, by=mentor, text=SHARED, base_version=1)
+    services.shared_notes_save(meeting=meeting, by=mentee, text=NOTES_KEPT, base_version=1)
     services.private_note_save(meeting=meeting, author=mentee, text=PRIVATE_MENTEE)
     services.private_note_save(meeting=meeting, author=mentor, text=PRIVATE_MENTOR)
     goal = services.goal_add(pair=pair, by=mentee, title=GOAL_TITLE, description=GOAL_TEXT)
@@ -218,6 +225,8 @@ def test_the_other_person_never_sees_the_authors_private_note(
         assert _found(pages, (hidden,)) == []
         assert _found(pages, (own,)) != []  # the crawl did reach the meeting page
         assert _found(pages, (AGENDA, SHARED, GOAL_TITLE)) != []
+        history = reverse("journal:notes_history", args=[planted.meeting.pk])
+        assert {c for _url, c in _found({history: pages[history]}, HISTORY)} == set(HISTORY)
 
 
 def _normalised(pages: dict[str, str]) -> dict[str, str]:

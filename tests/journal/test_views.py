@@ -75,7 +75,13 @@ def test_people_outside_the_pair_get_a_missing_ids_404(
     _same_as_missing(client, "journal:meeting", meeting.pk, "meeting_id")
     for name in ("journal:goal_add", "journal:agreement", "journal:share_focus"):
         _same_as_missing(client, name, pair.pk, "pair_id", post=True)
-    for name in ("journal:agenda_add", "journal:notes_save", "journal:private_note_save"):
+    _same_as_missing(client, "journal:notes_history", meeting.pk, "meeting_id")
+    for name in (
+        "journal:agenda_add",
+        "journal:notes_save",
+        "journal:notes_restore",
+        "journal:private_note_save",
+    ):
         _same_as_missing(client, name, meeting.pk, "meeting_id", post=True)
     _same_as_missing(client, "journal:goal_update", goal.pk, "goal_id", post=True)
     _same_as_missing(client, "journal:agenda_toggle", item.pk, "item_id", post=True)
@@ -241,6 +247,31 @@ def test_both_add_agenda_items_and_tick_them(mentee: User, mentor: User) -> None
     assert 'aria-pressed="true"' in page
 
 
+def _agenda_entry(page: str, pk: int) -> str:
+    start = page.index(f'id="item-{pk}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_an_agenda_items_state_is_written_out_not_only_drawn(mentee: User, mentor: User) -> None:
+    _pair, meeting = pair_with_meeting(mentee, mentor)
+    done = services.agenda_item_add(meeting=meeting, author=mentee, text="Feedback culture")
+    services.agenda_item_toggle(item=done, by=mentor)
+    open_item = services.agenda_item_add(meeting=meeting, author=mentor, text="Reading list")
+    page = _client(mentee).get(reverse("journal:meeting", args=[meeting.pk])).content.decode()
+    done_entry, open_entry = _agenda_entry(page, done.pk), _agenda_entry(page, open_item.pk)
+    assert '<span class="badge badge-success">' in done_entry
+    assert "Done</span>" in done_entry
+    assert "To talk about</span>" in open_entry
+    assert "Done</span>" not in open_entry
+
+
+def test_ticking_an_item_returns_to_that_item(mentee: User, mentor: User) -> None:
+    _pair, meeting = pair_with_meeting(mentee, mentor)
+    item = services.agenda_item_add(meeting=meeting, author=mentee, text="Feedback culture")
+    response = _client(mentor).post(reverse("journal:agenda_toggle", args=[item.pk]))
+    assert response["Location"].endswith(f"#item-{item.pk}")
+
+
 def test_empty_agenda_item_keeps_the_page_and_changes_nothing(mentee: User, mentor: User) -> None:
     _pair, meeting = pair_with_meeting(mentee, mentor)
     response = _client(mentee).post(reverse("journal:agenda_add", args=[meeting.pk]), {"text": " "})
@@ -252,7 +283,8 @@ def test_empty_agenda_item_keeps_the_page_and_changes_nothing(mentee: User, ment
 def test_shared_notes_are_shared(mentee: User, mentor: User) -> None:
     _pair, meeting = pair_with_meeting(mentee, mentor)
     response = _client(mentee).post(
-        reverse("journal:notes_save", args=[meeting.pk]), {"text": "We talked about X"}
+        reverse("journal:notes_save", args=[meeting.pk]),
+        {"text": "We talked about X", "base_version": 0},
     )
     assert response.status_code == 302
     page = _client(mentor).get(reverse("journal:meeting", args=[meeting.pk])).content.decode()

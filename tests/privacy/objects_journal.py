@@ -46,5 +46,7 @@ CASES: dict[str, Callable[[Any, Any], ObjectCase]] = {
     "journal:agenda_add": lambda w, p: ObjectCase({"meeting_id": _meeting(w, p).pk}, PAIR),
     "journal:agenda_toggle": lambda w, p: ObjectCase({"item_id": _item_id(w, p)}, PAIR),
     "journal:notes_save": lambda w, p: ObjectCase({"meeting_id": _meeting(w, p).pk}, PAIR),
+    "journal:notes_history": lambda w, p: ObjectCase({"meeting_id": _meeting(w, p).pk}, PAIR),
+    "journal:notes_restore": lambda w, p: ObjectCase({"meeting_id": _meeting(w, p).pk}, PAIR),
     "journal:private_note_save": lambda w, p: ObjectCase({"meeting_id": _meeting(w, p).pk}, PAIR),
 }

@@ -43,7 +43,7 @@ OBSERVERS = ("manager", "mentors_manager", "former_manager", "hr_admin")
 JOURNAL_FIELDS = (
     "agenda", "shared_notes", "private_mentee", "private_mentor", "goal_title",
     "goal_description", "progress_note", "expectations", "cadence", "confidentiality",
-    "shared_focus", "decline_reason",
+    "shared_focus", "decline_reason", "notes_history", "notes_kept",
 )  # fmt: skip
 
 
@@ -112,7 +112,11 @@ def _plant(
     day = timezone.localdate() + dt.timedelta(days=days)
     [meeting] = meeting_schedule(pair=pair, organiser=mentee, when=when(day), place=c["place"])
     item = journal.agenda_item_add(meeting=meeting, author=mentee, text=c["agenda"])
-    journal.shared_notes_save(meeting=meeting, by=mentor, text=c["shared_notes"])
+    # Three texts of the shared notes: an earlier version, the current one, and one
+    # kept from an editing conflict (the history is pair-only like the notes).
+    journal.shared_notes_save(meeting=meeting, by=mentee, text=c["notes_history"], base_version=0)
+    journal.shared_notes_save(meeting=meeting, by=mentor, text=c["shared_notes"], base_version=1)
+    journal.shared_notes_save(meeting=meeting, by=mentee, text=c["notes_kept"], base_version=1)
     journal.private_note_save(meeting=meeting, author=mentee, text=c["private_mentee"])
     journal.private_note_save(meeting=meeting, author=mentor, text=c["private_mentor"])
     goal = journal.goal_add(
