@@ -20,6 +20,6 @@ app.autodiscover_tasks()
 @worker_ready.connect
 def heartbeat_at_start(sender: Any, **kwargs: Any) -> None:
     """A worker proves itself alive as soon as it consumes, not a beat interval later."""
-    from mentoring.tasks import heartbeat_send_at_start
+    from mentoring.tasks import heartbeat_at_worker_start
 
-    heartbeat_send_at_start(consumer=sender)
+    heartbeat_at_worker_start()

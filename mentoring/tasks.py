@@ -1,8 +1,7 @@
 import socket
-from typing import Any
 
 from celery import shared_task
-from django.conf import settings
+from django.db import connections
 
 from mentoring.health import heartbeat_record
 
@@ -12,9 +11,11 @@ def heartbeat() -> None:
     heartbeat_record(worker=socket.gethostname())
 
 
-def heartbeat_send_at_start(*, consumer: Any) -> None:
-    """Send the heartbeat task to a queue this worker consumes (``worker_ready``), so the
-    first heartbeat comes through the broker and the pool, like beat's, within seconds."""
-    queues: list[str] = list(consumer.app.amqp.queues.consume_from)
-    options: dict[str, Any] = {"queue": queues[0]} if queues else {}
-    heartbeat.apply_async(expires=settings.MENTORING_HEARTBEAT_SECONDS, **options)
+def heartbeat_at_worker_start() -> None:
+    """Record a heartbeat from the worker's main process when it is ready to consume
+    (``worker_ready``: connected to the broker, pool started). Written directly rather than
+    through the queue, so tasks queued before the worker started (the demo's e-mails) do
+    not hold it back; beat's heartbeat, through the queue, proves consumption from then on.
+    """
+    heartbeat_record(worker=socket.gethostname())
+    connections.close_all()  # the main process forks pool processes later: leave no link
