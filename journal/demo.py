@@ -31,10 +31,11 @@ GOALS = [
 ]
 
 
-def seed_journal() -> int:
-    """Journal content for active pairs that have none yet; returns how many pairs got it."""
+def seed_journal(*, pair_ids: list[int]) -> int:
+    """Journal content for the given demo pairs (the new ones seed_demo names; never pairs
+    people made in the app) that are active and have none yet; returns how many got it."""
     seeded = 0
-    pairs = Pair.objects.filter(status=Pair.Status.ACTIVE).select_related(
+    pairs = Pair.objects.filter(pk__in=pair_ids, status=Pair.Status.ACTIVE).select_related(
         "mentee__person", "mentor__person", "program"
     )
     for pair in pairs:

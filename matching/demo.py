@@ -6,10 +6,17 @@ from django.core.exceptions import ValidationError
 
 from matching.engine import shortlist
 from matching.features import load_cohort
-from matching.models import MentorshipRequest, Pair
-from matching.services import match_run_execute, match_run_publish, match_run_start
+from matching.models import MatchRun, Pair, Proposal
+from matching.services import (
+    match_run_execute,
+    match_run_publish,
+    match_run_start,
+    proposal_remove,
+    proposal_set,
+    request_create,
+)
 from people.models import User
-from programs.models import Program
+from programs.models import Enrolment, Program
 from programs.services import program_transition
 
 REQUEST_MESSAGES = [
@@ -20,25 +27,38 @@ REQUEST_MESSAGES = [
 ]
 
 
-def seed_pairs(*, hr_admin: User) -> dict[str, int]:
-    cohort = Program.objects.filter(matching_mode=Program.MatchingMode.COHORT).first()
-    choice = Program.objects.filter(matching_mode=Program.MatchingMode.CHOICE).first()
-    made = {"pairs": 0, "requests": 0}
-    if cohort is not None and not Pair.objects.filter(program=cohort).exists():
-        cohort = program_transition(program_id=cohort.pk, to=Program.Status.MATCHING)
-        run = match_run_start(program=cohort, started_by=hr_admin)
-        match_run_execute(run_id=run.pk)
-        run.refresh_from_db()
-        made["pairs"] = len(match_run_publish(run=run))
-        program_transition(program_id=cohort.pk, to=Program.Status.ACTIVE)
-    if choice is not None and not MentorshipRequest.objects.filter(program=choice).exists():
-        made["requests"] = _requests(choice)
-    return made
+def cohort_publish(
+    *, program: Program, hr_admin: User, featured: tuple[User, User] | None = None
+) -> list[Pair]:
+    """Match an open cohort program, pair the ``featured`` mentee with the featured mentor
+    (as HR would by hand, so the README can name them whatever the engine proposes),
+    publish, and make the program active."""
+    program = program_transition(program_id=program.pk, to=Program.Status.MATCHING)
+    run = match_run_start(program=program, started_by=hr_admin)
+    run = match_run_execute(run_id=run.pk)
+    if featured is not None:
+        _featured_proposal(run, program, *featured)
+    pairs = match_run_publish(run=run)
+    program_transition(program_id=program.pk, to=Program.Status.ACTIVE)
+    return pairs
 
 
-def _requests(program: Program) -> int:
-    from matching.services import request_create
+def _featured_proposal(run: MatchRun, program: Program, mentee: User, mentor: User) -> None:
+    enrolments = Enrolment.objects.filter(program=program).select_related("person")
+    mentee_enrolment = enrolments.get(person=mentee, role=Enrolment.Role.MENTEE)
+    mentor_enrolment = enrolments.get(person=mentor, role=Enrolment.Role.MENTOR)
+    proposals = Proposal.objects.filter(run=run)
+    if proposals.filter(mentee=mentee_enrolment, mentor=mentor_enrolment).exists():
+        return
+    seats = mentor_enrolment.capacity or 0
+    others = proposals.filter(mentor=mentor_enrolment).exclude(mentee=mentee_enrolment)
+    for proposal in others.order_by("score", "pk")[: max(0, others.count() - seats + 1)]:
+        proposal_remove(proposal=proposal)  # free a seat: the lowest-scoring mentee waits
+    proposal_set(run=run, mentee=mentee_enrolment, mentor=mentor_enrolment)
 
+
+def requests_seed(*, program: Program) -> int:
+    """A few mentees of a choice program ask their best-fitting mentor; returns how many."""
     cohort = load_cohort(program)
     made = 0
     for row, mentee in enumerate(cohort.mentees[:3]):

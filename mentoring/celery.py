@@ -5,11 +5,21 @@ after the surrounding transaction commits.
 """
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
 app = Celery("mentoring", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def heartbeat_at_start(sender: Any, **kwargs: Any) -> None:
+    """A worker proves itself alive as soon as it consumes, not a beat interval later."""
+    from mentoring.tasks import heartbeat_at_worker_start
+
+    heartbeat_at_worker_start()

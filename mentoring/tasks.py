@@ -1,6 +1,7 @@
 import socket
 
 from celery import shared_task
+from django.db import connections
 
 from mentoring.health import heartbeat_record
 
@@ -8,3 +9,13 @@ from mentoring.health import heartbeat_record
 @shared_task(name="mentoring.heartbeat", ignore_result=True)
 def heartbeat() -> None:
     heartbeat_record(worker=socket.gethostname())
+
+
+def heartbeat_at_worker_start() -> None:
+    """Record a heartbeat from the worker's main process when it is ready to consume
+    (``worker_ready``: connected to the broker, pool started). Written directly rather than
+    through the queue, so tasks queued before the worker started (the demo's e-mails) do
+    not hold it back; beat's heartbeat, through the queue, proves consumption from then on.
+    """
+    heartbeat_record(worker=socket.gethostname())
+    connections.close_all()  # the main process forks pool processes later: leave no link

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from people.models import User
-from programs.models import Enrolment, Nomination, Program, Skill
+from programs.models import Enrolment, Program, Skill
 from programs.selectors import live_enrolment
 from programs.services import (
     enrolment_create,
@@ -65,6 +66,7 @@ MENTOR_OFFERS = [
 
 @dataclass(frozen=True)
 class DemoProgram:
+    key: str  # the demo's own marker for the program: names are HR's to change
     name: str
     description: str
     matching_mode: str
@@ -74,6 +76,7 @@ class DemoProgram:
 
 DEMO_PROGRAMS = [
     DemoProgram(
+        "cohort",
         "Grow with a mentor 2027",
         "Our company-wide program: six months with a mentor from another part of the "
         "business. HR matches the whole cohort at once, so everyone gets the best fit we can "
@@ -83,6 +86,7 @@ DEMO_PROGRAMS = [
         mentors=9,
     ),
     DemoProgram(
+        "choice",
         "Choose your mentor: leadership track",
         "For people thinking about leading teams or initiatives. You see a shortlist of "
         "mentors who fit what you want to grow in, and ask the one you'd like.",
@@ -100,52 +104,8 @@ MENTOR_TITLES = (
 )  # fmt: skip
 
 
-def seed_programs(*, hr_admin: User, keep_free: set[str]) -> dict[str, int]:
-    """Create the demo programs and enrolments; returns how many enrolments were made."""
-    skills = _skills()
-    people = list(User.objects.select_related("department").order_by("employee_id"))
-    mentees = [p for p in people if p.title in MENTEE_TITLES and p.email not in keep_free]
-    mentors = [p for p in people if p.title in MENTOR_TITLES and p.email not in keep_free]
-    made = {}
-    for index, demo in enumerate(DEMO_PROGRAMS):
-        program = _program(demo, hr_admin)
-        count = 0
-        for n, person in enumerate(mentees[index::2][: demo.mentees]):
-            count += _enrol(program, person, Enrolment.Role.MENTEE, n, skills)
-        for n, person in enumerate(mentors[index::2][: demo.mentors]):
-            count += _enrol(program, person, Enrolment.Role.MENTOR, n, skills)
-        made[program.name] = count
-    return made
-
-
-def seed_suggestions(*, manager: User, report: User) -> None:
-    """A nomination and a focus suggestion, so the report's home shows both."""
-    program = Program.objects.get(name=DEMO_PROGRAMS[1].name)
-    if not Nomination.objects.filter(program=program, report=report).exists():
-        nomination_create(
-            manager=manager,
-            report=report,
-            program=program,
-            note="You've been doing great work leading the on-call rota; I think this could "
-            "help you take the next step.",
-        )
-        focus_suggestion_create(
-            manager=manager,
-            report=report,
-            text="Influencing other teams' roadmaps, and getting comfortable presenting to "
-            "the leadership group.",
-        )
-
-
-def _skills() -> list[Skill]:
-    existing = {s.name: s for s in Skill.objects.all()}
-    return [existing.get(name) or skill_create(name=name) for name in SKILLS]
-
-
-def _program(demo: DemoProgram, hr_admin: User) -> Program:
-    program = Program.objects.filter(name=demo.name).first()
-    if program is not None:
-        return program
+def program_seed(*, demo: DemoProgram, hr_admin: User) -> Program:
+    """Create one demo program, open for enrolment since ten days."""
     today = timezone.localdate()
     return program_create(
         created_by=hr_admin,
@@ -161,6 +121,48 @@ def _program(demo: DemoProgram, hr_admin: User) -> Program:
             "max_time_zone_hours": 8,
         },
     )
+
+
+def enrolments_seed(
+    *, program: Program, demo: DemoProgram, people: list[User], featured: Sequence[User] = ()
+) -> int:
+    """Enrol demo people by their titles (every other one, so the two programs differ), and
+    the ``featured`` pair (mentee, mentor) in any case; returns how many were enrolled."""
+    offset = DEMO_PROGRAMS.index(demo)
+    skills = _skills()
+    mentees = [p for p in people if p.title in MENTEE_TITLES][offset::2][: demo.mentees]
+    mentors = [p for p in people if p.title in MENTOR_TITLES][offset::2][: demo.mentors]
+    roles = [(mentees, Enrolment.Role.MENTEE), (mentors, Enrolment.Role.MENTOR)]
+    for person, (chosen, _role) in zip(featured, roles, strict=False):
+        if person not in chosen:
+            chosen.insert(0, person)
+    return sum(
+        _enrol(program, person, role, n, skills)
+        for chosen, role in roles
+        for n, person in enumerate(chosen)
+    )
+
+
+def suggestions_seed(*, program: Program, manager: User, report: User) -> None:
+    """A nomination and a focus suggestion, so the report's home shows both."""
+    nomination_create(
+        manager=manager,
+        report=report,
+        program=program,
+        note="You've been doing great work leading the on-call rota; I think this could "
+        "help you take the next step.",
+    )
+    focus_suggestion_create(
+        manager=manager,
+        report=report,
+        text="Influencing other teams' roadmaps, and getting comfortable presenting to "
+        "the leadership group.",
+    )
+
+
+def _skills() -> list[Skill]:
+    existing = {s.name: s for s in Skill.objects.all()}
+    return [existing.get(name) or skill_create(name=name) for name in SKILLS]
 
 
 def _enrol(program: Program, person: User, role: str, n: int, skills: list[Skill]) -> int:

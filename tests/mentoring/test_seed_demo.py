@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from people.demo import DEMO_PASSWORD
 from people.models import Department, User
@@ -11,6 +17,10 @@ from people.roles import is_hr_admin
 from people.selectors import chain_up, manager_map
 
 pytestmark = pytest.mark.django_db
+
+
+def _day(offset: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=offset)).isoformat()
 
 
 def _seed() -> str:
@@ -24,14 +34,16 @@ def test_seed_demo_builds_an_organisation_with_one_hr_admin() -> None:
     people = User.objects.all()
     assert 75 <= people.count() <= 85
     assert Department.objects.count() == 6
-    assert [u.email for u in people if is_hr_admin(u)] == ["chiara.rossi@demo.example.com"]
+    hr_admins = [u.email for u in people if is_hr_admin(u) and not u.is_superuser]
+    assert hr_admins == ["chiara.rossi@demo.example.com"]
     assert "demo-Mentoring-2026" in output
     assert "chiara.novak@demo.example.com" in output
 
 
 def test_seed_demo_reporting_tree_has_one_root_and_no_cycles() -> None:
     _seed()
-    managers = manager_map()
+    operator = User.objects.get(email="operator@demo.example.com")
+    managers = {person: boss for person, boss in manager_map().items() if person != operator.pk}
     roots = [pid for pid, manager in managers.items() if manager is None]
     assert len(roots) == 1
     for person in managers:
@@ -50,7 +62,7 @@ def test_seed_demo_twice_changes_nothing() -> None:
     _seed()
     before = list(User.objects.values_list("id", "email", "manager_id", "password"))
     output = _seed()
-    assert "0 new, 0 updated" in output
+    assert "seeded before; left as it is" in output
     assert list(User.objects.values_list("id", "email", "manager_id", "password")) == before
 
 
@@ -115,3 +127,187 @@ def test_seed_demo_writes_journal_content_for_the_pairs() -> None:
     assert Goal.objects.count() >= 20
     assert AgendaItem.objects.count() >= 20
     assert SharedNote.objects.count() >= 10
+
+
+# ---------------------------------------------------------------- a used database
+
+
+def _sign_in_hr(client: Client) -> User:
+    hr_admin = User.objects.get(email="chiara.rossi@demo.example.com")
+    client.force_login(hr_admin)
+    return hr_admin
+
+
+def test_seed_demo_runs_again_after_hr_creates_a_draft_program(client: Client) -> None:
+    from programs.models import Enrolment, Program
+    from tests.programs.test_hr_views import form_data
+
+    _seed()
+    _sign_in_hr(client)
+    response = client.post(
+        reverse("programs:hr_create"),
+        form_data(name="Next year's cohort", starts_on=_day(400), ends_on=_day(600)),
+    )
+    assert response.status_code == 302
+    draft = Program.objects.get(name="Next year's cohort")
+    programs_before = Program.objects.count()
+
+    _seed()
+
+    draft.refresh_from_db()
+    assert draft.status == Program.Status.DRAFT
+    assert not Enrolment.objects.filter(program=draft).exists()
+    assert Program.objects.count() == programs_before
+
+
+def test_seed_demo_leaves_a_program_people_made_alone() -> None:
+    """Pairs HR published in a program of their own get no demo meetings or journal."""
+    from journal.models import Goal
+    from matching.models import Pair
+    from meetings.models import Meeting
+    from programs.models import Enrolment, Program
+    from tests.programs.factories import ProgramFactory, enrol
+
+    _seed()
+    today = timezone.localdate()
+    own = ProgramFactory(
+        name="HR's own program",
+        starts_on=today + dt.timedelta(days=500),
+        ends_on=today + dt.timedelta(days=700),
+        created_by=User.objects.get(email="chiara.rossi@demo.example.com"),
+    )
+    pair = Pair.objects.create(
+        program=own,
+        mentee=enrol(own, User.objects.get(email="dmitri.dubois@demo.example.com")),
+        mentor=enrol(
+            own, User.objects.get(email="yusuf.okafor@demo.example.com"), Enrolment.Role.MENTOR
+        ),
+        origin=Pair.Origin.MANUAL,
+    )
+    Program.objects.filter(pk=own.pk).update(status=Program.Status.ACTIVE)
+
+    _seed()
+
+    assert Pair.objects.get(pk=pair.pk).status == Pair.Status.ACTIVE
+    assert not Meeting.objects.filter(pair=pair).exists()
+    assert not Goal.objects.filter(pair=pair).exists()
+
+
+def test_seed_demo_runs_again_and_keeps_what_people_changed() -> None:
+    from matching.models import Pair
+    from matching.services import pair_end
+    from meetings.models import Meeting
+    from meetings.services import meeting_cancel
+
+    _seed()
+    edited = User.objects.get(email="yusuf.okafor@demo.example.com")
+    edited.full_name, edited.title = "Yusuf Okafor-Berg", "Senior Financial Analyst"
+    edited.save()
+    User.objects.filter(email="chiara.novak@demo.example.com").update(is_active=False)
+    ended = Pair.objects.filter(status=Pair.Status.ACTIVE).order_by("pk").last()
+    assert ended is not None
+    pair_end(pair=ended)
+    meeting = (
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, start__gt=timezone.now())
+        .exclude(pair=ended)
+        .order_by("pk")
+        .first()
+    )
+    assert meeting is not None
+    meeting_cancel(meeting=meeting, by=meeting.pair.mentee.person)
+    counts = (User.objects.count(), Pair.objects.count())
+
+    _seed()
+
+    edited.refresh_from_db()
+    assert (edited.full_name, edited.title) == ("Yusuf Okafor-Berg", "Senior Financial Analyst")
+    assert not User.objects.get(email="chiara.novak@demo.example.com").is_active
+    assert Pair.objects.get(pk=ended.pk).status == Pair.Status.ENDED
+    assert not Meeting.objects.filter(
+        pair=ended, status=Meeting.Status.SCHEDULED, start__gt=timezone.now()
+    ).exists()
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
+    assert (User.objects.count(), Pair.objects.count()) == counts
+
+
+def test_seed_demo_finds_its_programs_after_hr_renames_them() -> None:
+    from programs.models import Program
+
+    _seed()
+    Program.objects.update(name=Concat(F("name"), Value(" (renamed)")))
+    before = Program.objects.count()
+    _seed()
+    assert Program.objects.count() == before
+
+
+def test_seed_demo_adopts_the_programs_of_an_earlier_seed_without_markers() -> None:
+    """A database seeded before the markers existed gets no second set of programs."""
+    from mentoring.models import DemoObject
+    from programs.models import Program
+
+    _seed()
+    DemoObject.objects.all().delete()
+    before = Program.objects.count()
+    _seed()
+    assert Program.objects.count() == before
+
+
+def test_seed_demo_does_not_bring_back_a_program_hr_deleted() -> None:
+    from programs.models import Program
+
+    _seed()
+    Program.objects.filter(matching_mode=Program.MatchingMode.CHOICE).delete()
+    _seed()
+    assert not Program.objects.filter(matching_mode=Program.MatchingMode.CHOICE).exists()
+
+
+def test_seed_demo_makes_an_operator_with_the_demo_password() -> None:
+    _seed()
+    operator = User.objects.get(email="operator@demo.example.com")
+    assert (operator.is_staff, operator.is_superuser, operator.is_active) == (True, True, True)
+    assert operator.check_password(DEMO_PASSWORD)
+    assert operator.emailaddress_set.get().verified
+
+
+def test_seed_demo_pairs_the_featured_mentee_and_mentor_whatever_the_engine_proposes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HR sets the featured pair by hand before publishing, as the README promises it."""
+    from matching import engine
+    from matching.models import Pair
+
+    def engine_proposing_nobody(problem: engine.Problem, **kwargs: object) -> engine.Result:
+        return engine.Result(pairs=[], scores=[], unmatched={}, total_score=0.0)
+
+    monkeypatch.setattr(engine, "match", engine_proposing_nobody)
+    _seed()
+    [pair] = Pair.objects.all()
+    assert pair.mentee.person.email == "lars.hernandez@demo.example.com"
+    assert pair.mentor.person.email == "bruno.okafor@demo.example.com"
+    assert pair.status == Pair.Status.ACTIVE
+
+
+def test_seed_demo_gives_the_featured_pair_a_meeting_today_or_tomorrow_on_every_run() -> None:
+    from meetings.models import Meeting
+    from mentoring.demo import featured_pair
+
+    _seed()
+    pair = featured_pair()
+    assert pair is not None
+    now = timezone.now()
+    soon = Meeting.objects.filter(
+        pair=pair, status=Meeting.Status.SCHEDULED, start__gt=now, start__lt=now + dt.timedelta(2)
+    )
+    assert soon.count() == 1
+    # Three days later: every meeting the first run planned has moved three days back.
+    for meeting in Meeting.objects.filter(pair=pair):
+        Meeting.objects.filter(pk=meeting.pk).update(
+            start=meeting.start - dt.timedelta(days=3), end=meeting.end - dt.timedelta(days=3)
+        )
+    assert not soon.exists()
+
+    output = _seed()
+
+    assert soon.count() == 1
+    assert "(planned now)" in output
+    assert _seed().count("(planned now)") == 0  # one is enough
