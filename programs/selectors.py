@@ -92,16 +92,23 @@ def nomination_count(*, program: Program) -> int:
 def participants_for_hr(
     *,
     program: Program,
+    name: str = "",
     role: str = "",
     status: str = "",
     department_id: int | None = None,
 ) -> QuerySet[Enrolment]:
+    """The program's enrolments HR asked for; ``name`` is found anywhere in the person's
+    name or e-mail address, whatever the case."""
     enrolments = (
         Enrolment.objects.filter(program=program)
         .select_related("person__department")
         .prefetch_related("skills")
-        .order_by("person__full_name", "role")
+        .order_by("person__full_name", "role", "pk")
     )
+    if name:
+        enrolments = enrolments.filter(
+            Q(person__full_name__icontains=name) | Q(person__email__icontains=name)
+        )
     if role:
         enrolments = enrolments.filter(role=role)
     if status:
