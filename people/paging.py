@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 
@@ -36,7 +37,7 @@ class Window:
 
 def window(
     request: HttpRequest,
-    items: Sequence[Any],
+    items: Sequence[Any] | QuerySet[Any],
     *,
     per_page: int,
     param: str = "page",
