@@ -103,6 +103,7 @@ def _seed(reports: int, meetings: int) -> str:
         for m, (pair, _) in zip(created, rows, strict=True)
         for person in (pair.mentee.person_id, pair.mentor.person_id)
     )
+    _analyze()
     client = Client()
     client.force_login(manager)
     return client.cookies["sessionid"].value
@@ -219,6 +220,7 @@ def _seed_scale(scale: int) -> dict[str, str]:
         AgendaItem(meeting=agenda_meeting, author=mentee, text=f"Agenda item {k}")
         for k in range(5 * scale)
     )
+    _analyze()
     cookies: dict[str, str] = {}
     for who in (mentee, hr_admin):
         client = Client()
@@ -231,6 +233,15 @@ def _seed_scale(scale: int) -> dict[str, str]:
         f"/journal/meetings/{agenda_meeting.pk}/": cookies[mentee.email],
         "/programs/manage/": cookies[hr_admin.email],
     }
+
+
+def _analyze() -> None:
+    """Statistics for the planner, as a database that grew slowly would have them (bulk
+    loads leave the tables unanalysed until autovacuum comes by)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> list[float]:

@@ -47,17 +47,25 @@ WHERE f.report_id = %(person)s AND f.dismissed_at IS NULL
 ORDER BY f.created_at DESC, f.id DESC
 """
 
+# One branch per side of the pair, each led by the person's own enrolments (an OR across
+# both sides would make the planner scan every pair).
 _PAIRS_SQL = """
-SELECT pair.id, pair.started_at, p.name, mentee.person_id, mentee_person.full_name,
-       mentor_person.full_name
-FROM matching_pair pair
+SELECT pair.id, pair.started_at, p.name, 1, other_person.full_name
+FROM programs_enrolment mine
+JOIN matching_pair pair ON pair.mentee_id = mine.id AND pair.status = %(active)s
+JOIN programs_enrolment other ON other.id = pair.mentor_id
+JOIN people_user other_person ON other_person.id = other.person_id
 JOIN programs_program p ON p.id = pair.program_id
-JOIN programs_enrolment mentee ON mentee.id = pair.mentee_id
-JOIN programs_enrolment mentor ON mentor.id = pair.mentor_id
-JOIN people_user mentee_person ON mentee_person.id = mentee.person_id
-JOIN people_user mentor_person ON mentor_person.id = mentor.person_id
-WHERE pair.status = %(active)s AND (mentee.person_id = %(person)s OR mentor.person_id = %(person)s)
-ORDER BY pair.started_at DESC, pair.id DESC
+WHERE mine.person_id = %(person)s
+UNION ALL
+SELECT pair.id, pair.started_at, p.name, 0, other_person.full_name
+FROM programs_enrolment mine
+JOIN matching_pair pair ON pair.mentor_id = mine.id AND pair.status = %(active)s
+JOIN programs_enrolment other ON other.id = pair.mentee_id
+JOIN people_user other_person ON other_person.id = other.person_id
+JOIN programs_program p ON p.id = pair.program_id
+WHERE mine.person_id = %(person)s
+ORDER BY 2 DESC, 1 DESC
 """
 
 # The profile's department and manager, and how many mentees wait for an answer.
@@ -180,10 +188,9 @@ def _name(full_name: str | None, email: str | None) -> str:
     return full_name or email or ""
 
 
-def _pair(row: tuple[Any, ...], person: User) -> HomePair:
-    pk, started, program, mentee_id, mentee_name, mentor_name = row
-    mine = mentee_id == person.pk
-    return HomePair(pk, _aware(started), program, mine, mentor_name if mine else mentee_name)
+def _pair(row: tuple[Any, ...]) -> HomePair:
+    pk, started, program, i_am_mentee, counterpart = row
+    return HomePair(pk, _aware(started), program, bool(i_am_mentee), counterpart)
 
 
 def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
@@ -219,7 +226,7 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
             HomeSuggestion(pk, text, _aware(created), _name(m_name, m_email))
             for pk, text, created, m_name, m_email in _rows(_SUGGESTIONS_SQL, params)
         ),
-        pairs=tuple(_pair(row, person) for row in _rows(_PAIRS_SQL, params)),
+        pairs=tuple(_pair(row) for row in _rows(_PAIRS_SQL, params)),
         open_programs=tuple(
             HomeProgram(pk, name, enrolment_closes=_day(closes))
             for pk, name, closes in _rows(_OPEN_PROGRAMS_SQL, params)
