@@ -2,12 +2,19 @@
 
 Usage: python bench/pages.py [--clients 8] [--seconds 8] [--rounds 4] [--reports 50]
                              [--meetings 1000] [--also PATH ...]
+       python bench/pages.py --scale 10 [--clients 8] [--seconds 8] [--rounds 4]
 Needs PostgreSQL: it (re)creates the database named by --database on 127.0.0.1.
 Prints one JSON object: requests per second and p50/p95 latency for both pages, and
 the manager page's share of the minimal page's throughput; with ``--also``, the same
 figures for more pages under "also" (e.g. ``--also /team/feed/``, the lightest page with
 the site layout, or ``--also "/team/?view=list"``). The pages take turns (``--rounds``),
 so that other load on the machine weighs on each alike.
+
+``--scale N`` measures the everyday pages instead, on N times the demo's size: 1,000 N
+people in one program (every one enrolled, 400 N pairs, a few meetings each), a pair with
+20 N meetings and a meeting of it with 5 N agenda items, 2 N more programs. The pages: the
+mentee's home, the pair's meetings, that meeting's journal (signed in as the mentee), and
+HR's program list (signed in as an HR admin), each with its share of the minimal page.
 """
 
 from __future__ import annotations
@@ -96,9 +103,145 @@ def _seed(reports: int, meetings: int) -> str:
         for m, (pair, _) in zip(created, rows, strict=True)
         for person in (pair.mentee.person_id, pair.mentor.person_id)
     )
+    _analyze()
     client = Client()
     client.force_login(manager)
     return client.cookies["sessionid"].value
+
+
+def _seed_scale(scale: int) -> dict[str, str]:
+    """The everyday pages at ``scale`` times the demo's size; each page's address with
+    the session cookie of the person who reads it (the minimal page: the mentee)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from journal.models import AgendaItem
+    from matching.models import Pair
+    from meetings.models import Attendance, Meeting
+    from people.models import HR_ADMIN_GROUP, Department, User
+    from programs.models import Enrolment, Program
+
+    call_command("migrate", verbosity=0)
+    people, pairs = 1000 * scale, 400 * scale
+    today, now = timezone.localdate(), timezone.now()
+    departments = Department.objects.bulk_create(
+        Department(name=f"Department {n}") for n in range(8)
+    )
+    users = User.objects.bulk_create(
+        User(
+            email=f"person{n}@bench.example", full_name=f"Person {n:05d}",
+            password=UNUSABLE_PASSWORD_PREFIX, department=departments[n % 8], title="Engineer",
+            time_zone="Europe/Berlin",
+        )
+        for n in range(people)
+    )  # fmt: skip
+    for n, user in enumerate(users):  # about six reports per manager
+        user.manager_id = users[n // 6].pk if n else None
+    User.objects.bulk_update(users, ["manager"], batch_size=2000)
+    hr_admin = users[1]
+    hr_admin.groups.add(Group.objects.get(name=HR_ADMIN_GROUP))
+    programs = Program.objects.bulk_create(
+        Program(
+            name=f"Program {n}", status=(Program.Status.ACTIVE, Program.Status.OPEN,
+                                         Program.Status.CLOSED)[n % 3],
+            enrolment_opens=today - dt.timedelta(days=30),
+            enrolment_closes=today + dt.timedelta(days=30),
+            starts_on=today - dt.timedelta(days=n), ends_on=today + dt.timedelta(days=365),
+        )
+        for n in range(1 + 2 * scale)
+    )  # fmt: skip
+    main = programs[0]
+    # The main program: everyone enrolled, the first ``pairs`` mentees each with a mentor
+    # of the last ``pairs`` people; the others a small share each.
+    enrolments = Enrolment.objects.bulk_create(
+        (
+            Enrolment(
+                program=main, person=user, time_zone="UTC", languages=["en"],
+                role="mentor" if n >= people - pairs else "mentee",
+                capacity=1 if n >= people - pairs else None,
+                status="pending" if n % 10 == 9 and pairs <= n < people - pairs else "accepted",
+            )
+            for n, user in enumerate(users)
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+    Enrolment.objects.bulk_create(
+        (
+            Enrolment(
+                program=program, person=users[(k * 7 + n) % people], time_zone="UTC",
+                role="mentee" if n % 2 else "mentor", status="accepted",
+                capacity=None if n % 2 else 2,
+            )
+            for k, program in enumerate(programs[1:], start=1)
+            for n in range(people // 20)
+        ),
+        batch_size=2000,
+        ignore_conflicts=True,
+    )  # fmt: skip
+    created = Pair.objects.bulk_create(
+        Pair(program=main, mentee=enrolments[n], mentor=enrolments[people - pairs + n],
+             origin="manual")
+        for n in range(pairs)
+    )  # fmt: skip
+    # Every pair: two meetings in the last month and one ahead; the last pair (its mentee
+    # manages nobody): 20 per scale, one a week, half before now and half after.
+    rows: list[tuple[Pair, dt.datetime]] = []
+    for n, pair in enumerate(created):
+        hour = dt.timedelta(hours=n % 8)
+        if n == pairs - 1:
+            weeks = 20 * scale
+            rows += [
+                (pair, now + dt.timedelta(weeks=k - weeks // 2, hours=1)) for k in range(weeks)
+            ]
+        else:
+            rows += [(pair, now + dt.timedelta(days=d) + hour) for d in (-30, -14, 14)]
+    meetings = Meeting.objects.bulk_create(
+        (Meeting(pair=p, start=start, end=start + dt.timedelta(hours=1)) for p, start in rows),
+        batch_size=2000,
+    )  # fmt: skip
+    Attendance.objects.bulk_create(
+        (
+            Attendance(meeting=m, person_id=person, start=m.start, end=m.end, response="accepted")
+            for m, (pair, _) in zip(meetings, rows, strict=True)
+            for person in (pair.mentee.person_id, pair.mentor.person_id)
+        ),
+        batch_size=2000,
+    )
+    first = created[-1]
+    mentee = users[pairs - 1]
+    agenda_meeting = next(m for m in meetings if m.pair_id == first.pk and m.start > now)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=agenda_meeting, author=mentee, text=f"Agenda item {k}")
+        for k in range(5 * scale)
+    )
+    _analyze()
+    cookies: dict[str, str] = {}
+    for who in (mentee, hr_admin):
+        client = Client()
+        client.force_login(who)
+        cookies[who.email] = client.cookies["sessionid"].value
+    return {
+        MINIMAL: cookies[mentee.email],
+        "/": cookies[mentee.email],
+        f"/meetings/pairs/{first.pk}/": cookies[mentee.email],
+        f"/journal/meetings/{agenda_meeting.pk}/": cookies[mentee.email],
+        "/programs/manage/": cookies[hr_admin.email],
+    }
+
+
+def _analyze() -> None:
+    """Statistics for the planner, as a database that grew slowly would have them (bulk
+    loads leave the tables unanalysed until autovacuum comes by)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> list[float]:
@@ -132,14 +275,15 @@ def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> li
 
 
 def _measure(
-    port: int, paths: list[str], cookie: str, clients: int, seconds: float, rounds: int
+    port: int, cookies: dict[str, str], clients: int, seconds: float, rounds: int
 ) -> dict[str, dict[str, float]]:
     """Each page for ``seconds`` in all, in ``rounds`` turns taken in rotating order, so
     that whatever else the machine does meanwhile weighs on every page alike."""
+    paths = list(cookies)
     latencies: dict[str, list[float]] = {path: [] for path in paths}
     for turn in range(rounds):
         for path in paths[turn % len(paths) :] + paths[: turn % len(paths)]:
-            latencies[path] += _load(port, path, cookie, clients, seconds / rounds)
+            latencies[path] += _load(port, path, cookies[path], clients, seconds / rounds)
     return {path: _summary(found, seconds) for path, found in latencies.items()}
 
 
@@ -162,6 +306,10 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=1000)
     parser.add_argument("--database", default="mentoring_bench")
     parser.add_argument(
+        "--scale", type=int, default=0,
+        help="measure the everyday pages at this many times the demo's size instead",
+    )  # fmt: skip
+    parser.add_argument(
         "--also", action="append", default=[], metavar="PATH",
         help="another signed-in page to measure the same way (repeatable)",
     )  # fmt: skip
@@ -169,7 +317,11 @@ def main() -> None:
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
     _recreate_database(args.database)
-    cookie = _seed(args.reports, args.meetings)
+    if args.scale:
+        cookies = _seed_scale(args.scale)
+    else:
+        cookie = _seed(args.reports, args.meetings)
+        cookies = dict.fromkeys([MINIMAL, MANAGER, *args.also], cookie)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server on loopback, fixed arguments
         [sys.executable, "-m", "gunicorn", "mentoring.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -178,13 +330,15 @@ def main() -> None:
     )  # fmt: skip
     try:
         _wait_until_serving(port)
-        paths = [MINIMAL, MANAGER, *args.also]
-        for path in paths:  # warm both workers
+        for path, cookie in cookies.items():  # warm both workers
             _load(port, path, cookie, args.clients, 1.0)
-        measured = _measure(port, paths, cookie, args.clients, args.seconds, args.rounds)
+        measured = _measure(port, cookies, args.clients, args.seconds, args.rounds)
     finally:
         server.terminate()
         server.wait(timeout=20)
+    if args.scale:
+        print(json.dumps(_scale_result(args.scale, args.clients, measured)))
+        return
     minimal, manager = measured.pop(MINIMAL), measured.pop(MANAGER)
     result: dict[str, object] = {
         "reports": args.reports, "meetings": args.meetings, "clients": args.clients,
@@ -196,6 +350,19 @@ def main() -> None:
     if measured:
         result["also"] = measured
     print(json.dumps(result))
+
+
+def _scale_result(
+    scale: int, clients: int, measured: dict[str, dict[str, float]]
+) -> dict[str, object]:
+    minimal = measured.pop(MINIMAL)
+    names = dict(zip(measured, ("mentee_home", "pair_meetings", "meeting_journal",
+                                "hr_program_list"), strict=True))  # fmt: skip
+    pages: dict[str, object] = {}
+    for path, figures in measured.items():
+        share = figures["requests_per_second"] / minimal["requests_per_second"]
+        pages[names[path]] = {"path": path, **figures, "share_of_minimal": round(share, 3)}
+    return {"scale": scale, "clients": clients, "minimal_page": minimal, "pages": pages}
 
 
 def _wait_until_serving(port: int, timeout: float = 30) -> None:

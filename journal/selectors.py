@@ -7,9 +7,10 @@ A fixed number of queries whatever the number of goals, notes or meetings.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from journal.models import (
     AgendaItem,
@@ -86,6 +87,35 @@ def pair_journal(*, pair: Pair, viewer: User) -> PairJournal:
         shared_focus=list(SharedFocus.objects.filter(pair=pair)),
         meetings=list(Meeting.objects.filter(pair=pair).order_by("-start")),
     )
+
+
+def _row_values(row: Model | None, depth: int = 0) -> object:
+    """A row's own values and those of the rows loaded with it (select_related), for a
+    cache key: whatever a template can show of the row is in here."""
+    if row is None or depth > 4:
+        return None
+    own = tuple(getattr(row, f.attname) for f in row._meta.concrete_fields if f.name != "password")
+    loaded = sorted(
+        (name, _row_values(related, depth + 1))
+        for name, related in row._state.fields_cache.items()
+        if related is None or isinstance(related, Model)
+    )
+    return (row._meta.label, own, tuple(loaded))
+
+
+def _values(value: Any) -> object:
+    if isinstance(value, Model):
+        return _row_values(value)
+    if isinstance(value, list | tuple):
+        return tuple(_values(item) for item in value)
+    return value
+
+
+def meeting_journal_values(journal: MeetingJournal) -> tuple[object, ...]:
+    """Everything the meeting's journal page can show, as values: the page is kept
+    rendered (people.page_cache) under them, so any change to them makes a new key. Read
+    from every field of MeetingJournal, so a field added there is in the key too."""
+    return tuple(_values(getattr(journal, f.name)) for f in fields(journal))
 
 
 def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:

@@ -40,6 +40,7 @@ from matching.models import Pair
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.models import Meeting
 from people.models import User
+from people.page_cache import cached_page
 from programs.models import FocusSuggestion
 
 
@@ -211,8 +212,10 @@ def _meeting_page(
     notes_form: SharedNotesForm | None = None,
     private_form: PrivateNoteForm | None = None,
     conflict: NotesSave | None = None,
+    journal: selectors.MeetingJournal | None = None,
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
-    journal = selectors.meeting_journal(meeting=meeting, viewer=_person(request))
+    journal = journal or selectors.meeting_journal(meeting=meeting, viewer=_person(request))
     shared, private = journal.shared_note, journal.private_note
     bound = any(f is not None and f.is_bound for f in (agenda_form, notes_form, private_form))
     return render(
@@ -235,6 +238,7 @@ def _meeting_page(
                 initial={"text": private.text if private else ""}, auto_id="private_%s"
             ),
             "conflict": conflict,
+            **(extra or {}),
         },
         status=409 if conflict else 400 if bound else 200,
     )
@@ -246,8 +250,15 @@ def _meeting_anchor(meeting: Meeting, anchor: str) -> str:
 
 @require_safe
 def meeting_journal(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Kept rendered (people.page_cache) under every value the page shows: the reads run
+    on each request, drawing the agenda's forms does not."""
     meeting = access_meeting_for_member(_person(request), meeting_id)
-    return _meeting_page(request, meeting)
+    journal = selectors.meeting_journal(meeting=meeting, viewer=_person(request))
+    return cached_page(
+        request,
+        lambda extra: _meeting_page(request, meeting, journal=journal, extra=extra),
+        key=("journal:meeting", selectors.meeting_journal_values(journal)),
+    )
 
 
 def _save(

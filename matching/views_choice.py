@@ -22,9 +22,11 @@ from matching.access import (
 from matching.forms_choice import AnswerForm, AskForm
 from matching.models import Pair
 from people.models import User
+from people.paging import window
 from programs.models import MENTORING_LANGUAGES, Enrolment
 
 LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
+REQUESTS_PER_PAGE = 20  # requests in each list of the requests page, open ones first
 
 
 def _person(request: HttpRequest) -> User:
@@ -106,18 +108,28 @@ def request_create(request: HttpRequest, program_id: int, enrolment_id: int) -> 
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    received = list(selectors.requests_received(person=person))
+    keep = ("received", "sent")
+    received = window(
+        request, selectors.requests_received(person=person),
+        per_page=REQUESTS_PER_PAGE, param="received", keep=keep,
+    )  # fmt: skip
+    sent = window(
+        request, selectors.requests_sent(person=person),
+        per_page=REQUESTS_PER_PAGE, param="sent", keep=keep,
+    )  # fmt: skip
     answer_forms = {
         r.pk: AnswerForm(mentee_name=r.mentee.person.full_name, auto_id=f"answer{r.pk}_%s")
-        for r in received
+        for r in received.rows
         if r.status == r.Status.OPEN
     }
     return render(
         request,
         "matching/choice/requests.html",
         {
-            "received": [(r, answer_forms.get(r.pk)) for r in received],
-            "sent": list(selectors.requests_sent(person=person)),
+            "received": [(r, answer_forms.get(r.pk)) for r in received.rows],
+            "received_window": received,
+            "sent": sent.rows,
+            "sent_window": sent,
             "choosing": list(selectors.choosing_enrolments(person=person)),
         },
     )

@@ -25,7 +25,12 @@ from meetings.forms import DURATIONS, CancelForm, LogForm, RescheduleForm, Respo
 from meetings.models import Attendance, Meeting
 from meetings.timezones import Ambiguous, local, local_span, shown, zone_name
 from people.models import User
+from people.page_cache import cached_page
+from people.paging import window
 from programs.models import Program
+
+UPCOMING_PER_PAGE = 20  # meetings ahead shown at a time, soonest first
+PAST_PER_PAGE = 20  # meetings in the history shown at a time, most recent first
 
 
 def _person(request: HttpRequest) -> User:
@@ -80,12 +85,41 @@ def _rows(meetings: list[Meeting], person: User) -> list[MeetingRow]:
 
 @require_http_methods(["GET", "HEAD"])
 def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """The pair's meetings: the next ones and the most recent first, each list a page at
+    a time. Kept rendered (people.page_cache) until a meeting of the pair changes (every
+    change raises both people's schedule revision), the pair or its program does, or the
+    next upcoming meeting ends and so moves to the history; the answers to invitations,
+    which change no revision, are read for the key on every request (one small query)."""
     person = _person(request)
     pair = access_pair_for_member(person, pair_id)
+    key = (
+        "meetings:pair", pair.pk, pair.status, pair.started_at, pair.program.name,
+        pair.program.status,
+        *((p.pk, p.full_name, p.schedule_revision) for p in (pair.mentee.person,
+                                                             pair.mentor.person)),
+        selectors.pair_answers(pair),
+    )  # fmt: skip
     now = timezone.now()
-    rows = _rows(list(selectors.pair_meetings(pair)), person)
-    upcoming = [r for r in rows if r.meeting.end > now and not r.meeting.logged]
-    past = [r for r in reversed(rows) if r not in upcoming]
+    return cached_page(
+        request,
+        lambda extra: _pair_page(request, pair, person, now, extra),
+        key=key,
+        expires=lambda: selectors.pair_schedule_turns_at(pair, now=now),
+    )
+
+
+def _pair_page(
+    request: HttpRequest, pair: Pair, person: User, now: dt.datetime, extra: dict[str, object]
+) -> HttpResponse:
+    keep = ("upcoming", "page")
+    upcoming = window(
+        request, selectors.pair_meetings_upcoming(pair, now=now),
+        per_page=UPCOMING_PER_PAGE, param="upcoming", keep=keep,
+    )  # fmt: skip
+    past = window(
+        request, selectors.pair_meetings_past(pair, now=now),
+        per_page=PAST_PER_PAGE, param="page", keep=keep,
+    )  # fmt: skip
     return render(
         request,
         "meetings/schedule/pair.html",
@@ -93,10 +127,13 @@ def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
             "pair": pair,
             "counterpart": _counterpart(pair, person),
             "i_am_mentee": pair.mentee.person_id == person.pk,
-            "upcoming": upcoming,
-            "past": past,
+            "upcoming": _rows(list(upcoming.rows), person),
+            "upcoming_window": upcoming,
+            "past": _rows(list(past.rows), person),
+            "past_window": past,
             "can_plan": _can_plan(pair),
             "time_zone": person.time_zone,
+            **extra,
         },
     )
 

@@ -17,6 +17,7 @@ from people.services import (
 )
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+PROBLEMS_SHOWN = 200  # a file of 10,000 bad rows is reported by its first problems
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -41,7 +42,17 @@ def import_people(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("people:import")
-    return render(request, "people/import.html", {"form": form, "result": result})
+    problems = result.problems if result is not None else ()
+    return render(
+        request,
+        "people/import.html",
+        {
+            "form": form,
+            "result": result,
+            "problems_shown": problems[:PROBLEMS_SHOWN],
+            "problems_left": max(len(problems) - PROBLEMS_SHOWN, 0),
+        },
+    )
 
 
 @require_safe

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from people.models import Department
 from programs.models import Enrolment
 
-FILTER_FIELDS = ("role", "status", "department")
+FILTER_FIELDS = ("name", "role", "status", "department")
+NAME_SEARCH_MAX = 100
 MAX_INVITES = 500
 EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -23,6 +24,13 @@ EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
 class ParticipantFilterForm(forms.Form):
     """GET filter; a value that is not on offer is reported and left out of the filter."""
 
+    name = forms.CharField(
+        label=_("Name or e-mail"),
+        required=False,
+        max_length=NAME_SEARCH_MAX,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Enrolment.Role.choices]
     )
@@ -47,6 +55,7 @@ class ParticipantFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         department = data.get("department")
         return {
+            "name": data.get("name", ""),
             "role": data.get("role", ""),
             "status": data.get("status", ""),
             "department_id": int(department) if department else None,

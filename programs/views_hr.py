@@ -16,11 +16,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from people.models import User
+from people.page_cache import cached_page
 from programs import services
 from programs.access import access_program_for_hr, access_skill_for_hr
 from programs.forms_hr import ProgramForm, SkillForm, SkillMergeForm, program_settings
 from programs.models import Program, Skill
-from programs.selectors import nomination_count, program_list_for_hr, skills_with_usage
+from programs.selectors import (
+    nomination_count,
+    program_counts_for_hr,
+    program_list_for_hr,
+    skills_with_usage,
+)
 from programs.services import TRANSITIONS
 
 Status = Program.Status
@@ -60,8 +66,15 @@ def _user(request: HttpRequest) -> User:
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = list(program_list_for_hr())
-    return render(request, "programs/hr/program_list.html", {"programs": programs})
+    """Kept rendered (people.page_cache) under the very values it shows."""
+    programs = program_counts_for_hr()
+    return cached_page(
+        request,
+        lambda extra: render(
+            request, "programs/hr/program_list.html", {"programs": programs, **extra}
+        ),
+        key=programs,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from people.models import User
+from people.paging import window
 from programs.access import access_enrolment_for_hr, access_program_for_hr
 from programs.exports import participants_csv
 from programs.forms_participants import (
@@ -37,6 +38,8 @@ from programs.selectors import (
 from programs.services import enrolment_approve, enrolment_decline, program_invite
 
 LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
+PER_PAGE = 50  # participants on one page of the list
+LIST_KEYS = (*FILTER_FIELDS, "page")  # what the list's address may carry
 STATUS_BADGES: dict[str, str] = {
     Enrolment.Status.PENDING: "badge-warning",
     Enrolment.Status.ACCEPTED: "badge-success",
@@ -60,13 +63,14 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
     form = _filter_form(request, program)
     enrolments = participants_for_hr(program=program, **form.filters())
     counts = participant_status_counts(program=program)
+    page = window(request, enrolments, per_page=PER_PAGE, keep=FILTER_FIELDS)
     rows = [
         {
             "enrolment": e,
             "languages": [str(LANGUAGE_NAMES.get(code, code)) for code in e.languages],
             "status_badge": STATUS_BADGES.get(e.status, "badge-neutral"),
         }
-        for e in enrolments
+        for e in page.rows
     ]
     statuses = [
         {"value": value, "label": label, "count": counts[value], "badge": STATUS_BADGES[value]}
@@ -79,6 +83,7 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
             "program": program,
             "form": form,
             "rows": rows,
+            "page": page,
             "statuses": statuses,
             "total": sum(counts.values()),
             "filtered": form.is_filtered(),
@@ -88,18 +93,18 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
     )
 
 
-def _filter_query(params: QueryDict) -> str:
+def _filter_query(params: QueryDict, keys: tuple[str, ...] = FILTER_FIELDS) -> str:
     """The filter part of a query string, rebuilt from known keys only."""
-    return urlencode([(k, params[k]) for k in FILTER_FIELDS if params.get(k)])
+    return urlencode([(k, params[k]) for k in keys if params.get(k)])
 
 
 def _back_to_list(program: Program, next_url: str) -> str:
-    """The list, with the filters of ``next_url`` if it points at this very list."""
+    """The list, with the filters and page of ``next_url`` if it points at this very list."""
     list_url = reverse("programs:participants", kwargs={"program_id": program.pk})
     parts = urlsplit(next_url)
     if parts.scheme or parts.netloc or parts.path != list_url:
         return list_url
-    query = _filter_query(QueryDict(parts.query))
+    query = _filter_query(QueryDict(parts.query), LIST_KEYS)
     return f"{list_url}?{query}" if query else list_url
 
 

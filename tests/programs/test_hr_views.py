@@ -16,6 +16,7 @@ from django.utils import timezone
 from people.models import User
 from programs.forms_hr import hours_text, parse_reminder_hours
 from programs.models import WEIGHT_FIELDS, Enrolment, Nomination, Program
+from programs.services import enrolment_approve
 from tests.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
 
@@ -341,3 +342,24 @@ def test_detail_offers_only_the_allowed_next_steps(
         assert label in html
     for label in hidden:
         assert label not in html
+
+
+def test_the_kept_list_shows_each_change_on_the_next_request(
+    client: Client, hr_admin: User, mentee: User, mentor: User
+) -> None:
+    program = ProgramFactory(name="Kept", requires_approval=True)
+    client.force_login(hr_admin)
+    url = reverse("programs:hr_list")
+    assert "Kept" in _page(client, url)
+    enrolment = enrol(program, mentee)
+    assert 'badge badge-warning">1<' in _page(client, url)
+    enrolment_approve(enrolment=enrolment)
+    row = _page(client, url).split("Kept")[1]
+    assert "badge badge-warning" not in row.split("</tr>")[0]
+    Program.objects.filter(pk=program.pk).update(name="Renamed", status=Program.Status.ACTIVE)
+    html = _page(client, url)
+    assert "Renamed" in html
+    assert "Active" in html.split("Renamed")[1].split("</tr>")[0]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert len(captured) <= 4  # session, person, roles, counts: drawn no more

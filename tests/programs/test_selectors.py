@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from people.models import User
 from programs.models import Enrolment, Invitation, Program
-from programs.selectors import program_list_for_hr, programs_open_to, programs_visible_to
+from programs.selectors import (
+    program_counts_for_hr,
+    program_list_for_hr,
+    programs_open_to,
+    programs_visible_to,
+)
 from programs.services import enrolment_withdraw
 from tests.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import ProgramFactory, enrol
@@ -89,3 +94,24 @@ def test_hr_counts_leave_out_withdrawn_people(mentee: User, mentor: User, outsid
 def test_enrolling_without_availability_is_allowed(mentee: User) -> None:
     enrolment = enrol(ProgramFactory(), mentee, availability=[])
     assert enrolment.availability == []
+
+
+def test_the_written_out_counts_agree_with_the_queryset(
+    mentee: User, mentor: User, outsider: User
+) -> None:
+    busy = ProgramFactory(requires_approval=True)
+    enrol(busy, mentee)
+    enrol(busy, mentor, role=Enrolment.Role.MENTOR)
+    enrolment_withdraw(enrolment=enrol(busy, outsider))
+    quiet = ProgramFactory()
+    enrol(quiet, outsider, role=Enrolment.Role.MENTOR)
+    ProgramFactory(status=Program.Status.DRAFT)
+    fields = ("pk", "name", "status", "enrolment_opens", "enrolment_closes", "starts_on",
+              "ends_on", "mentee_count", "mentor_count", "pending_count")  # fmt: skip
+    assert [tuple(getattr(row, f) for f in fields) for row in program_counts_for_hr()] == [
+        tuple(getattr(program, f) for f in fields)
+        for program in program_list_for_hr().order_by("-starts_on", "name", "pk")
+    ]
+    assert [r.get_status_display() for r in program_counts_for_hr()] == [
+        p.get_status_display() for p in program_list_for_hr().order_by("-starts_on", "name", "pk")
+    ]

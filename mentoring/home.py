@@ -1,0 +1,237 @@
+"""What the home page shows, read as plain values in a few written-out statements.
+
+Every signed-in person lands here, so the reads are written out rather than built by the
+ORM, whose compiling costs several times the database's answer for rows this small; the
+SQL is plain and shared by PostgreSQL and SQLite. The page is drawn from these values
+alone, so they are also its cache key (people.page_cache): any change to what it shows
+changes the key. ``tests/mentoring/test_home_reads.py`` checks these reads against the
+apps' own selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import MentorshipRequest, Pair
+from people.models import User
+from programs.models import Enrolment, Nomination, Program, role_in_a_sentence
+
+HOME_OPEN_PROGRAMS = 3
+
+_ENROLMENTS_SQL = """
+SELECT e.id, e.role, e.status, p.id, p.name, p.status, p.matching_mode
+FROM programs_enrolment e JOIN programs_program p ON p.id = e.program_id
+WHERE e.person_id = %(person)s AND e.status <> %(withdrawn)s
+ORDER BY p.starts_on DESC, e.role, e.id
+"""
+
+_NOMINATIONS_SQL = """
+SELECT n.id, n.note, p.id, p.name, m.full_name, m.email
+FROM programs_nomination n JOIN programs_program p ON p.id = n.program_id
+LEFT JOIN people_user m ON m.id = n.manager_id
+WHERE n.report_id = %(person)s AND n.status = %(sent)s
+ORDER BY n.created_at DESC, n.id DESC
+"""
+
+_SUGGESTIONS_SQL = """
+SELECT f.id, f.text, f.created_at, m.full_name, m.email
+FROM programs_focussuggestion f LEFT JOIN people_user m ON m.id = f.manager_id
+WHERE f.report_id = %(person)s AND f.dismissed_at IS NULL
+ORDER BY f.created_at DESC, f.id DESC
+"""
+
+# One branch per side of the pair, each led by the person's own enrolments (an OR across
+# both sides would make the planner scan every pair).
+_PAIRS_SQL = """
+SELECT pair.id, pair.started_at, p.name, 1, other_person.full_name
+FROM programs_enrolment mine
+JOIN matching_pair pair ON pair.mentee_id = mine.id AND pair.status = %(active)s
+JOIN programs_enrolment other ON other.id = pair.mentor_id
+JOIN people_user other_person ON other_person.id = other.person_id
+JOIN programs_program p ON p.id = pair.program_id
+WHERE mine.person_id = %(person)s
+UNION ALL
+SELECT pair.id, pair.started_at, p.name, 0, other_person.full_name
+FROM programs_enrolment mine
+JOIN matching_pair pair ON pair.mentor_id = mine.id AND pair.status = %(active)s
+JOIN programs_enrolment other ON other.id = pair.mentee_id
+JOIN people_user other_person ON other_person.id = other.person_id
+JOIN programs_program p ON p.id = pair.program_id
+WHERE mine.person_id = %(person)s
+ORDER BY 2 DESC, 1 DESC
+"""
+
+# The profile's department and manager, and how many mentees wait for an answer.
+_PROFILE_SQL = """
+SELECT d.name, m.full_name, m.email, (
+    SELECT COUNT(*) FROM matching_mentorshiprequest r
+    JOIN programs_enrolment e ON e.id = r.mentor_id
+    WHERE e.person_id = %(person)s AND r.status = %(open)s
+)
+FROM people_user u
+LEFT JOIN people_department d ON d.id = u.department_id
+LEFT JOIN people_user m ON m.id = u.manager_id
+WHERE u.id = %(person)s
+"""
+
+# programs.selectors.programs_open_to, less those the person is already part of.
+_OPEN_PROGRAMS_SQL = """
+SELECT p.id, p.name, p.enrolment_closes FROM programs_program p
+WHERE p.status = %(open)s AND p.enrolment_opens <= %(today)s AND p.enrolment_closes >= %(today)s
+AND (
+    p.audience = %(everyone)s
+    OR (p.audience = %(departments)s AND EXISTS (
+        SELECT 1 FROM programs_program_departments pd
+        WHERE pd.program_id = p.id AND pd.department_id = %(department)s))
+    OR (p.audience = %(invited)s AND EXISTS (
+        SELECT 1 FROM programs_invitation i
+        WHERE i.program_id = p.id AND i.person_id = %(person)s))
+)
+AND p.id NOT IN (
+    SELECT e.program_id FROM programs_enrolment e
+    WHERE e.person_id = %(person)s AND e.status IN (%(pending)s, %(accepted)s)
+)
+ORDER BY p.enrolment_closes, p.name, p.id
+LIMIT %(limit)s
+"""
+
+
+@dataclass(frozen=True)
+class HomeProgram:
+    pk: int
+    name: str
+    status: str = ""
+    matching_mode: str = ""
+    enrolment_closes: dt.date | None = None
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"program_id": self.pk})
+
+
+@dataclass(frozen=True)
+class HomeEnrolment:
+    """Enough of an enrolment for programs/enrol/_status_badge.html and _next_step.html."""
+
+    pk: int
+    role: str
+    status: str
+    program: HomeProgram
+    withdrawn_at: None = None  # withdrawn enrolments are not on the home page
+
+    def get_status_display(self) -> str:
+        return str(Enrolment.Status(self.status).label)
+
+    def role_in_a_sentence(self) -> str:
+        return role_in_a_sentence(self.role)
+
+
+@dataclass(frozen=True)
+class HomeNomination:
+    pk: int
+    note: str
+    program: HomeProgram
+    manager_name: str  # "" when the manager's account is gone
+
+
+@dataclass(frozen=True)
+class HomeSuggestion:
+    pk: int
+    text: str
+    created_at: dt.datetime
+    manager_name: str
+
+
+@dataclass(frozen=True)
+class HomePair:
+    pk: int
+    started_at: dt.datetime
+    program_name: str
+    i_am_mentee: bool
+    counterpart_name: str
+
+
+@dataclass(frozen=True)
+class HomeData:
+    enrolments: tuple[HomeEnrolment, ...]
+    nominations: tuple[HomeNomination, ...]
+    focus_suggestions: tuple[HomeSuggestion, ...]
+    pairs: tuple[HomePair, ...]
+    open_programs: tuple[HomeProgram, ...]
+    department_name: str
+    manager_name: str
+    requests_waiting: int
+
+
+def _rows(sql: str, params: dict[str, Any]) -> Sequence[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands raw datetimes back without their zone; they are stored in UTC."""
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
+
+
+def _day(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _name(full_name: str | None, email: str | None) -> str:
+    return full_name or email or ""
+
+
+def _pair(row: tuple[Any, ...]) -> HomePair:
+    pk, started, program, i_am_mentee, counterpart = row
+    return HomePair(pk, _aware(started), program, bool(i_am_mentee), counterpart)
+
+
+def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
+    """Everything the person's home page shows besides their roles, as values."""
+    params: dict[str, Any] = {
+        "person": person.pk,
+        "withdrawn": Enrolment.Status.WITHDRAWN,
+        "pending": Enrolment.Status.PENDING,
+        "accepted": Enrolment.Status.ACCEPTED,
+        "sent": Nomination.Status.SENT,
+        "active": Pair.Status.ACTIVE,
+        "open": Program.Status.OPEN,
+        "everyone": Program.Audience.EVERYONE,
+        "departments": Program.Audience.DEPARTMENTS,
+        "invited": Program.Audience.INVITED,
+        "department": person.department_id or 0,
+        "today": today or timezone.localdate(),
+        "limit": HOME_OPEN_PROGRAMS,
+    }
+    department, manager_name, manager_email, waiting = _rows(
+        _PROFILE_SQL, {**params, "open": MentorshipRequest.Status.OPEN}
+    )[0]
+    return HomeData(
+        enrolments=tuple(
+            HomeEnrolment(pk, role, status, HomeProgram(program, name, p_status, mode))
+            for pk, role, status, program, name, p_status, mode in _rows(_ENROLMENTS_SQL, params)
+        ),
+        nominations=tuple(
+            HomeNomination(pk, note, HomeProgram(program, name), _name(m_name, m_email))
+            for pk, note, program, name, m_name, m_email in _rows(_NOMINATIONS_SQL, params)
+        ),
+        focus_suggestions=tuple(
+            HomeSuggestion(pk, text, _aware(created), _name(m_name, m_email))
+            for pk, text, created, m_name, m_email in _rows(_SUGGESTIONS_SQL, params)
+        ),
+        pairs=tuple(_pair(row) for row in _rows(_PAIRS_SQL, params)),
+        open_programs=tuple(
+            HomeProgram(pk, name, enrolment_closes=_day(closes))
+            for pk, name, closes in _rows(_OPEN_PROGRAMS_SQL, params)
+        ),
+        department_name=department or "",
+        manager_name=_name(manager_name, manager_email),
+        requests_waiting=int(waiting),
+    )
