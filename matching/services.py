@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching import engine, notifications, tasks
+from matching.explanations import explanation_facts_bulk
 from matching.features import Cohort, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES
@@ -82,16 +83,25 @@ def _execute(run: MatchRun) -> None:
     timings: dict[str, float] = {}
     result = engine.match(cohort.problem, timings=timings)
     _progress(run, MatchRun.Stage.SAVING, 80)
+    # All explanations at once, vectorised over the chosen pairs (one mentee row against
+    # every mentor per proposal took most of a large run).
+    facts = explanation_facts_bulk(
+        cohort, [mentee for mentee, _ in result.pairs], [mentor for _, mentor in result.pairs]
+    )
     with transaction.atomic():
         Proposal.objects.bulk_create(
-            Proposal(
-                run=run,
-                mentee=cohort.mentees[mentee],
-                mentor=cohort.mentors[mentor],
-                score=round(score, 2),
-                explanation=explanation_facts(cohort, mentee, mentor),
+            (
+                Proposal(
+                    run_id=run.pk,
+                    mentee_id=cohort.mentees[mentee].pk,
+                    mentor_id=cohort.mentors[mentor].pk,
+                    score=round(score, 2),
+                    explanation=explanation,
+                )
+                for (mentee, mentor), score, explanation in zip(
+                    result.pairs, result.scores, facts, strict=True
+                )
             )
-            for (mentee, mentor), score in zip(result.pairs, result.scores, strict=True)
         )
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.DONE,
@@ -229,6 +239,9 @@ def _seats_taken(mentor_ids: set[int]) -> dict[int, int]:
     return taken
 
 
+INTRODUCTION_BATCH = 500  # pairs per introduction task
+
+
 def pair_create(*, mentee: Enrolment, mentor: Enrolment, origin: str) -> Pair:
     """One pair, with the mentor's seat checked under a lock (call inside a transaction)."""
     locked = _lock_mentors({mentor.pk})[mentor.pk]
@@ -255,26 +268,29 @@ def match_run_publish(*, run: MatchRun) -> list[Pair]:
         if run.status == MatchRun.Status.PUBLISHED:
             raise ValidationError(_("These proposals were already published."))
         _editable(run)
-        proposals = list(run.proposals.select_related("mentee__person", "mentor__person"))
-        mentors = _lock_mentors({p.mentor_id for p in proposals})
+        proposals = list(run.proposals.values_list("mentee_id", "mentor_id"))
+        mentors = _lock_mentors({mentor_id for _mentee_id, mentor_id in proposals})
         taken = _seats_taken(set(mentors))
-        for proposal in proposals:
-            taken[proposal.mentor_id] += 1
-            if taken[proposal.mentor_id] > (mentors[proposal.mentor_id].capacity or 0):
+        for _mentee_id, mentor_id in proposals:
+            taken[mentor_id] += 1
+            if taken[mentor_id] > (mentors[mentor_id].capacity or 0):
+                name = User.objects.get(enrolments__pk=mentor_id).full_name
                 raise ValidationError(
                     _("%(mentor)s would have more mentees than seats. Edit the proposals.")
-                    % {"mentor": proposal.mentor.person.full_name}
+                    % {"mentor": name}
                 )
         try:
             with transaction.atomic():
                 pairs = Pair.objects.bulk_create(
-                    Pair(
-                        program_id=run.program_id,
-                        mentee=p.mentee,
-                        mentor=p.mentor,
-                        origin=Pair.Origin.COHORT,
+                    (
+                        Pair(
+                            program_id=run.program_id,
+                            mentee_id=mentee_id,
+                            mentor_id=mentor_id,
+                            origin=Pair.Origin.COHORT,
+                        )
+                        for mentee_id, mentor_id in proposals
                     )
-                    for p in proposals
                 )
         except IntegrityError:
             raise ValidationError(
@@ -282,8 +298,13 @@ def match_run_publish(*, run: MatchRun) -> list[Pair]:
             ) from None
         run.status, run.published_at = MatchRun.Status.PUBLISHED, timezone.now()
         run.save(update_fields=["status", "published_at"])
-        for pair in pairs:
-            tasks.send_pair_introduction.delay_on_commit(pair.pk)
+        # Introductions go out in the background, a batch of pairs per message: one
+        # message per pair kept a large publish waiting on the broker.
+        pair_ids = [pair.pk for pair in pairs]
+        for start in range(0, len(pair_ids), INTRODUCTION_BATCH):
+            tasks.send_pair_introductions.delay_on_commit(
+                pair_ids[start : start + INTRODUCTION_BATCH]
+            )
     return pairs
 
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from matching import services, tasks
 from matching.features import availability_hours, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.services import (
@@ -354,3 +357,53 @@ def test_swapping_mentors_exchanges_them(hr_admin: User) -> None:
     b.refresh_from_db()
     assert (a.mentor_id, b.mentor_id) == (before[1], before[0])
     assert a.origin == b.origin == Proposal.Origin.MANUAL
+
+
+def test_publishing_sends_introductions_in_batches_each_email_once(
+    hr_admin: User,
+    django_capture_on_commit_callbacks: Any,
+    eager_tasks: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "INTRODUCTION_BATCH", 2)
+    batches: list[list[int]] = []
+    real_delay = tasks.send_pair_introductions.delay_on_commit
+
+    def record(pair_ids: list[int]) -> Any:
+        batches.append(list(pair_ids))
+        return real_delay(pair_ids)
+
+    monkeypatch.setattr(tasks.send_pair_introductions, "delay_on_commit", record)
+    program = _cohort_program()
+    mentees = _people(5)
+    for person in mentees:
+        enrol(program, person)
+    mentor = _people(1)[0]
+    enrol(program, mentor, role=Enrolment.Role.MENTOR, capacity=5)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        pairs = match_run_publish(run=run)
+    assert [len(batch) for batch in batches] == [2, 2, 1]  # 3 messages, not 5
+    assert sorted(itertools.chain(*batches)) == sorted(p.pk for p in pairs)
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    expected = sorted([p.email for p in mentees] + [mentor.email] * 5)
+    assert recipients == expected  # every introduction once, none twice
+
+
+def test_publishing_takes_the_same_queries_at_3_and_30_pairs(
+    hr_admin: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    counts = []
+    for size in (3, 30):
+        program = _cohort_program()
+        for person in _people(size):
+            enrol(program, person)
+        for person in _people(3):
+            enrol(program, person, role=Enrolment.Role.MENTOR, capacity=10)
+        _to_matching(program)
+        run = _run(program, hr_admin)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+            assert len(match_run_publish(run=run)) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
