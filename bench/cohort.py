@@ -40,15 +40,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-WORDS = (
-    "leadership negotiation public speaking hiring budgeting strategy product design data "
-    "analysis coaching feedback delegation conflict career growth confidence presenting "
-    "writing architecture testing security cloud finance marketing sales customers teams "
-    "remote planning prioritising stakeholders influence promotion management research"
-).split()
+WORDS = [
+    "leadership", "negotiation", "public", "speaking", "hiring", "budgeting", "strategy",
+    "product", "design", "data", "analysis", "coaching", "feedback", "delegation", "conflict",
+    "career", "growth", "confidence", "presenting", "writing", "architecture", "testing",
+    "security", "cloud", "finance", "marketing", "sales", "customers", "teams", "remote",
+    "planning", "prioritising", "stakeholders", "influence", "promotion", "management",
+]  # fmt: skip
 ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Kolkata", "Europe/Madrid"]
 SLOTS = [f"{day}-{part}" for day in ("mon", "tue", "wed", "thu", "fri") for part in ("am", "pm")]
 LANGUAGES = ["en", "de", "fr", "es", "nl"]
+UNUSABLE = "!"  # Django's mark for a password nobody can sign in with
 
 
 def _recreate_database(name: str) -> None:
@@ -82,7 +84,7 @@ def _seed_people(count: int, rng: np.random.Generator) -> list[int]:
         User(
             email=f"person{i}@bench.example",
             full_name=f"{WORDS[i % len(WORDS)].title()} Person {i:05d}",
-            password="!",  # unusable: nobody signs in as them
+            password=UNUSABLE,  # nobody signs in as them
             department=departments[int(rng.integers(0, len(departments)))],
         )
         for i in range(count)
@@ -199,7 +201,8 @@ def _set_by_hand(client: Any, run: Any) -> dict[str, object]:
     from matching.models import Proposal
 
     proposal = Proposal.objects.filter(run=run).order_by("-pk").first()
-    assert proposal is not None
+    if proposal is None:
+        raise RuntimeError("the run proposed nothing")
     url = reverse("matching:proposal_set", kwargs={"run_id": run.pk})
     data = {"mentee": proposal.mentee_id, "mentor": proposal.mentor_id}
     response, seconds, queries = _timed(lambda: client.post(url, data))
