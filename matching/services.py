@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from matching import engine, notifications, tasks
 from matching.explanations import explanation_facts_bulk
-from matching.features import Cohort, explanation_facts, load_cohort
+from matching.features import Cohort, explanation_facts, goal_weights, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES
 from people.models import User
@@ -130,6 +130,8 @@ def _statistics(
         "seconds": round(seconds, 3),
         "seconds_scoring": round(timings.get("scoring", 0), 3),
         "seconds_solving": round(timings.get("solving", 0), 3),
+        # So that a pair set by hand scores its goals as in the whole cohort, without it.
+        "goal_idf": [round(weight, 6) for weight in goal_weights(cohort.problem)],
     }
 
 
@@ -149,6 +151,16 @@ def _not_allowed(mentee: Enrolment, mentor: Enrolment) -> ValidationError:
         )
         % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
     )
+
+
+def _cohort_of(run: MatchRun, mentee_ids: set[int], mentor_ids: set[int]) -> Cohort:
+    """Just the people of an edit, their goals weighted as in the run's whole cohort: an
+    edit then takes milliseconds whatever the size of the program. (A run saved before
+    the weights were kept loads the whole cohort.)"""
+    idf = run.statistics.get("goal_idf")
+    if not idf:
+        return load_cohort(run.program)
+    return load_cohort(run.program, mentee_ids=mentee_ids, mentor_ids=mentor_ids, goal_idf=idf)
 
 
 def _check_pair(cohort: Cohort, mentee: Enrolment, mentor: Enrolment, run: MatchRun) -> None:
@@ -177,7 +189,7 @@ def proposal_set(*, run: MatchRun, mentee: Enrolment, mentor: Enrolment) -> Prop
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
         _editable(run)
-        cohort = load_cohort(run.program)
+        cohort = _cohort_of(run, {mentee.pk}, {mentor.pk})
         _check_pair(cohort, mentee, mentor, run)
         facts = explanation_facts(
             cohort, cohort.mentee_row(mentee.pk), cohort.mentor_row(mentor.pk)
@@ -202,11 +214,19 @@ def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Propo
         _editable(run)
         if second.run_id != run.pk or first.pk == second.pk:
             raise ValidationError(_("Choose two different proposals of this run."))
-        cohort = load_cohort(run.program)
+        cohort = _cohort_of(
+            run, {first.mentee_id, second.mentee_id}, {first.mentor_id, second.mentor_id}
+        )
         swapped = ((first, second.mentor), (second, first.mentor))
         for proposal, mentor in swapped:
-            mentee_row = cohort.mentee_row(proposal.mentee_id)
-            if not engine.pair_allowed(cohort.problem, mentee_row, cohort.mentor_row(mentor.pk)):
+            try:
+                mentee_row = cohort.mentee_row(proposal.mentee_id)
+                mentor_row = cohort.mentor_row(mentor.pk)
+            except StopIteration:
+                raise ValidationError(
+                    _("Both people must still be enrolled and unpaired.")
+                ) from None
+            if not engine.pair_allowed(cohort.problem, mentee_row, mentor_row):
                 raise _not_allowed(proposal.mentee, mentor)
         for proposal, mentor in swapped:
             facts = explanation_facts(
@@ -356,7 +376,7 @@ def request_create(*, mentee: Enrolment, mentor: Enrolment, message: str) -> Men
         raise ValidationError(_("Choosing a mentor is not open in this program right now."))
     if Pair.objects.filter(mentee=mentee, status=Pair.Status.ACTIVE).exists():
         raise ValidationError(_("You already have a mentor in this program."))
-    cohort = load_cohort(program)
+    cohort = load_cohort(program, mentee_ids={mentee.pk}, mentor_ids={mentor.pk})
     try:
         allowed = engine.pair_allowed(
             cohort.problem, cohort.mentee_row(mentee.pk), cohort.mentor_row(mentor.pk)

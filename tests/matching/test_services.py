@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from matching import services, tasks
-from matching.features import availability_hours, load_cohort
+from matching import engine, services, tasks
+from matching.features import availability_hours, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.services import (
     match_run_execute,
@@ -407,3 +407,84 @@ def test_publishing_takes_the_same_queries_at_3_and_30_pairs(
             assert len(match_run_publish(run=run)) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+GOALS = [
+    "grow as a leader and learn negotiation",
+    "public speaking, negotiation and hiring a team",
+    "move into product management",
+    "leadership of remote teams and budgeting",
+    "",
+]
+
+
+def test_an_edit_scores_its_few_people_as_the_whole_cohort_does(
+    hr_admin: User, manager: User, mentee: User
+) -> None:
+    program = _cohort_program(require_different_department=False)
+    mentees = [enrol(program, p, goals=GOALS[i]) for i, p in enumerate(_people(4))]
+    mentees.append(enrol(program, mentee, goals="negotiation for leaders"))
+    mentors = [
+        enrol(program, p, role=Enrolment.Role.MENTOR, capacity=2, goals=GOALS[-1 - i])
+        for i, p in enumerate(_people(3))
+    ]
+    boss = enrol(program, manager, role=Enrolment.Role.MENTOR, capacity=2, goals=GOALS[0])
+    mentors.append(boss)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    whole = load_cohort(program)
+    for one in mentees:
+        for other in mentors:
+            few = services._cohort_of(run, {one.pk}, {other.pk})
+            assert len(few.mentees) == len(few.mentors) == 1
+            assert engine.pair_allowed(few.problem, 0, 0) == engine.pair_allowed(
+                whole.problem, whole.mentee_row(one.pk), whole.mentor_row(other.pk)
+            )
+            expected = explanation_facts(
+                whole, whole.mentee_row(one.pk), whole.mentor_row(other.pk)
+            )
+            facts = explanation_facts(few, 0, 0)
+            assert facts["goals_similarity"] == pytest.approx(
+                expected["goals_similarity"], abs=0.011
+            )
+            assert facts["points"] == pytest.approx(expected["points"], abs=0.011)
+    # The reporting line holds in the few-people cohort too.
+    assert not engine.pair_allowed(
+        services._cohort_of(run, {mentees[-1].pk}, {boss.pk}).problem, 0, 0
+    )
+
+
+def test_an_edit_loads_the_same_queries_whatever_the_cohort_size(hr_admin: User) -> None:
+    counts = []
+    for size in (3, 30):
+        program = _cohort_program()
+        for person in _people(size):
+            enrol(program, person)
+        for person in _people(size // 3 + 1):
+            enrol(program, person, role=Enrolment.Role.MENTOR, capacity=3)
+        _to_matching(program)
+        run = _run(program, hr_admin)
+        first, second = run.proposals.order_by("pk")[:2]
+        with CaptureQueriesContext(connection) as queries:
+            cohort = services._cohort_of(
+                run, {first.mentee_id, second.mentee_id}, {first.mentor_id, second.mentor_id}
+            )
+        assert len(cohort.mentees) == 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_swapping_with_a_mentee_paired_meanwhile_is_refused(hr_admin: User) -> None:
+    program = _cohort_program()
+    for person in _people(2):
+        enrol(program, person)
+    for person in _people(2):
+        enrol(program, person, role=Enrolment.Role.MENTOR, capacity=1)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    first, second = run.proposals.order_by("pk")
+    Pair.objects.create(
+        program=program, mentee=first.mentee, mentor=first.mentor, origin=Pair.Origin.MANUAL
+    )
+    with pytest.raises(ValidationError, match="still be enrolled and unpaired"):
+        services.proposal_swap(first=first, second=second)
