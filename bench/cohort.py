@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -59,6 +60,11 @@ def _recreate_database(name: str) -> None:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
+
+
+def _peak_megabytes() -> int:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _timed(action: Callable[[], Any]) -> tuple[Any, float, int]:
@@ -332,6 +338,7 @@ def main() -> None:
         "mentors": args.mentors,
         "capacity": args.capacity,
         "seed_seconds": round(time.perf_counter() - started, 1),
+        "peak_mb_after_seeding": _peak_megabytes(),
     }
     run = MatchRun.objects.create(program=program, started_by=hr)
     run, seconds, queries = _timed(lambda: match_run_execute(run_id=run.pk))
@@ -341,6 +348,7 @@ def main() -> None:
         "matched": run.statistics["matched"],
         "seconds_scoring": run.statistics["seconds_scoring"],
         "seconds_solving": run.statistics["seconds_solving"],
+        "peak_mb_after_the_run": _peak_megabytes(),
     }
     client = Client()
     client.force_login(hr)
@@ -350,7 +358,9 @@ def main() -> None:
     result["publish"] = _publish(client, run, args.send)
     page = reverse("matching:runs", kwargs={"program_id": program.pk})
     result["published_page"] = _median_get(client, page + "?pairs_page=30", args.repeat)
+    result["peak_mb_after_the_hr_pages_and_publishing"] = _peak_megabytes()
     result["shortlist"] = _shortlists(people, args.mentees, args.repeat)
+    result["peak_mb_at_the_end"] = _peak_megabytes()
     print(json.dumps(result, indent=1))
 
 

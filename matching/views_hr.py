@@ -109,8 +109,10 @@ def _window(request: HttpRequest, name: str, rows: QuerySet[Any], size: int) -> 
     pages = max((total + size - 1) // size, 1)
     number = min(_page_number(request, name), pages)
     start = (number - 1) * size
+    # The page's ids first, sorted over narrow rows; then only those rows, joined wide.
+    page = rows.filter(pk__in=rows.values("pk")[start : start + size])
     return Window(
-        rows=list(rows[start : start + size]),
+        rows=list(page),
         total=total,
         number=number,
         pages=pages,
