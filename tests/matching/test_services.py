@@ -166,7 +166,7 @@ def test_an_ended_pair_is_never_proposed_again(hr_admin: User) -> None:
     mentee = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    pair = match_run_publish(run=_run(program, hr_admin))[0]
+    pair = Pair.objects.get(pk=match_run_publish(run=_run(program, hr_admin))[0])
     pair_end(pair=pair)
     assert Pair.objects.get().status == Pair.Status.ENDED
     run = _run(program, hr_admin)
@@ -272,7 +272,7 @@ def test_late_joiners_fill_free_seats_without_moving_existing_pairs(hr_admin: Us
     first = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    existing = match_run_publish(run=_run(program, hr_admin))
+    existing = Pair.objects.filter(pk__in=match_run_publish(run=_run(program, hr_admin)))
     assert [(p.mentee_id, p.mentor_id) for p in existing] == [(first.pk, mentor.pk)]
     Program.objects.filter(pk=program.pk).update(status=Program.Status.OPEN)
     late = enrol(program, _people(1)[0])
@@ -294,7 +294,7 @@ def test_withdrawing_ends_the_persons_pairs_and_open_requests(hr_admin: User) ->
     mentee = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    pair = match_run_publish(run=_run(program, hr_admin))[0]
+    pair = Pair.objects.get(pk=match_run_publish(run=_run(program, hr_admin))[0])
     choice = _choice_program()
     request = request_create(
         mentee=enrol(choice, _people(1)[0]),
@@ -385,7 +385,7 @@ def test_publishing_sends_introductions_in_batches_each_email_once(
     with django_capture_on_commit_callbacks(execute=True):
         pairs = match_run_publish(run=run)
     assert [len(batch) for batch in batches] == [2, 2, 1]  # 3 messages, not 5
-    assert sorted(itertools.chain(*batches)) == sorted(p.pk for p in pairs)
+    assert sorted(itertools.chain(*batches)) == sorted(pairs)
     recipients = sorted(message.to[0] for message in mail.outbox)
     expected = sorted([p.email for p in mentees] + [mentor.email] * 5)
     assert recipients == expected  # every introduction once, none twice
