@@ -128,6 +128,14 @@ def _enrol(program: Any, people: list[int], role: str, capacity: int, rng: Any) 
     )
 
 
+def _analyze() -> None:
+    """Fresh statistics for the planner, as autovacuum keeps them in production."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _program(name: str, mode: str, status: str) -> Any:
     from django.utils import timezone
 
@@ -267,6 +275,8 @@ def _shortlists(people: list[int], mentees: int, repeat: int) -> dict[str, objec
     from django.test import Client
     from django.urls import reverse
 
+    from matching.selectors import shortlists_rank
+    from mentoring.celery import app
     from people.models import User
     from programs.models import Enrolment, Program
 
@@ -274,21 +284,30 @@ def _shortlists(people: list[int], mentees: int, repeat: int) -> dict[str, objec
     rng = np.random.default_rng(7)
     _enrol(program, people[:mentees], Enrolment.Role.MENTEE, 0, rng)
     _enrol(program, people[mentees:], Enrolment.Role.MENTOR, 3, rng)
+    _analyze()
     url = reverse("matching:shortlist", kwargs={"program_id": program.pk})
-    timings, queries = [], 0
-    first: float | None = None
+    clients = []
     for person_id in people[: repeat + 1]:
         client = Client()
         client.force_login(User.objects.get(pk=person_id))
-        response, seconds, queries = _timed(lambda c=client: c.get(url))
+        clients.append(client)
+
+    def view(client: Client) -> tuple[float, int]:
+        response, seconds, queries = _timed(lambda: client.get(url))
         if response.status_code != 200:
             raise RuntimeError(f"the shortlist answered {response.status_code}")
-        if first is None:
-            first = seconds
-        else:
-            timings.append(seconds)
+        return seconds, queries
+
+    before, _queries = view(clients[0])  # ranks this mentee alone, asks for the ranking
+    app.control.purge()  # the benchmark ranks here instead of in a worker
+    _ranked, ranking, _queries = _timed(lambda: shortlists_rank(program=program))
+    timings, queries = [], 0
+    for client in clients[1:]:
+        seconds, queries = view(client)
+        timings.append(seconds)
     return {
-        "first_view_seconds": round(first or 0, 2),
+        "view_before_the_ranking_ms": round(before * 1000, 1),
+        "ranking_everyone_in_the_background_seconds": round(ranking, 1),
         "median_ms": round(statistics.median(timings) * 1000, 1),
         "max_ms": round(max(timings) * 1000, 1),
         "queries": queries,
@@ -333,6 +352,7 @@ def main() -> None:
     _enrol(program, people[: args.mentees], Enrolment.Role.MENTEE, 0, rng)
     _enrol(program, people[args.mentees :], Enrolment.Role.MENTOR, args.capacity, rng)
     hr = make_hr_admin(User.objects.create_user("hr@bench.example", "x", full_name="Bench HR"))
+    _analyze()
     result: dict[str, object] = {
         "mentees": args.mentees,
         "mentors": args.mentors,
@@ -356,6 +376,7 @@ def main() -> None:
     result["swap"] = _swap(client, run, args.repeat)
     result["set_by_hand"] = _set_by_hand(client, run)
     result["publish"] = _publish(client, run, args.send)
+    _analyze()
     page = reverse("matching:runs", kwargs={"program_id": program.pk})
     result["published_page"] = _median_get(client, page + "?pairs_page=30", args.repeat)
     result["peak_mb_after_the_hr_pages_and_publishing"] = _peak_megabytes()

@@ -9,7 +9,7 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
-from matching import engine
+from matching import engine, tasks
 from matching.explanations import explanation_facts_bulk, explanation_sentences
 from matching.features import Cohort, goal_weights, load_cohort
 from matching.models import MentorshipRequest, Pair
@@ -103,17 +103,17 @@ def shortlists_rank(*, program: Program) -> int:
 
 
 def _ranking_of(mentee: Enrolment, depth: int = SHORTLIST_DEPTH) -> Ranked:
-    """The mentee's kept ranking; ranked for everyone first if nobody has been (one view
-    does it, the others meanwhile rank just their own mentee)."""
+    """The mentee's kept ranking. If nobody has been ranked yet, the first view asks the
+    worker to rank everyone (a minute's work at 10,000 x 4,000: too long for a request)
+    and, like every view until then, ranks just its own mentee."""
     key = _ranking_key(mentee.program)
     if depth == SHORTLIST_DEPTH:
         kept: Ranked | None = cache.get(f"{key}:{mentee.pk}")
         if kept is not None:
             return kept
     idf = cache.get(f"{key}:ranked")
-    if idf is None and depth == SHORTLIST_DEPTH and cache.add(f"{key}:ranking", 1, 300):
-        shortlists_rank(program=mentee.program)
-        return cache.get(f"{key}:{mentee.pk}") or []
+    if idf is None and cache.add(f"{key}:ranking", 1, 600):
+        tasks.rank_shortlists.delay_on_commit(mentee.program_id)
     # Someone new, or a mentee who asked most of their best mentors: just this mentee.
     cohort = load_cohort(mentee.program, mentee_ids={mentee.pk}, goal_idf=idf)
     if not cohort.mentees:

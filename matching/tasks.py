@@ -41,6 +41,18 @@ def send_pair_introduction_to(pair_id: int, person_id: int) -> None:
     pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
 
 
+@shared_task(name="matching.rank_shortlists", base=DjangoTask, ignore_result=True)
+def rank_shortlists(program_id: int) -> None:
+    """Rank every mentee's candidates of a mentee-choice program once (see
+    ``selectors.shortlist_for``)."""
+    from matching.selectors import shortlists_rank
+    from programs.models import Program
+
+    program = Program.objects.filter(pk=program_id).first()
+    if program is not None:
+        shortlists_rank(program=program)
+
+
 @shared_task(name="matching.expire_requests", base=DjangoTask, ignore_result=True)
 def expire_requests() -> None:
     from matching.services import requests_expire

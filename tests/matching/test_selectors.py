@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -185,16 +187,24 @@ def _mentees(program: Program, count: int) -> list[Enrolment]:
     return [enrol(program, UserFactory(department=DepartmentFactory())) for _ in range(count)]
 
 
-def test_every_mentee_is_ranked_once_and_the_ranking_is_kept(cohort_loads: list[bool]) -> None:
+def test_the_first_view_asks_the_worker_to_rank_everyone_once(
+    cohort_loads: list[bool],
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
     program = choice_program()
     mentees = _mentees(program, 3)
     for i in range(4):
         add_mentor(program, f"Mentor {i}")
-    first = [names(selectors.shortlist_for(mentee=m)) for m in mentees]
-    assert cohort_loads == [True]  # the first view ranked everyone
-    again = [names(selectors.shortlist_for(mentee=m)) for m in mentees]
-    assert again == first
-    assert cohort_loads == [True]
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        first = names(selectors.shortlist_for(mentee=mentees[0]))
+    assert len(enqueued) == 1
+    assert cohort_loads == [False, True]  # the viewer alone, then everyone by the task
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        shown = [names(selectors.shortlist_for(mentee=m)) for m in mentees]
+    assert enqueued == []
+    assert shown[0] == first
+    assert cohort_loads == [False, True]  # kept: nobody ranked again
 
 
 def test_seats_filled_after_ranking_show_at_once_without_ranking_again(
@@ -206,6 +216,7 @@ def test_seats_filled_after_ranking_show_at_once_without_ranking_again(
     best = add_mentor(program, "Best fit", capacity=1, skills=("Negotiation",))
     add_mentor(program, "Other")
     [other_mentee] = _mentees(program, 1)
+    assert selectors.shortlists_rank(program=program) == 2
     assert names(selectors.shortlist_for(mentee=me))[0] == "Best fit"
     Pair.objects.create(program=program, mentee=other_mentee, mentor=best, origin="choice")
     assert names(selectors.shortlist_for(mentee=me)) == ["Other"]
@@ -219,13 +230,14 @@ def test_changed_answers_rank_again(mentee: User, cohort_loads: list[bool]) -> N
     me = enrol(program, mentee)
     add_mentor(program, "Plain")
     fit = add_mentor(program, "Later fit")
+    selectors.shortlists_rank(program=program)
     assert len(selectors.shortlist_for(mentee=me)) == 2
     skill = SkillFactory(name="Hiring")
     me.skills.set([skill])
     fit.skills.set([skill])
     fit.save()  # a saved answer changes the enrolment's updated_at
     assert names(selectors.shortlist_for(mentee=me))[0] == "Later fit"
-    assert cohort_loads == [True, True]
+    assert cohort_loads == [True, False]  # the old ranking is not used
 
 
 def test_an_ended_pairs_mentor_is_never_offered_again(mentee: User) -> None:
