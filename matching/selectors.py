@@ -75,31 +75,47 @@ def _ranking_key(program: Program) -> str:
     )
 
 
-def _ranked(cohort: Cohort, mentee_rows: np.ndarray, depth: int) -> dict[int, Ranked]:
-    """The best ``depth`` mentors of the given mentee rows by score alone: seats are
-    checked when a shortlist is shown, so a mentor full today is ranked all the same."""
+def _ranked_pairs(cohort: Cohort, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee row, mentor row) of every mentee's best ``depth`` mentors by score alone,
+    by mentee and best first: seats are checked when a shortlist is shown, so a mentor
+    full today is ranked all the same."""
     problem = replace(cohort.problem, capacity=np.ones(len(cohort.mentors), dtype=np.int64))
     candidates, _allowed = engine.candidate_pairs(problem, per_mentee=depth)
     mentee, mentor, score = candidates.arrays()
-    wanted = np.isin(mentee, mentee_rows)
-    mentee, mentor, score = mentee[wanted], mentor[wanted], score[wanted]
     order = np.lexsort((mentor, -score, mentee))  # per mentee: best first, ties by row
-    mentee, mentor = mentee[order], mentor[order]
+    return mentee[order], mentor[order]
+
+
+def _explained(cohort: Cohort, mentee: np.ndarray, mentor: np.ndarray) -> dict[int, Ranked]:
+    """Those pairs as each mentee's ranking, with the explanation of every pair."""
     facts = explanation_facts_bulk(cohort, mentee.tolist(), mentor.tolist())
-    ranked: dict[int, Ranked] = {cohort.mentees[row].pk: [] for row in mentee_rows.tolist()}
+    ranked: dict[int, Ranked] = {}
     for row, column, explanation in zip(mentee.tolist(), mentor.tolist(), facts, strict=True):
-        ranked[cohort.mentees[row].pk].append((cohort.mentors[column].pk, explanation))
+        ranked.setdefault(cohort.mentees[row].pk, []).append(
+            (cohort.mentors[column].pk, explanation)
+        )
     return ranked
+
+
+RANKING_CHUNK = 1_000  # mentees explained and stored at a time, so memory stays bounded
 
 
 def shortlists_rank(*, program: Program) -> int:
     """Rank every mentee's candidates once and keep them; returns how many mentees."""
     key = _ranking_key(program)
     cohort = load_cohort(program)
-    ranked = _ranked(cohort, np.arange(len(cohort.mentees)), SHORTLIST_DEPTH)
-    cache.set_many({f"{key}:{mentee}": value for mentee, value in ranked.items()}, RANKING_SECONDS)
+    mentee, mentor = _ranked_pairs(cohort, SHORTLIST_DEPTH)
+    for start in range(0, len(cohort.mentees), RANKING_CHUNK):
+        rows = np.arange(start, min(start + RANKING_CHUNK, len(cohort.mentees)))
+        chunk = np.isin(mentee, rows)
+        ranked = _explained(cohort, mentee[chunk], mentor[chunk])
+        kept = {
+            f"{key}:{cohort.mentees[row].pk}": ranked.get(cohort.mentees[row].pk, [])
+            for row in rows.tolist()
+        }
+        cache.set_many(kept, RANKING_SECONDS)
     cache.set(f"{key}:ranked", goal_weights(cohort.problem), RANKING_SECONDS)
-    return len(ranked)
+    return len(cohort.mentees)
 
 
 def _ranking_of(mentee: Enrolment, depth: int = SHORTLIST_DEPTH) -> Ranked:
@@ -118,7 +134,7 @@ def _ranking_of(mentee: Enrolment, depth: int = SHORTLIST_DEPTH) -> Ranked:
     cohort = load_cohort(mentee.program, mentee_ids={mentee.pk}, goal_idf=idf)
     if not cohort.mentees:
         return []
-    mine = _ranked(cohort, np.zeros(1, dtype=np.int64), depth)[mentee.pk]
+    mine = _explained(cohort, *_ranked_pairs(cohort, depth)).get(mentee.pk, [])
     if depth == SHORTLIST_DEPTH:
         cache.set(f"{key}:{mentee.pk}", mine, RANKING_SECONDS)
     return mine

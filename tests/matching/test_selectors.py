@@ -279,3 +279,16 @@ def test_a_shortlist_takes_the_same_queries_at_3_and_30_mentors(mentee: User) ->
             assert len(selectors.shortlist_for(mentee=me)) == min(mentors, 5)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_ranking_in_chunks_keeps_every_mentees_ranking(
+    cohort_loads: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "RANKING_CHUNK", 2)
+    program = choice_program()
+    mentees = _mentees(program, 5)
+    for i in range(3):
+        add_mentor(program, f"Mentor {i}")
+    assert selectors.shortlists_rank(program=program) == 5
+    assert all(len(selectors.shortlist_for(mentee=m)) == 3 for m in mentees)
+    assert cohort_loads == [True]  # every view was served from the kept rankings
