@@ -1,18 +1,22 @@
 """Why a proposed pair fits, in short sentences HR can read at a glance.
 
 The input is a proposal's ``explanation`` JSON: points per factor plus the facts
-behind them (see ``matching.features.explanation_facts``). Factors that earned
-no points are left out, so every sentence is a reason for the pair.
+behind them (see ``explanation_facts_bulk``, or ``matching.features.explanation_facts``
+for one pair). Factors that earned no points are left out, so every sentence is a
+reason for the pair.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from matching import engine
+from matching.features import LANGUAGE_CODES, Cohort
 from programs.models import MENTORING_LANGUAGES
 
 LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
@@ -104,3 +108,105 @@ def explanation_sentences(explanation: Mapping[str, Any]) -> list[str]:
         if text:
             sentences.append(text)
     return sentences
+
+
+# ---------------------------------------------------------------- facts, many pairs at once
+
+
+def _pair_factors(
+    problem: engine.Problem, mentee: np.ndarray, mentor: np.ndarray
+) -> dict[str, Any]:
+    """The engine's factors (see ``engine.factor_blocks``) for the given pairs only: one
+    value per pair instead of a mentee row against every mentor."""
+    e, o = problem.mentees, problem.mentors
+    wanted = e.skills[mentee]
+    both_skills = wanted * o.skills[mentor]
+    both_languages = e.languages[mentee] * o.languages[mentor]
+    apart = np.abs(e.utc_offset_hours[mentee] - o.utc_offset_hours[mentor])
+    apart = np.minimum(apart, 24 - apart)
+    overlap = np.einsum("ij,ij->i", e.availability[mentee], o.availability[mentor])
+    similarity = np.clip(np.einsum("ij,ij->i", e.goals[mentee], o.goals[mentor]), 0, 1)
+    gap = o.years[mentor] - e.years[mentee]
+    rank = _pick_ranks(problem.picks, mentee, mentor)
+    picked = rank < engine.PICK_DEPTH
+    return {
+        "factors": {
+            "skills": both_skills.sum(axis=1) / np.maximum(wanted.sum(axis=1), 1),
+            "goals": similarity,
+            "seniority": np.clip(gap / 10, 0, 1),
+            "time_zone": 1 - apart / 12,
+            "language": np.minimum(both_languages.sum(axis=1), 2) / 2,
+            "availability": np.minimum(overlap, 6) / 6,
+            "picks": np.where(picked, 1 - rank / engine.PICK_DEPTH, 0),
+        },
+        "both_skills": both_skills,
+        "both_languages": both_languages,
+        "apart": apart,
+        "overlap": overlap,
+        "similarity": similarity,
+        "gap": gap,
+        "rank": rank,
+    }
+
+
+def _pick_ranks(picks: np.ndarray, mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
+    """Each pair's rank among the mentee's picks, or a large number when not picked."""
+    ranks = np.full(mentee.size, np.iinfo(np.int64).max, dtype=np.int64)
+    if picks.size and mentee.size:
+        by_pair: dict[tuple[int, int], int] = {}
+        for a, b, r in picks.tolist():
+            by_pair.setdefault((a, b), r)  # the first pick counts, as in ``engine.explain``
+        for i, key in enumerate(zip(mentee.tolist(), mentor.tolist(), strict=True)):
+            if key in by_pair:
+                ranks[i] = by_pair[key]
+    return ranks
+
+
+def explanation_facts_bulk(
+    cohort: Cohort, mentees: Sequence[int], mentors: Sequence[int]
+) -> list[dict[str, object]]:
+    """``features.explanation_facts`` for many (mentee row, mentor row) pairs at once,
+    vectorised over the pairs: what a run saves with its proposals."""
+    mentee = np.asarray(mentees, dtype=np.int64)
+    mentor = np.asarray(mentors, dtype=np.int64)
+    computed = _pair_factors(cohort.problem, mentee, mentor)
+    weights = cohort.problem.weights.as_array()
+    points = {
+        name: np.round(float(weight) * computed["factors"][name].astype(np.float64), 2)
+        for weight, name in zip(weights, engine.FACTORS, strict=True)
+    }
+    point_lists = {name: values.tolist() for name, values in points.items()}
+    apart = computed["apart"].astype(float).tolist()
+    overlap = computed["overlap"].astype(float).tolist()
+    gap = computed["gap"].astype(float).tolist()
+    similarity = np.round(computed["similarity"].astype(np.float64), 2).tolist()
+    ranks = computed["rank"].tolist()
+    skills = _columns(computed["both_skills"])
+    languages = _columns(computed["both_languages"])
+    names = cohort.skill_names
+    facts: list[dict[str, object]] = []
+    for i in range(mentee.size):
+        pair_points = {name: point_lists[name][i] for name in engine.FACTORS}
+        facts.append(
+            {
+                "score": round(sum(pair_points.values()), 2),
+                "points": pair_points,
+                "shared_skills": [names[c] for c in skills[i]],
+                "shared_languages": [LANGUAGE_CODES[c] for c in languages[i]],
+                "time_zone_hours_apart": apart[i],
+                "overlap_hours": round(overlap[i]),
+                "years_gap": gap[i],
+                "goals_similarity": similarity[i],
+                "pick_rank": ranks[i] if ranks[i] != np.iinfo(np.int64).max else None,
+            }
+        )
+    return facts
+
+
+def _columns(matrix: np.ndarray) -> list[list[int]]:
+    """The non-zero columns of each row, as lists (one pass, not one per row)."""
+    rows, columns = np.nonzero(matrix)
+    found: list[list[int]] = [[] for _ in range(matrix.shape[0])]
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        found[row].append(column)
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 
@@ -106,10 +106,47 @@ def _side(
 SPREAD_POINTS = 1.0
 
 
-def load_cohort(program: Program) -> Cohort:
-    """Mentees still without an active pair, and mentors with their free seats."""
+def goal_weights(problem: engine.Problem) -> list[float]:
+    """The inverse document frequency behind the cohort's goal vectors, recovered from the
+    vectors themselves (a bucket is non-zero exactly where a text has a word in it): what
+    ``load_cohort(..., goal_idf=...)`` needs to score a few people as the whole cohort."""
+    texts = len(problem.mentees) + len(problem.mentors)
+    frequency = (problem.mentees.goals > 0).sum(axis=0) + (problem.mentors.goals > 0).sum(axis=0)
+    return (np.log((1 + texts) / (1 + frequency)) + 1).astype(float).tolist()
+
+
+def _goal_vectors(texts: Sequence[str], idf: Sequence[float] | None) -> np.ndarray:
+    if idf is None:
+        return engine.text_vectors(texts, GOAL_DIMENSIONS)
+    # Alone, a text's vector has every word weighted 1; the cohort's weights make it the
+    # vector it has in the whole cohort (the normalisation cancels out).
+    alone = np.array(
+        [engine.text_vectors([text], GOAL_DIMENSIONS)[0] for text in texts], dtype=np.float32
+    ).reshape(len(texts), GOAL_DIMENSIONS)
+    vectors = alone * np.asarray(idf, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def load_cohort(
+    program: Program,
+    *,
+    mentee_ids: Collection[int] | None = None,
+    mentor_ids: Collection[int] | None = None,
+    goal_idf: Sequence[float] | None = None,
+) -> Cohort:
+    """Mentees still without an active pair, and mentors with their free seats.
+
+    With ``mentee_ids`` and ``mentor_ids``, only those people (checking or explaining a
+    few pairs by hand); ``goal_idf`` (``goal_weights`` of the whole cohort) then scores
+    their goals as the whole cohort would.
+    """
     live = Enrolment.objects.filter(program=program, status=Enrolment.Status.ACCEPTED)
     active = Q(mentee_pairs__status=Pair.Status.ACTIVE)
+    if mentee_ids is not None:
+        live = live.filter(Q(role=Enrolment.Role.MENTOR) | Q(pk__in=mentee_ids))
+    if mentor_ids is not None:
+        live = live.filter(Q(role=Enrolment.Role.MENTEE) | Q(pk__in=mentor_ids))
     mentees = list(
         live.filter(role=Enrolment.Role.MENTEE)
         .annotate(active_pairs=Count("mentee_pairs", filter=active))
@@ -131,7 +168,7 @@ def load_cohort(program: Program) -> Cohort:
         skill_ids.setdefault(enrolment_id, []).append(skill_id)
     skills = list(Skill.objects.order_by("pk").values_list("pk", "name"))
     skill_column = {pk: i for i, (pk, _) in enumerate(skills)}
-    goals = engine.text_vectors([e.goals for e in mentees + mentors], GOAL_DIMENSIONS)
+    goals = _goal_vectors([e.goals for e in mentees + mentors], goal_idf)
     on = max(program.starts_on, timezone.localdate())
     problem = engine.Problem(
         mentees=_side(mentees, skill_column, skill_ids, goals[: len(mentees)], on),

@@ -1,10 +1,16 @@
-"""HR admins' form for editing a run's proposals by hand."""
+"""HR admins' form for editing a run's proposals by hand.
+
+A program may have 10,000 mentees: a form validates a choice against everyone, but its
+menus list only a window (at most ``SEARCH_WINDOW``) of the people whose name or e-mail
+matches a search, plus the one already chosen (``narrow``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import MatchRun, Proposal
@@ -22,6 +28,27 @@ def _enrolled(program: Program, role: str) -> Any:
         .select_related("person")
         .order_by("person__full_name", "pk")
     )
+
+
+SEARCH_WINDOW = 50
+
+
+def _matching(rows: QuerySet[Any], path: str, search: str) -> QuerySet[Any]:
+    """``rows`` whose person (at ``path``) has every word of ``search`` in their name or
+    e-mail."""
+    for word in search.split():
+        rows = rows.filter(
+            Q(**{f"{path}__full_name__icontains": word}) | Q(**{f"{path}__email__icontains": word})
+        )
+    return rows
+
+
+def _narrow(field: forms.Field, bound: Any, path: str, search: str) -> None:
+    """Only the first matches of the search (and the value chosen already) as options."""
+    rows: QuerySet[Any] = field.queryset  # type: ignore[attr-defined]
+    window = _matching(rows, path, search).values("pk")[:SEARCH_WINDOW]
+    chosen = Q(pk=bound) if str(bound or "").isdigit() else Q(pk__in=[])
+    field.queryset = rows.filter(Q(pk__in=window) | chosen)  # type: ignore[attr-defined]
 
 
 class ProposalSwapForm(forms.Form):
@@ -45,6 +72,10 @@ class ProposalSwapForm(forms.Form):
             field = self.fields[name]
             field.queryset = proposals  # type: ignore[attr-defined]
             field.label_from_instance = _proposal_label  # type: ignore[attr-defined]
+
+    def narrow(self, *, first_search: str, second_search: str) -> None:
+        for name, search in (("first", first_search), ("second", second_search)):
+            _narrow(self.fields[name], self[name].value(), "mentee__person", search)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -74,3 +105,7 @@ class ProposalSetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mentee"].queryset = _enrolled(program, Enrolment.Role.MENTEE)  # type: ignore[attr-defined]
         self.fields["mentor"].queryset = _enrolled(program, Enrolment.Role.MENTOR)  # type: ignore[attr-defined]
+
+    def narrow(self, *, mentee_search: str, mentor_search: str) -> None:
+        for name, search in (("mentee", mentee_search), ("mentor", mentor_search)):
+            _narrow(self.fields[name], self[name].value(), "person", search)

@@ -8,19 +8,21 @@ mentee per program.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching import engine, notifications, tasks
-from matching.features import Cohort, explanation_facts, load_cohort
+from matching.explanations import explanation_facts_bulk
+from matching.features import Cohort, explanation_facts, goal_weights, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES
 from people.models import User
@@ -82,16 +84,24 @@ def _execute(run: MatchRun) -> None:
     timings: dict[str, float] = {}
     result = engine.match(cohort.problem, timings=timings)
     _progress(run, MatchRun.Stage.SAVING, 80)
+    # All explanations at once, vectorised over the chosen pairs (one mentee row against
+    # every mentor per proposal took most of a large run).
+    facts = explanation_facts_bulk(
+        cohort, [mentee for mentee, _ in result.pairs], [mentor for _, mentor in result.pairs]
+    )
     with transaction.atomic():
-        Proposal.objects.bulk_create(
-            Proposal(
-                run=run,
-                mentee=cohort.mentees[mentee],
-                mentor=cohort.mentors[mentor],
-                score=round(score, 2),
-                explanation=explanation_facts(cohort, mentee, mentor),
+        _proposals_insert(
+            (
+                run.pk,
+                cohort.mentees[mentee].pk,
+                cohort.mentors[mentor].pk,
+                round(score, 2),
+                explanation,
+                Proposal.Origin.ENGINE,
             )
-            for (mentee, mentor), score in zip(result.pairs, result.scores, strict=True)
+            for (mentee, mentor), score, explanation in zip(
+                result.pairs, result.scores, facts, strict=True
+            )
         )
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.DONE,
@@ -100,6 +110,25 @@ def _execute(run: MatchRun) -> None:
             finished_at=timezone.now(),
             statistics=_statistics(cohort, result, timings, time.perf_counter() - started),
         )
+
+
+PROPOSAL_COLUMNS = ("run_id", "mentee_id", "mentor_id", "score", "explanation", "origin")
+
+
+def _proposals_insert(rows: Iterable[tuple[int, int, int, float, object, str]]) -> None:
+    """Save a run's proposals in one statement: PostgreSQL's COPY (about 7 times faster
+    than a 10,000-row INSERT with its explanations), a bulk INSERT elsewhere."""
+    if connection.vendor != "postgresql":
+        Proposal.objects.bulk_create(
+            Proposal(**dict(zip(PROPOSAL_COLUMNS, row, strict=True))) for row in rows
+        )
+        return
+    table = Proposal._meta.db_table
+    with connection.cursor() as cursor:
+        copy = cursor.cursor.copy(f"COPY {table} ({', '.join(PROPOSAL_COLUMNS)}) FROM STDIN")
+        with copy as stream:
+            for *values, explanation, origin in rows:
+                stream.write_row((*values, json.dumps(explanation), origin))
 
 
 def _statistics(
@@ -120,6 +149,8 @@ def _statistics(
         "seconds": round(seconds, 3),
         "seconds_scoring": round(timings.get("scoring", 0), 3),
         "seconds_solving": round(timings.get("solving", 0), 3),
+        # So that a pair set by hand scores its goals as in the whole cohort, without it.
+        "goal_idf": [round(weight, 6) for weight in goal_weights(cohort.problem)],
     }
 
 
@@ -139,6 +170,16 @@ def _not_allowed(mentee: Enrolment, mentor: Enrolment) -> ValidationError:
         )
         % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
     )
+
+
+def _cohort_of(run: MatchRun, mentee_ids: set[int], mentor_ids: set[int]) -> Cohort:
+    """Just the people of an edit, their goals weighted as in the run's whole cohort: an
+    edit then takes milliseconds whatever the size of the program. (A run saved before
+    the weights were kept loads the whole cohort.)"""
+    idf = run.statistics.get("goal_idf")
+    if not idf:
+        return load_cohort(run.program)
+    return load_cohort(run.program, mentee_ids=mentee_ids, mentor_ids=mentor_ids, goal_idf=idf)
 
 
 def _check_pair(cohort: Cohort, mentee: Enrolment, mentor: Enrolment, run: MatchRun) -> None:
@@ -167,7 +208,7 @@ def proposal_set(*, run: MatchRun, mentee: Enrolment, mentor: Enrolment) -> Prop
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
         _editable(run)
-        cohort = load_cohort(run.program)
+        cohort = _cohort_of(run, {mentee.pk}, {mentor.pk})
         _check_pair(cohort, mentee, mentor, run)
         facts = explanation_facts(
             cohort, cohort.mentee_row(mentee.pk), cohort.mentor_row(mentor.pk)
@@ -192,11 +233,19 @@ def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Propo
         _editable(run)
         if second.run_id != run.pk or first.pk == second.pk:
             raise ValidationError(_("Choose two different proposals of this run."))
-        cohort = load_cohort(run.program)
+        cohort = _cohort_of(
+            run, {first.mentee_id, second.mentee_id}, {first.mentor_id, second.mentor_id}
+        )
         swapped = ((first, second.mentor), (second, first.mentor))
         for proposal, mentor in swapped:
-            mentee_row = cohort.mentee_row(proposal.mentee_id)
-            if not engine.pair_allowed(cohort.problem, mentee_row, cohort.mentor_row(mentor.pk)):
+            try:
+                mentee_row = cohort.mentee_row(proposal.mentee_id)
+                mentor_row = cohort.mentor_row(mentor.pk)
+            except StopIteration:
+                raise ValidationError(
+                    _("Both people must still be enrolled and unpaired.")
+                ) from None
+            if not engine.pair_allowed(cohort.problem, mentee_row, mentor_row):
                 raise _not_allowed(proposal.mentee, mentor)
         for proposal, mentor in swapped:
             facts = explanation_facts(
@@ -216,7 +265,10 @@ def _lock_mentors(mentor_ids: set[int]) -> dict[int, Enrolment]:
     # Always lock in id order, so two publishers cannot deadlock each other.
     return {
         e.pk: e
-        for e in Enrolment.objects.select_for_update().filter(pk__in=mentor_ids).order_by("pk")
+        for e in Enrolment.objects.select_for_update()
+        .filter(pk__in=mentor_ids)
+        .only("pk", "capacity", "person_id")
+        .order_by("pk")
     }
 
 
@@ -227,6 +279,9 @@ def _seats_taken(mentor_ids: set[int]) -> dict[int, int]:
     ).values_list("mentor_id", flat=True):
         taken[mentor_id] += 1
     return taken
+
+
+INTRODUCTION_BATCH = 500  # pairs per introduction task
 
 
 def pair_create(*, mentee: Enrolment, mentor: Enrolment, origin: str) -> Pair:
@@ -248,43 +303,58 @@ def pair_create(*, mentee: Enrolment, mentor: Enrolment, origin: str) -> Pair:
         ) from None
 
 
-def match_run_publish(*, run: MatchRun) -> list[Pair]:
-    """Turn every proposal into a pair, all or none; publishing twice creates nothing."""
+def match_run_publish(*, run: MatchRun) -> list[int]:
+    """Turn every proposal into a pair, all or none; publishing twice creates nothing.
+    Returns the new pairs' ids."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status == MatchRun.Status.PUBLISHED:
             raise ValidationError(_("These proposals were already published."))
         _editable(run)
-        proposals = list(run.proposals.select_related("mentee__person", "mentor__person"))
-        mentors = _lock_mentors({p.mentor_id for p in proposals})
+        proposals = list(run.proposals.values_list("mentee_id", "mentor_id"))
+        mentors = _lock_mentors({mentor_id for _mentee_id, mentor_id in proposals})
         taken = _seats_taken(set(mentors))
-        for proposal in proposals:
-            taken[proposal.mentor_id] += 1
-            if taken[proposal.mentor_id] > (mentors[proposal.mentor_id].capacity or 0):
+        for _mentee_id, mentor_id in proposals:
+            taken[mentor_id] += 1
+            if taken[mentor_id] > (mentors[mentor_id].capacity or 0):
+                name = User.objects.get(enrolments__pk=mentor_id).full_name
                 raise ValidationError(
                     _("%(mentor)s would have more mentees than seats. Edit the proposals.")
-                    % {"mentor": proposal.mentor.person.full_name}
+                    % {"mentor": name}
                 )
         try:
             with transaction.atomic():
-                pairs = Pair.objects.bulk_create(
-                    Pair(
-                        program_id=run.program_id,
-                        mentee=p.mentee,
-                        mentor=p.mentor,
-                        origin=Pair.Origin.COHORT,
-                    )
-                    for p in proposals
-                )
+                pair_ids = _pairs_from_proposals(run)
         except IntegrityError:
             raise ValidationError(
                 _("Someone in these proposals was paired meanwhile. Run matching again.")
             ) from None
         run.status, run.published_at = MatchRun.Status.PUBLISHED, timezone.now()
         run.save(update_fields=["status", "published_at"])
-        for pair in pairs:
-            tasks.send_pair_introduction.delay_on_commit(pair.pk)
-    return pairs
+        # Introductions go out in the background, a batch of pairs per message: one
+        # message per pair kept a large publish waiting on the broker.
+        for start in range(0, len(pair_ids), INTRODUCTION_BATCH):
+            tasks.send_pair_introductions.delay_on_commit(
+                pair_ids[start : start + INTRODUCTION_BATCH]
+            )
+    return pair_ids
+
+
+def _pairs_from_proposals(run: MatchRun) -> list[int]:
+    """One INSERT ... SELECT from the run's proposals: building 10,000 Pair objects in
+    Python took most of a large publish. The database still enforces one active pair per
+    mentee (an IntegrityError)."""
+    pair, proposal = Pair._meta, Proposal._meta
+    started = pair.get_field("started_at").get_db_prep_value(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {pair.db_table} "  # noqa: S608 - table names from the models
+            "(program_id, mentee_id, mentor_id, status, origin, started_at) "
+            f"SELECT %s, mentee_id, mentor_id, %s, %s, %s FROM {proposal.db_table} "
+            "WHERE run_id = %s ORDER BY mentee_id RETURNING id",
+            [run.program_id, Pair.Status.ACTIVE, Pair.Origin.COHORT, started, run.pk],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 # What apps above this one (meetings: cancel future meetings) do when a pair ends.
@@ -335,7 +405,7 @@ def request_create(*, mentee: Enrolment, mentor: Enrolment, message: str) -> Men
         raise ValidationError(_("Choosing a mentor is not open in this program right now."))
     if Pair.objects.filter(mentee=mentee, status=Pair.Status.ACTIVE).exists():
         raise ValidationError(_("You already have a mentor in this program."))
-    cohort = load_cohort(program)
+    cohort = load_cohort(program, mentee_ids={mentee.pk}, mentor_ids={mentor.pk})
     try:
         allowed = engine.pair_allowed(
             cohort.problem, cohort.mentee_row(mentee.pk), cohort.mentor_row(mentor.pk)

@@ -22,11 +22,35 @@ def send_pair_introduction(pair_id: int) -> None:
         send_pair_introduction_to.delay(pair_id, person_id)
 
 
+@shared_task(name="matching.send_pair_introductions", base=DjangoTask, ignore_result=True)
+def send_pair_introductions(pair_ids: list[int]) -> None:
+    """``send_pair_introduction`` for a batch of pairs (publishing a run sends a few of
+    these instead of one message per pair). Not retried, for the same reason: each e-mail
+    is a ``send_pair_introduction_to`` of its own, sent once."""
+    from matching.notifications import pair_introduction_recipients
+
+    for pair_id in pair_ids:
+        for person_id in pair_introduction_recipients(pair_id=pair_id):
+            send_pair_introduction_to.delay(pair_id, person_id)
+
+
 @email_task("matching.send_pair_introduction_to")
 def send_pair_introduction_to(pair_id: int, person_id: int) -> None:
     from matching.notifications import pair_introduction_send_to
 
     pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
+
+
+@shared_task(name="matching.rank_shortlists", base=DjangoTask, ignore_result=True)
+def rank_shortlists(program_id: int) -> None:
+    """Rank every mentee's candidates of a mentee-choice program once (see
+    ``selectors.shortlist_for``)."""
+    from matching.selectors import shortlists_rank
+    from programs.models import Program
+
+    program = Program.objects.filter(pk=program_id).first()
+    if program is not None:
+        shortlists_rank(program=program)
 
 
 @shared_task(name="matching.expire_requests", base=DjangoTask, ignore_result=True)

@@ -7,7 +7,7 @@ and whether a pair ended, never why, and never anyone's goals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from matching import services
+from matching import forms_hr, services
 from matching.access import access_proposal_for_hr, access_run_for_hr
 from matching.explanations import explanation_sentences
 from matching.forms_hr import ProposalSetForm, ProposalSwapForm
@@ -40,6 +40,8 @@ UNMATCHED_REASONS = {
     "seats_ran_out": gettext_lazy("All suitable mentors' seats were taken"),
 }
 REMOVED_BY_HAND = gettext_lazy("Removed from the proposals by hand")
+# Name searches that fill the hand-editing forms' menus (at most SEARCH_WINDOW people each).
+SEARCHES = ("mentee_q", "mentor_q", "first_q", "second_q")
 
 
 def _user(request: HttpRequest) -> User:
@@ -70,15 +72,67 @@ def _latest_run(program: Program) -> MatchRun | None:
     return program.match_runs.exclude(status=MatchRun.Status.DISCARDED).first()
 
 
-def _proposal_rows(run: MatchRun, sort: str) -> list[ProposalRow]:
+PROPOSALS_PER_PAGE = 100
+PAIRS_PER_PAGE = 100
+UNMATCHED_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Window:
+    """One page of a long list: its rows, where it stands, and links to its neighbours."""
+
+    rows: list[Any]
+    total: int
+    number: int
+    pages: int
+    previous_url: str
+    next_url: str
+
+
+def _page_number(request: HttpRequest, name: str) -> int:
+    try:
+        return max(int(request.GET.get(name, "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _link(request: HttpRequest, **changes: object) -> str:
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = str(value)
+    return "?" + query.urlencode()
+
+
+def _window(request: HttpRequest, name: str, rows: QuerySet[Any], size: int) -> Window:
+    """The page ``?<name>=`` asks for (the last one if it asks beyond): a count and a slice."""
+    total = rows.count()
+    pages = max((total + size - 1) // size, 1)
+    number = min(_page_number(request, name), pages)
+    start = (number - 1) * size
+    # The page's ids first, sorted over narrow rows; then only those rows, joined wide.
+    page = rows.filter(pk__in=rows.values("pk")[start : start + size])
+    return Window(
+        rows=list(page),
+        total=total,
+        number=number,
+        pages=pages,
+        previous_url=_link(request, **{name: number - 1}) if number > 1 else "",
+        next_url=_link(request, **{name: number + 1}) if number < pages else "",
+    )
+
+
+def _proposal_window(request: HttpRequest, run: MatchRun, sort: str) -> Window:
     proposals = run.proposals.select_related("mentee__person", "mentor__person").order_by(
         *SORTS[sort]
     )
-    return [ProposalRow(p, explanation_sentences(p.explanation)) for p in proposals]
+    window = _window(request, "page", proposals, PROPOSALS_PER_PAGE)
+    rows = [ProposalRow(p, explanation_sentences(p.explanation)) for p in window.rows]
+    return replace(window, rows=rows)
 
 
-def _unmatched_rows(run: MatchRun, proposed: set[int]) -> list[UnmatchedRow]:
-    """Mentees still without a mentor, with the run's reason (or: HR removed them)."""
+def _unmatched_rows(run: MatchRun) -> tuple[list[UnmatchedRow], int]:
+    """Mentees still without a mentor, with the run's reason (or: HR removed them): the
+    first few by name, and how many in all."""
     reasons = run.statistics.get("unmatched_mentees", {})
     waiting = (
         Enrolment.objects.filter(
@@ -87,14 +141,16 @@ def _unmatched_rows(run: MatchRun, proposed: set[int]) -> list[UnmatchedRow]:
             status=Enrolment.Status.ACCEPTED,
         )
         .exclude(mentee_pairs__status=Pair.Status.ACTIVE)
-        .exclude(pk__in=proposed)
+        .exclude(pk__in=run.proposals.values("mentee_id"))
         .select_related("person")
         .order_by("person__full_name", "pk")
     )
-    return [
+    rows = [
         UnmatchedRow(e, str(UNMATCHED_REASONS.get(reasons.get(str(e.pk), ""), REMOVED_BY_HAND)))
-        for e in waiting
+        for e in waiting[:UNMATCHED_SHOWN]
     ]
+    total = len(rows) if len(rows) < UNMATCHED_SHOWN else waiting.count()
+    return rows, total
 
 
 def _pairs(program: Program) -> QuerySet[Pair]:
@@ -109,30 +165,42 @@ def _can_start(program: Program, run: MatchRun | None) -> bool:
     )
 
 
+def _searches(request: HttpRequest) -> dict[str, str]:
+    return {name: request.GET.get(name, "").strip()[:100] for name in SEARCHES}
+
+
 def _render_page(
     request: HttpRequest,
     program: Program,
     form: ProposalSetForm | None = None,
     swap_form: ProposalSwapForm | None = None,
 ) -> HttpResponse:
+    """Every list on the page is a window (a page of rows, or the first few), and the
+    people to choose from are the matches of a name search: the page stays the same size
+    and takes the same queries whatever the size of the program."""
     run = _latest_run(program)
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
+    searches = _searches(request)
     context: dict[str, Any] = {
         "program": program,
         "run": run,
         "cohort": program.matching_mode == Program.MatchingMode.COHORT,
         "can_start": _can_start(program, run),
         "status_allows_start": program.status in (Program.Status.MATCHING, Program.Status.ACTIVE),
-        "pairs": list(_pairs(program)),
+        "pairs": _window(request, "pairs_page", _pairs(program), PAIRS_PER_PAGE),
         "sort": sort,
+        "searches": searches,
+        "search_window": forms_hr.SEARCH_WINDOW,
     }
     if run is not None and run.status == MatchRun.Status.DONE:
-        rows = _proposal_rows(run, sort)
-        context["proposals"] = rows
-        context["unmatched"] = _unmatched_rows(run, {r.proposal.mentee_id for r in rows})
-        context["form"] = form or ProposalSetForm(program=program)
-        context["swap_form"] = swap_form or ProposalSwapForm(run=run)
+        context["proposals"] = _proposal_window(request, run, sort)
+        context["unmatched"], context["unmatched_count"] = _unmatched_rows(run)
+        form = form or ProposalSetForm(program=program)
+        form.narrow(mentee_search=searches["mentee_q"], mentor_search=searches["mentor_q"])
+        swap_form = swap_form or ProposalSwapForm(run=run)
+        swap_form.narrow(first_search=searches["first_q"], second_search=searches["second_q"])
+        context["form"], context["swap_form"] = form, swap_form
     return render(request, "matching/hr/program_matching.html", context)
 
 

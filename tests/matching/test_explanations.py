@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from typing import Any
 
-from matching.explanations import explanation_sentences
+import numpy as np
+import pytest
+
+from bench.synthetic import synthetic_problem
+from matching.engine import Problem, explain
+from matching.explanations import explanation_facts_bulk, explanation_sentences
+from matching.features import LANGUAGE_CODES, Cohort
 
 
 def _facts(**overrides: Any) -> dict[str, Any]:
@@ -91,3 +98,40 @@ def test_factors_without_points_are_left_out() -> None:
 def test_an_empty_or_old_explanation_gives_no_sentences() -> None:
     assert explanation_sentences({}) == []
     assert explanation_sentences({"points": {"skills": 3}}) == []
+
+
+# ---------------------------------------------------------------- many pairs at once
+
+
+def _cohort(problem: Problem) -> Cohort:
+    skills = [f"Skill {i}" for i in range(problem.mentees.skills.shape[1])]
+    return Cohort(problem, [], [], skills)
+
+
+def test_bulk_facts_equal_the_engines_explanation_of_each_pair() -> None:
+    problem = synthetic_problem(60, 25, 2, seed=11)
+    rng = np.random.default_rng(4)
+    mentees = rng.integers(0, 60, 200)
+    mentors = rng.integers(0, 25, 200)
+    picks = np.array(
+        [[m, o, r] for r, (m, o) in enumerate(zip(mentees[:7], mentors[:7], strict=True))]
+    )
+    problem = replace(problem, picks=picks.astype(np.int64))
+    cohort = _cohort(problem)
+    # Only the 12 languages the app knows exist in facts; the synthetic data has 12 columns.
+    assert problem.mentees.languages.shape[1] <= len(LANGUAGE_CODES)
+    bulk = explanation_facts_bulk(cohort, mentees.tolist(), mentors.tolist())
+    assert len(bulk) == 200
+    for facts, mentee, mentor in zip(bulk, mentees.tolist(), mentors.tolist(), strict=True):
+        one = asdict(explain(problem, mentee, mentor))
+        assert facts["pick_rank"] == one["pick_rank"]
+        assert facts["shared_skills"] == [f"Skill {i}" for i in one["shared_skills"]]
+        assert facts["shared_languages"] == [LANGUAGE_CODES[i] for i in one["shared_languages"]]
+        assert facts["overlap_hours"] == one["overlap_hours"]
+        for key in ("time_zone_hours_apart", "years_gap", "goals_similarity", "score"):
+            assert facts[key] == pytest.approx(one[key], abs=0.011), key
+        assert facts["points"] == pytest.approx(one["points"], abs=0.011)
+
+
+def test_bulk_facts_of_no_pairs_are_empty() -> None:
+    assert explanation_facts_bulk(_cohort(synthetic_problem(3, 2, 1, seed=1)), [], []) == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matching import forms_hr, views_hr
 from matching.models import MatchRun, Pair, Proposal
 from people.models import User
 from programs.models import Enrolment, Program
@@ -463,3 +465,130 @@ def test_swapping_a_proposal_with_itself_explains_and_changes_nothing(
     assert response.status_code == 200
     assert "Choose two different mentees." in _text(response)
     assert Proposal.objects.get(pk=a.pk).mentor_id == a.mentor_id
+
+
+# ---------------------------------------------------------------- a large program, in windows
+
+
+def _options(text: str, select_name: str) -> list[str]:
+    """The labels of the options of the named <select>, without its empty choice."""
+    start = text.index(f'name="{select_name}"')
+    block = text[start : text.index("</select>", start)]
+    return [
+        label.strip() for label in re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', block)
+    ]
+
+
+@pytest.fixture
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views_hr, "PROPOSALS_PER_PAGE", 2)
+    monkeypatch.setattr(views_hr, "PAIRS_PER_PAGE", 2)
+    monkeypatch.setattr(views_hr, "UNMATCHED_SHOWN", 1)
+    monkeypatch.setattr(forms_hr, "SEARCH_WINDOW", 2)
+
+
+def test_proposals_are_listed_a_page_at_a_time(
+    done_run: MatchRun, hr: Client, small_windows: None
+) -> None:
+    names = sorted(
+        str(p.mentee.person) for p in done_run.proposals.select_related("mentee__person")
+    )
+    url = _page(done_run.program) + "?sort=mentee"
+    first = _text(hr.get(url))
+    assert "3 proposed pairs" in first  # the count is of all of them
+    assert "Page 1 of 2" in first
+    assert names[0] in first
+    assert names[1] in first
+    assert f'<span class="matching-cell">{names[2]}</span>' not in first
+    assert 'href="?sort=mentee&amp;page=2"' in first
+    second = _text(hr.get(url + "&page=2"))
+    assert "Page 2 of 2" in second
+    assert f'<span class="matching-cell">{names[2]}</span>' in second
+    for nonsense in ("&page=99", "&page=-1", "&page=abc"):
+        assert hr.get(url + nonsense).status_code == 200
+
+
+def test_the_menus_list_only_a_window_of_search_matches(
+    done_run: MatchRun, hr: Client, small_windows: None
+) -> None:
+    page = _page(done_run.program)
+    text = _text(hr.get(page))
+    assert _options(text, "mentee") == ["Mentee 00", "Mentee 01"]  # 3 mentees, window of 2
+    assert "at most 2 people" in text
+    found = _text(hr.get(page + "?mentee_q=mentee+02&mentor_q=01"))
+    assert _options(found, "mentee") == ["Mentee 02"]
+    assert _options(found, "mentor") == ["Mentor 01"]
+    assert 'name="mentee_q" value="mentee 02"' in found
+    swap = _text(hr.get(page + "?first_q=02&second_q=nobody"))
+    assert [label.split(" (")[0] for label in _options(swap, "first")] == ["Mentee 02"]
+    assert _options(swap, "second") == []
+    # The other card's search rides along with each search form.
+    assert '<input type="hidden" name="mentee_q" value="x">' in _text(
+        hr.get(page + "?mentee_q=x&first_q=02")
+    )
+
+
+def test_a_person_outside_the_window_can_be_chosen_and_stays_chosen(
+    done_run: MatchRun, hr: Client, small_windows: None
+) -> None:
+    last = Enrolment.objects.get(program=done_run.program, person__full_name="Mentee 02")
+    mentor = Enrolment.objects.get(program=done_run.program, person__full_name="Mentor 00")
+    Proposal.objects.filter(run=done_run, mentor=mentor).exclude(mentee=last).delete()
+    response = _set(hr, done_run, last, mentor)
+    assert response.status_code == 302
+    assert Proposal.objects.get(run=done_run, mentee=last).mentor == mentor
+    # Refused (a mentee of another program): the menus still show what was chosen.
+    response = hr.post(
+        reverse("matching:proposal_set", kwargs={"run_id": done_run.pk}),
+        {"mentee": last.pk, "mentor": 0},
+    )
+    assert response.status_code == 200
+    assert f'<option value="{last.pk}" selected>' in _text(response)
+
+
+def test_unmatched_mentees_and_pairs_are_windows_too(
+    done_run: MatchRun, hr: Client, small_windows: None
+) -> None:
+    done_run.proposals.filter(mentee__person__full_name__in=["Mentee 00", "Mentee 01"]).delete()
+    text = _text(hr.get(_page(done_run.program)))
+    assert "The first 1 of 2 by name." in text
+    mentor = Enrolment.objects.filter(program=done_run.program, role="mentor").first()
+    for enrolment in Enrolment.objects.filter(program=done_run.program, role="mentee"):
+        Pair.objects.create(
+            program=done_run.program, mentee=enrolment, mentor=mentor, origin="manual"
+        )
+    pairs = _text(hr.get(_page(done_run.program) + "?pairs_page=2"))
+    assert "3 pairs in this program" in pairs
+    assert "Page 2 of 2" in pairs
+    assert "Mentee 02" in pairs
+    assert "Mentee 00</span>" not in pairs
+
+
+def test_the_page_takes_the_same_queries_at_6_and_60_mentees_on_any_page(
+    hr: Client,
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    small_windows: None,
+) -> None:
+    counts: dict[str, list[int]] = {}
+    for mentees, mentors in ((6, 3), (60, 30)):
+        program = _program(mentees=mentees, mentors=mentors)
+        run = _start(hr, program, django_capture_on_commit_callbacks)
+        assert run.proposals.count() == mentees
+        run.proposals.order_by("pk").first().delete()  # someone waits  # type: ignore[union-attr]
+        Pair.objects.create(
+            program=program,
+            mentee=Enrolment.objects.filter(program=program, role="mentee").first(),
+            mentor=Enrolment.objects.filter(program=program, role="mentor").first(),
+            origin="manual",
+            status=Pair.Status.ENDED,
+        )
+        hr.get(_page(program))  # messages consumed
+        for query in ("", "?page=2&sort=mentor", "?mentee_q=Mentee+0&first_q=1&second_q=2"):
+            with CaptureQueriesContext(connection) as queries:
+                response = hr.get(_page(program) + query)
+            assert response.status_code == 200
+            assert len(_options(_text(response), "mentee")) <= 2
+            counts.setdefault(query, []).append(len(queries))
+    for query, (few, many) in counts.items():
+        assert few == many, query

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matching import selectors
@@ -160,3 +164,131 @@ def test_pairs_of_covers_both_roles_and_nobody_elses(mentee: User, mentor: User)
     )
     assert set(selectors.pairs_of(person=mentee)) == {as_mentee, as_mentor}
     assert list(selectors.pairs_of(person=mentor)) == [as_mentee]
+
+
+# ---------------------------------------------------------------- ranked once, kept
+
+
+@pytest.fixture
+def cohort_loads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per cohort loaded for a shortlist: True for a whole cohort."""
+    loads: list[bool] = []
+    real = selectors.load_cohort
+
+    def counted(program: Program, **only: object) -> object:
+        loads.append(not only)
+        return real(program, **only)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selectors, "load_cohort", counted)
+    return loads
+
+
+def _mentees(program: Program, count: int) -> list[Enrolment]:
+    return [enrol(program, UserFactory(department=DepartmentFactory())) for _ in range(count)]
+
+
+def test_the_first_view_asks_the_worker_to_rank_everyone_once(
+    cohort_loads: list[bool],
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    program = choice_program()
+    mentees = _mentees(program, 3)
+    for i in range(4):
+        add_mentor(program, f"Mentor {i}")
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        first = names(selectors.shortlist_for(mentee=mentees[0]))
+    assert len(enqueued) == 1
+    assert cohort_loads == [False, True]  # the viewer alone, then everyone by the task
+    with django_capture_on_commit_callbacks(execute=True) as enqueued:
+        shown = [names(selectors.shortlist_for(mentee=m)) for m in mentees]
+    assert enqueued == []
+    assert shown[0] == first
+    assert cohort_loads == [False, True]  # kept: nobody ranked again
+
+
+def test_seats_filled_after_ranking_show_at_once_without_ranking_again(
+    mentee: User, cohort_loads: list[bool]
+) -> None:
+    program = choice_program()
+    me = enrol(program, mentee)
+    me.skills.set([SkillFactory(name="Negotiation")])
+    best = add_mentor(program, "Best fit", capacity=1, skills=("Negotiation",))
+    add_mentor(program, "Other")
+    [other_mentee] = _mentees(program, 1)
+    assert selectors.shortlists_rank(program=program) == 2
+    assert names(selectors.shortlist_for(mentee=me))[0] == "Best fit"
+    Pair.objects.create(program=program, mentee=other_mentee, mentor=best, origin="choice")
+    assert names(selectors.shortlist_for(mentee=me)) == ["Other"]
+    Pair.objects.filter(mentor=best).update(status=Pair.Status.ENDED)
+    assert names(selectors.shortlist_for(mentee=me))[0] == "Best fit"
+    assert cohort_loads == [True]  # ranked once; the seats were read at each view
+
+
+def test_changed_answers_rank_again(mentee: User, cohort_loads: list[bool]) -> None:
+    program = choice_program()
+    me = enrol(program, mentee)
+    add_mentor(program, "Plain")
+    fit = add_mentor(program, "Later fit")
+    selectors.shortlists_rank(program=program)
+    assert len(selectors.shortlist_for(mentee=me)) == 2
+    skill = SkillFactory(name="Hiring")
+    me.skills.set([skill])
+    fit.skills.set([skill])
+    fit.save()  # a saved answer changes the enrolment's updated_at
+    assert names(selectors.shortlist_for(mentee=me))[0] == "Later fit"
+    assert cohort_loads == [True, False]  # the old ranking is not used
+
+
+def test_an_ended_pairs_mentor_is_never_offered_again(mentee: User) -> None:
+    program = choice_program()
+    me = enrol(program, mentee)
+    before = add_mentor(program, "Before")
+    add_mentor(program, "New")
+    Pair.objects.create(
+        program=program, mentee=me, mentor=before, origin="choice", status=Pair.Status.ENDED
+    )
+    assert names(selectors.shortlist_for(mentee=me)) == ["New"]
+
+
+def test_a_mentee_who_passed_over_the_ranked_mentors_gets_the_next_ones(
+    mentee: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "SHORTLIST_DEPTH", 2)
+    program = choice_program()
+    me = enrol(program, mentee)
+    me.skills.set([SkillFactory(name="Negotiation")])
+    asked = [add_mentor(program, f"Fit {i}", skills=("Negotiation",)) for i in range(2)]
+    add_mentor(program, "Next")
+    assert {o.mentor for o in selectors.shortlist_for(mentee=me, size=2)} == set(asked)
+    for mentor in asked:
+        ask(me, mentor)
+    assert names(selectors.shortlist_for(mentee=me, size=2)) == ["Next"]
+
+
+def test_a_shortlist_takes_the_same_queries_at_3_and_30_mentors(mentee: User) -> None:
+    counts = []
+    for mentors in (3, 30):
+        program = choice_program()
+        me = enrol(program, UserFactory(department=DepartmentFactory()))
+        _mentees(program, mentors)
+        for i in range(mentors):
+            add_mentor(program, f"Mentor {i}", capacity=1)
+        selectors.shortlist_for(mentee=me)  # ranks everyone
+        with CaptureQueriesContext(connection) as queries:
+            assert len(selectors.shortlist_for(mentee=me)) == min(mentors, 5)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_ranking_in_chunks_keeps_every_mentees_ranking(
+    cohort_loads: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "RANKING_CHUNK", 2)
+    program = choice_program()
+    mentees = _mentees(program, 5)
+    for i in range(3):
+        add_mentor(program, f"Mentor {i}")
+    assert selectors.shortlists_rank(program=program) == 5
+    assert all(len(selectors.shortlist_for(mentee=m)) == 3 for m in mentees)
+    assert cohort_loads == [True]  # every view was served from the kept rankings

@@ -3,14 +3,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from matching.features import availability_hours, load_cohort
+from matching import engine, services, tasks
+from matching.features import availability_hours, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.services import (
     match_run_execute,
@@ -163,7 +166,7 @@ def test_an_ended_pair_is_never_proposed_again(hr_admin: User) -> None:
     mentee = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    pair = match_run_publish(run=_run(program, hr_admin))[0]
+    pair = Pair.objects.get(pk=match_run_publish(run=_run(program, hr_admin))[0])
     pair_end(pair=pair)
     assert Pair.objects.get().status == Pair.Status.ENDED
     run = _run(program, hr_admin)
@@ -269,7 +272,7 @@ def test_late_joiners_fill_free_seats_without_moving_existing_pairs(hr_admin: Us
     first = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    existing = match_run_publish(run=_run(program, hr_admin))
+    existing = Pair.objects.filter(pk__in=match_run_publish(run=_run(program, hr_admin)))
     assert [(p.mentee_id, p.mentor_id) for p in existing] == [(first.pk, mentor.pk)]
     Program.objects.filter(pk=program.pk).update(status=Program.Status.OPEN)
     late = enrol(program, _people(1)[0])
@@ -291,7 +294,7 @@ def test_withdrawing_ends_the_persons_pairs_and_open_requests(hr_admin: User) ->
     mentee = enrol(program, _people(1)[0])
     mentor = enrol(program, _people(1)[0], role=Enrolment.Role.MENTOR, capacity=2)
     _to_matching(program)
-    pair = match_run_publish(run=_run(program, hr_admin))[0]
+    pair = Pair.objects.get(pk=match_run_publish(run=_run(program, hr_admin))[0])
     choice = _choice_program()
     request = request_create(
         mentee=enrol(choice, _people(1)[0]),
@@ -354,3 +357,134 @@ def test_swapping_mentors_exchanges_them(hr_admin: User) -> None:
     b.refresh_from_db()
     assert (a.mentor_id, b.mentor_id) == (before[1], before[0])
     assert a.origin == b.origin == Proposal.Origin.MANUAL
+
+
+def test_publishing_sends_introductions_in_batches_each_email_once(
+    hr_admin: User,
+    django_capture_on_commit_callbacks: Any,
+    eager_tasks: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "INTRODUCTION_BATCH", 2)
+    batches: list[list[int]] = []
+    real_delay = tasks.send_pair_introductions.delay_on_commit
+
+    def record(pair_ids: list[int]) -> Any:
+        batches.append(list(pair_ids))
+        return real_delay(pair_ids)
+
+    monkeypatch.setattr(tasks.send_pair_introductions, "delay_on_commit", record)
+    program = _cohort_program()
+    mentees = _people(5)
+    for person in mentees:
+        enrol(program, person)
+    mentor = _people(1)[0]
+    enrol(program, mentor, role=Enrolment.Role.MENTOR, capacity=5)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        pairs = match_run_publish(run=run)
+    assert [len(batch) for batch in batches] == [2, 2, 1]  # 3 messages, not 5
+    assert sorted(itertools.chain(*batches)) == sorted(pairs)
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    expected = sorted([p.email for p in mentees] + [mentor.email] * 5)
+    assert recipients == expected  # every introduction once, none twice
+
+
+def test_publishing_takes_the_same_queries_at_3_and_30_pairs(
+    hr_admin: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    counts = []
+    for size in (3, 30):
+        program = _cohort_program()
+        for person in _people(size):
+            enrol(program, person)
+        for person in _people(3):
+            enrol(program, person, role=Enrolment.Role.MENTOR, capacity=10)
+        _to_matching(program)
+        run = _run(program, hr_admin)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+            assert len(match_run_publish(run=run)) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+GOALS = [
+    "grow as a leader and learn negotiation",
+    "public speaking, negotiation and hiring a team",
+    "move into product management",
+    "leadership of remote teams and budgeting",
+    "",
+]
+
+
+def test_an_edit_scores_its_few_people_as_the_whole_cohort_does(
+    hr_admin: User, manager: User, mentee: User
+) -> None:
+    program = _cohort_program(require_different_department=False)
+    mentees = [enrol(program, p, goals=GOALS[i]) for i, p in enumerate(_people(4))]
+    mentees.append(enrol(program, mentee, goals="negotiation for leaders"))
+    mentors = [
+        enrol(program, p, role=Enrolment.Role.MENTOR, capacity=2, goals=GOALS[-1 - i])
+        for i, p in enumerate(_people(3))
+    ]
+    boss = enrol(program, manager, role=Enrolment.Role.MENTOR, capacity=2, goals=GOALS[0])
+    mentors.append(boss)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    whole = load_cohort(program)
+    for one in mentees:
+        for other in mentors:
+            few = services._cohort_of(run, {one.pk}, {other.pk})
+            assert len(few.mentees) == len(few.mentors) == 1
+            assert engine.pair_allowed(few.problem, 0, 0) == engine.pair_allowed(
+                whole.problem, whole.mentee_row(one.pk), whole.mentor_row(other.pk)
+            )
+            expected = explanation_facts(
+                whole, whole.mentee_row(one.pk), whole.mentor_row(other.pk)
+            )
+            facts = explanation_facts(few, 0, 0)
+            assert facts["goals_similarity"] == pytest.approx(
+                expected["goals_similarity"], abs=0.011
+            )
+            assert facts["points"] == pytest.approx(expected["points"], abs=0.011)
+    # The reporting line holds in the few-people cohort too.
+    assert not engine.pair_allowed(
+        services._cohort_of(run, {mentees[-1].pk}, {boss.pk}).problem, 0, 0
+    )
+
+
+def test_an_edit_loads_the_same_queries_whatever_the_cohort_size(hr_admin: User) -> None:
+    counts = []
+    for size in (3, 30):
+        program = _cohort_program()
+        for person in _people(size):
+            enrol(program, person)
+        for person in _people(size // 3 + 1):
+            enrol(program, person, role=Enrolment.Role.MENTOR, capacity=3)
+        _to_matching(program)
+        run = _run(program, hr_admin)
+        first, second = run.proposals.order_by("pk")[:2]
+        with CaptureQueriesContext(connection) as queries:
+            cohort = services._cohort_of(
+                run, {first.mentee_id, second.mentee_id}, {first.mentor_id, second.mentor_id}
+            )
+        assert len(cohort.mentees) == 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_swapping_with_a_mentee_paired_meanwhile_is_refused(hr_admin: User) -> None:
+    program = _cohort_program()
+    for person in _people(2):
+        enrol(program, person)
+    for person in _people(2):
+        enrol(program, person, role=Enrolment.Role.MENTOR, capacity=1)
+    _to_matching(program)
+    run = _run(program, hr_admin)
+    first, second = run.proposals.order_by("pk")
+    Pair.objects.create(
+        program=program, mentee=first.mentee, mentor=first.mentor, origin=Pair.Origin.MANUAL
+    )
+    with pytest.raises(ValidationError, match="still be enrolled and unpaired"):
+        services.proposal_swap(first=first, second=second)
