@@ -45,7 +45,9 @@ def test_each_change_shows_on_the_next_request(mentee: User, mentor: User) -> No
     assert "Talk about budgets" in client.get(url).content.decode()
     services.agenda_item_toggle(item=item, by=mentor)
     assert "journal-agenda__item--done" in client.get(url).content.decode()
-    services.shared_notes_save(meeting=meeting, by=mentor, text="We agreed on three steps")
+    services.shared_notes_save(
+        meeting=meeting, by=mentor, text="We agreed on three steps", base_version=0
+    )
     assert "We agreed on three steps" in client.get(url).content.decode()
     services.private_note_save(meeting=meeting, author=mentee, text="Mine alone")
     assert "Mine alone" in client.get(url).content.decode()
