@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "seconds_solving": round(timings["solving"], 3),
         "seconds_total": round(timings["scoring"] + timings["solving"], 3),
         "pricing_rounds": int(timings["rounds"]),
-        "rows_rescored": int(timings["rows_rescored"]),
+        "pairs_joined": int(timings["pairs_joined"]),
         "peak_rss_mb": round(peak_mb, 1),
         "total_score": round(result.total_score, 2),
         "mentees_matched": len(result.pairs),

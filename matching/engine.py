@@ -6,8 +6,9 @@ weighted score that is a sum of named factors, each in [0, 1] before weighting.
 The assignment matches as many mentees as possible and, among those
 assignments, maximises the total score, for the whole cohort at once under the
 mentors' capacities: a min-cost max-flow (OR-Tools) over the best candidate
-pairs of each mentee. Scores are computed in blocks of mentee rows so memory
-stays bounded whatever the cohort size.
+pairs of each mentee, widened by the flow's dual prices until no left-out pair
+can improve it. Scores are computed in blocks of mentee rows so memory stays
+bounded (plus one byte per pair) whatever the cohort size.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ SCORE_SCALE = 10_000  # integer costs for the flow: score points x 10,000
 CANDIDATES_PER_MENTEE = 40
 BLOCK_ROWS = 512
 PICK_DEPTH = 5  # a mentee ranks at most this many mentors
+BLOCK_CELLS = 2_000_000  # mentee rows x mentors scored at once (8 MB per float32 array)
+KEY_TABLE_CELLS = 8_000_000  # largest (time zone, years) x mentors table worth precomputing
+SKETCH_LEVELS = 256  # one byte per pair for the bound of left-out pairs
+PAIR_CHUNK = 65_536  # single pairs scored at once
+PRICE_TOLERANCE = 0.5  # SCORE_SCALE units: below the flow's integer rounding
+MAX_PRICING_ROUNDS = 8
+WIDEN_PER_MENTEE = 16  # pairs a row scored again adds at most
 
 FloatArray = NDArray[np.float32]
 IntArray = NDArray[np.int64]
@@ -278,9 +286,6 @@ def _blocks(count: int, size: int = BLOCK_ROWS) -> Iterable[slice]:
 
 # ---------------------------------------------------------------- fast scoring
 
-BLOCK_CELLS = 2_000_000  # mentee rows x mentors scored at once (8 MB per float32 array)
-KEY_TABLE_CELLS = 8_000_000  # largest (time zone, years) x mentors table worth precomputing
-
 
 def _ranges(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
     """For CSR row pointers: (position in ``rows``, entry index) of every entry of those rows."""
@@ -330,8 +335,10 @@ class _Scorer:
         order, self.excluded_ptr = _by_row(excluded[:, 0], len(e))
         self.excluded_mentor = excluded[order, 1]
         picks = problem.picks[problem.picks[:, 2] < PICK_DEPTH]
-        order, self.picks_ptr = _by_row(picks[:, 0], len(e))
+        order = np.lexsort((picks[:, 1], picks[:, 0]))
+        self.picks_ptr = np.searchsorted(picks[order, 0], np.arange(len(e) + 1))
         self.pick_mentor = picks[order, 1]
+        self.pick_key = picks[order, 0] * self.m + picks[order, 1]
         self.pick_points = (np.float32(w.picks) * (1 - picks[order, 2] / PICK_DEPTH)).astype(
             np.float32
         )
@@ -352,6 +359,41 @@ class _Scorer:
 
     def rows_per_block(self) -> int:
         return max(16, BLOCK_CELLS // max(self.m, 1))
+
+    def pair_scores(self, mentee: IntArray, mentor: IntArray) -> FloatArray:
+        """``block``'s scores of single pairs, for pairs chosen without scoring whole rows."""
+        scores = np.empty(mentee.size, dtype=np.float32)
+        for start in range(0, mentee.size, PAIR_CHUNK):
+            part = slice(start, start + PAIR_CHUNK)
+            scores[part] = self._pair_chunk(mentee[part], mentor[part])
+        return scores
+
+    def _pair_chunk(self, i: IntArray, j: IntArray) -> FloatArray:
+        e, o, w = self.problem.mentees, self.problem.mentors, self.problem.weights
+        scores = _rowwise_dot(self.linear_e[i], self.linear_o.T[j])
+        if not self.goals_linear and w.goals:
+            goals = np.clip(_rowwise_dot(e.goals[i], o.goals[j]), 0, 1)
+            scores += np.float32(w.goals) * goals
+        if w.availability:
+            overlap = np.minimum(_rowwise_dot(e.availability[i], o.availability[j]), 6)
+            scores += np.float32(w.availability / 6) * overlap
+        if w.language:
+            shared = np.minimum(_rowwise_dot(e.languages[i], o.languages[j]), 2)
+            scores += np.float32(w.language / 2) * shared
+        if self.key is not None:
+            scores += self.table[self.key[i], j]
+        else:
+            apart = np.abs(e.utc_offset_hours[i] - o.utc_offset_hours[j])
+            apart = np.minimum(apart, 24 - apart)
+            gap = o.years[j] - e.years[i]
+            scores += np.float32(w.time_zone) * (1 - apart / 12)
+            scores += np.float32(w.seniority) * np.clip(gap / 10, 0, 1)
+        if self.pick_key.size:
+            wanted = i * self.m + j
+            at = np.minimum(np.searchsorted(self.pick_key, wanted), self.pick_key.size - 1)
+            hit = self.pick_key[at] == wanted
+            scores[hit] += self.pick_points[at[hit]]
+        return scores.astype(np.float32)
 
     def block(self, rows: IntArray) -> tuple[FloatArray, BoolArray]:
         """Scores and allowed pairs of these mentee rows against every mentor."""
@@ -392,6 +434,10 @@ class _Scorer:
         return scores, allowed
 
 
+def _rowwise_dot(a: FloatArray, b: FloatArray) -> FloatArray:
+    return np.einsum("ij,ij->i", a, b)
+
+
 def _unit_non_negative(vectors: FloatArray) -> bool:
     if vectors.size == 0:
         return True
@@ -414,29 +460,34 @@ def _same_person(mentees: Side, mentors: Side) -> IntArray:
 def _select(
     keys: NDArray[np.float64], count: int
 ) -> tuple[IntArray, IntArray, NDArray[np.float64]]:
-    """About the ``count`` highest keys of every row (at least all of them; -inf = not allowed),
-    and for each row the highest key left out."""
+    """The ``count`` highest keys of every row (-inf = not allowed), and for each row the
+    highest key left out."""
     width = keys.shape[1]
-    if width <= 2 * count:
-        chosen = keys > -np.inf
-    else:
-        # A threshold from a sample of the columns: one pass instead of a partition per row.
-        sample = keys[:, :: max(1, width // 256)]
-        rank = max(1, round(count * sample.shape[1] / width))
-        threshold = np.partition(sample, sample.shape[1] - rank, axis=1)[:, -rank]
-        chosen = (keys >= threshold[:, None]) & (keys > -np.inf)
-        crowded = np.flatnonzero(chosen.sum(axis=1) > 4 * count)
-        if crowded.size:
-            best = np.argpartition(-keys[crowded], count - 1, axis=1)[:, :count]
-            chosen[crowded] = False
-            chosen[crowded[:, None], best] = keys[crowded[:, None], best] > -np.inf
-        short = np.flatnonzero(chosen.sum(axis=1) < count)
-        if short.size:
-            best = np.argpartition(-keys[short], count - 1, axis=1)[:, :count]
-            chosen[short[:, None], best] = keys[short[:, None], best] > -np.inf
+    allowed = keys > -np.inf
+    if width <= count:
+        local, columns = np.nonzero(allowed)
+        return local, columns.astype(np.int64), np.full(keys.shape[0], -np.inf)
+    # A threshold from a sample of the columns, set to catch a few more than ``count``:
+    # one pass over the block instead of a partition of every row.
+    sample = keys[:, :: max(1, width // 256)]
+    rank = min(sample.shape[1], max(2, int(np.ceil(1.5 * count * sample.shape[1] / width))))
+    threshold = np.partition(sample, sample.shape[1] - rank, axis=1)[:, -rank]
+    chosen = (keys >= threshold[:, None]) & allowed
+    short = np.flatnonzero(chosen.sum(axis=1) < np.minimum(allowed.sum(axis=1), count))
+    if short.size:
+        best = np.argpartition(-keys[short], count - 1, axis=1)[:, :count]
+        chosen[short[:, None], best] = allowed[short[:, None], best]
     rest = np.where(chosen, -np.inf, keys).max(axis=1)
     local, columns = np.nonzero(chosen)
-    return local, columns.astype(np.int64), rest
+    values = keys[local, columns]
+    order = np.lexsort((-values, local))
+    local, columns, values = local[order], columns[order], values[order]
+    starts = np.searchsorted(local, np.arange(keys.shape[0]))
+    rank_in_row = np.arange(local.size) - starts[local]
+    cut = rank_in_row >= count
+    np.maximum.at(rest, local[cut], values[cut])
+    keep = ~cut
+    return local[keep], columns[keep].astype(np.int64), rest
 
 
 # ---------------------------------------------------------------- candidates, widened by prices
@@ -470,19 +521,39 @@ class _Bounds:
     """What is known about the pairs that are not candidates, row by row.
 
     Row i was last scored against the prices of version ``version[i]``; every allowed
-    pair left out then had score x SCALE - price <= ``ceiling[i]``.
+    pair left out then had score x SCALE - price <= ``ceiling[i]``. ``sketch`` holds
+    every left-out allowed pair's score rounded up to a multiple of ``step`` (score
+    units: ``sketch * step``), 0 for pairs not allowed or already candidates: one byte a
+    pair, so a row's bound at new prices costs no scoring.
     """
 
     ceiling: NDArray[np.float64]
     version: IntArray
     prices: list[NDArray[np.float64]]
+    sketch: NDArray[np.uint8]
+    step: float
+
+    def sketch_block(self, scores: FloatArray, allowed: BoolArray) -> NDArray[np.uint8]:
+        levels = np.clip(scores * np.float32(1 / self.step), 0, SKETCH_LEVELS - 1)
+        sketch = levels.astype(np.uint8)
+        sketch += 1
+        sketch[~allowed] = 0
+        return sketch
+
+    def forget(self, mentee: IntArray, mentor: IntArray) -> None:
+        """These pairs are candidates now: the flow prices them itself."""
+        self.sketch[mentee, mentor] = 0
 
 
 def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray, _Bounds]:
     n, m = len(scorer.problem.mentees), scorer.m
     candidates = Candidates()
     allowed_counts = np.zeros(n, dtype=np.int64)
-    bounds = _Bounds(np.full(n, -np.inf), np.zeros(n, dtype=np.int64), [np.zeros(m)])
+    top = float(np.maximum(scorer.problem.weights.as_array(), 0).sum())
+    bounds = _Bounds(
+        np.full(n, -np.inf), np.zeros(n, dtype=np.int64), [np.zeros(m)],
+        np.zeros((n, m), dtype=np.uint8), max(top, 1e-6) / (SKETCH_LEVELS - 1),
+    )  # fmt: skip
     for block in _blocks(n, scorer.rows_per_block()):
         rows = np.arange(block.start, block.stop)
         scores, allowed = scorer.block(rows)
@@ -491,36 +562,42 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
         local, columns, rest = _select(keys, per_mentee)
         candidates.add(rows[local], columns, scores[local, columns])
         bounds.ceiling[rows] = rest * SCORE_SCALE
+        sketch = bounds.sketch_block(scores, allowed)
+        sketch[local, columns] = 0
+        bounds.sketch[block] = sketch
     return candidates, allowed_counts, bounds
 
 
 def _widen(
     scorer: _Scorer, rows: IntArray, prices: NDArray[np.float64], floor: NDArray[np.float64],
     bounds: _Bounds, candidates: Candidates, per_mentee: int,
-) -> int:  # fmt: skip
-    """Score these rows against the prices; add the pairs that could improve the
-    assignment (score x SCALE - price above the row's floor). Returns how many rows had one."""
+) -> tuple[int, int]:  # fmt: skip
+    """Bound these rows' left-out pairs at the new prices from the sketch; where a pair
+    might beat the row's floor, the row's best pairs by that bound join the candidates,
+    scored exactly. Returns how many rows were widened and how many pairs joined."""
     version = len(bounds.prices) - 1
-    improvable = 0
-    step = scorer.rows_per_block()
+    widened = joined = 0
+    step = max(16, BLOCK_CELLS // max(scorer.m, 1))
     for start in range(0, rows.size, step):
         chunk = rows[start : start + step]
-        scores, allowed = scorer.block(chunk)
-        keys = scores.astype(np.float64)
-        keys *= SCORE_SCALE
+        sketch = bounds.sketch[chunk]
+        keys = sketch.astype(np.float64)
+        keys *= bounds.step * SCORE_SCALE
         keys -= prices[None, :]
-        keys[~allowed] = -np.inf
+        keys[sketch == 0] = -np.inf
         best = keys.max(axis=1)
-        better = best > floor[chunk] + PRICE_TOLERANCE
         bounds.ceiling[chunk] = best
         bounds.version[chunk] = version
-        if better.any():
-            picked = np.flatnonzero(better)
-            local, columns, rest = _select(keys[picked], per_mentee)
-            candidates.add(chunk[picked][local], columns, scores[picked][local, columns])
-            bounds.ceiling[chunk[picked]] = rest
-            improvable += picked.size
-    return improvable
+        doubt = np.flatnonzero(best > floor[chunk] + PRICE_TOLERANCE)
+        if doubt.size:
+            local, columns, rest = _select(keys[doubt], per_mentee)
+            mentee = chunk[doubt][local]
+            candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
+            bounds.forget(mentee, columns)
+            bounds.ceiling[chunk[doubt]] = rest
+            widened += doubt.size
+            joined += columns.size
+    return widened, joined
 
 
 def candidate_pairs(
@@ -533,10 +610,6 @@ def candidate_pairs(
 
 # ---------------------------------------------------------------- assignment
 
-PRICE_TOLERANCE = 0.5  # in SCORE_SCALE units: below the flow's integer rounding
-MAX_PRICING_ROUNDS = 8
-WIDEN_PER_MENTEE = 16
-
 
 def match(
     problem: Problem,
@@ -545,12 +618,15 @@ def match(
 ) -> Result:
     """Match the whole cohort: most mentees matched, then the highest total score.
 
-    Scores every pair once and keeps the best ``per_mentee`` mentors of each mentee;
-    a min-cost max-flow solves over those. The flow's dual prices then tell which
-    left-out pairs could still improve it (more mentees matched, or a higher total):
-    rows whose bound does not rule that out are scored again against the prices and
-    their best pairs join; repeat until no row can improve. The assignment is then
-    optimal over all allowed pairs, not only over the candidates.
+    Scores every pair once, keeps the best ``per_mentee`` mentors of each mentee and a
+    one-byte sketch of every other allowed pair's score, and solves a min-cost max-flow
+    over the candidates. The flow's dual prices then tell which left-out pairs could
+    still improve it (match more mentees, or raise the total): a row whose stored bound
+    does not rule that out is bounded again from the sketch at the new prices, and its
+    best pairs by that bound join the candidates, scored exactly. Repeat until no row can
+    improve: the assignment is then optimal over all allowed pairs (``proven_optimal``).
+    The work grows with mentees x mentors once, then with the rows in doubt, never with
+    unmatched x seated x mentors.
     """
     clock = time.perf_counter()
     m = len(problem.mentors)
@@ -559,7 +635,7 @@ def match(
     candidates, allowed_counts, bounds = _first_pass(scorer, per_mentee)
     scoring = time.perf_counter() - clock
     widening = 0.0
-    rounds, proven, rescored = 0, False, 0
+    rounds, proven, joined_total = 0, False, 0
     while True:
         mentee, mentor, score = candidates.arrays(m)
         assigned = _solve_flow(problem, mentee, mentor, score)
@@ -572,12 +648,12 @@ def match(
         doubtful = _doubtful_rows(problem, bounds, prices, floor, allowed_counts)
         bounds.prices.append(prices)
         improvable = 0
-        rescored += doubtful.size
         if doubtful.size:
-            improvable = _widen(
+            improvable, joined = _widen(
                 scorer, doubtful, prices, floor, bounds, candidates,
                 min(per_mentee, WIDEN_PER_MENTEE),
             )  # fmt: skip
+            joined_total += joined
         widening += time.perf_counter() - started
         if not improvable:
             proven = True
@@ -586,7 +662,7 @@ def match(
         timings["scoring"] = scoring + widening
         timings["solving"] = time.perf_counter() - clock - scoring - widening
         timings["rounds"] = float(rounds)
-        timings["rows_rescored"] = float(rescored)
+        timings["pairs_joined"] = float(joined_total)
     return _result(
         problem, mentee[assigned], mentor[assigned], score[assigned], allowed_counts, proven
     )
