@@ -458,33 +458,37 @@ def _same_person(mentees: Side, mentors: Side) -> IntArray:
 
 
 def _select(
-    keys: NDArray[np.float64], count: int
+    keys: NDArray[np.floating], count: int, available: IntArray | None = None
 ) -> tuple[IntArray, IntArray, NDArray[np.float64]]:
-    """The ``count`` highest keys of every row (-inf = not allowed), and for each row the
-    highest key left out."""
-    width = keys.shape[1]
-    allowed = keys > -np.inf
+    """The ``count`` highest keys of every row (-inf = not allowed; ``available`` counts
+    the others), and for each row a bound on the keys left out."""
+    rows, width = keys.shape
+    if available is None:
+        available = np.count_nonzero(keys > -np.inf, axis=1)
     if width <= count:
-        local, columns = np.nonzero(allowed)
-        return local, columns.astype(np.int64), np.full(keys.shape[0], -np.inf)
+        local, columns = np.nonzero(keys > -np.inf)
+        return local, columns.astype(np.int64), np.full(rows, -np.inf)
     # A threshold from a sample of the columns, set to catch a few more than ``count``:
     # one pass over the block instead of a partition of every row.
     sample = keys[:, :: max(1, width // 256)]
     rank = min(sample.shape[1], max(2, int(np.ceil(1.5 * count * sample.shape[1] / width))))
     threshold = np.partition(sample, sample.shape[1] - rank, axis=1)[:, -rank]
-    chosen = (keys >= threshold[:, None]) & allowed
-    short = np.flatnonzero(chosen.sum(axis=1) < np.minimum(allowed.sum(axis=1), count))
+    threshold = np.maximum(threshold, np.finfo(keys.dtype).min)
+    chosen = keys >= threshold[:, None]
+    taken = np.count_nonzero(chosen, axis=1)
+    # Left out: below the threshold, or nothing when every allowed pair is chosen.
+    rest = np.where(taken >= available, -np.inf, threshold).astype(np.float64)
+    short = np.flatnonzero(taken < np.minimum(available, count))
     if short.size:
         best = np.argpartition(-keys[short], count - 1, axis=1)[:, :count]
-        chosen[short[:, None], best] = allowed[short[:, None], best]
-    rest = np.where(chosen, -np.inf, keys).max(axis=1)
+        chosen[short[:, None], best] = keys[short[:, None], best] > -np.inf
+        rest[short] = np.where(chosen[short], -np.inf, keys[short]).max(axis=1)
     local, columns = np.nonzero(chosen)
     values = keys[local, columns]
     order = np.lexsort((-values, local))
     local, columns, values = local[order], columns[order], values[order]
-    starts = np.searchsorted(local, np.arange(keys.shape[0]))
-    rank_in_row = np.arange(local.size) - starts[local]
-    cut = rank_in_row >= count
+    starts = np.searchsorted(local, np.arange(rows))
+    cut = np.arange(local.size) - starts[local] >= count
     np.maximum.at(rest, local[cut], values[cut])
     keep = ~cut
     return local[keep], columns[keep].astype(np.int64), rest
@@ -533,12 +537,14 @@ class _Bounds:
     sketch: NDArray[np.uint8]
     step: float
 
-    def sketch_block(self, scores: FloatArray, allowed: BoolArray) -> NDArray[np.uint8]:
-        levels = np.clip(scores * np.float32(1 / self.step), 0, SKETCH_LEVELS - 1)
-        sketch = levels.astype(np.uint8)
+    def sketch_into(
+        self, sketch: NDArray[np.uint8], scores: FloatArray, allowed: BoolArray
+    ) -> None:
+        levels = scores * np.float32(1 / self.step)
+        np.clip(levels, 0, SKETCH_LEVELS - 2, out=levels)
+        np.copyto(sketch, levels, casting="unsafe")  # rounds down; the level above bounds it
         sketch += 1
-        sketch[~allowed] = 0
-        return sketch
+        sketch *= allowed
 
     def forget(self, mentee: IntArray, mentor: IntArray) -> None:
         """These pairs are candidates now: the flow prices them itself."""
@@ -557,14 +563,14 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
     for block in _blocks(n, scorer.rows_per_block()):
         rows = np.arange(block.start, block.stop)
         scores, allowed = scorer.block(rows)
-        allowed_counts[rows] = allowed.sum(axis=1)
-        keys = np.where(allowed, scores, -np.inf)
-        local, columns, rest = _select(keys, per_mentee)
+        allowed_counts[rows] = np.count_nonzero(allowed, axis=1)
+        sketch = bounds.sketch[block]
+        bounds.sketch_into(sketch, scores, allowed)
+        np.copyto(scores, -np.inf, where=np.logical_not(allowed, out=allowed))
+        local, columns, rest = _select(scores, per_mentee, allowed_counts[rows])
         candidates.add(rows[local], columns, scores[local, columns])
         bounds.ceiling[rows] = rest * SCORE_SCALE
-        sketch = bounds.sketch_block(scores, allowed)
         sketch[local, columns] = 0
-        bounds.sketch[block] = sketch
     return candidates, allowed_counts, bounds
 
 
