@@ -17,6 +17,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -31,8 +32,9 @@ CANDIDATES_PER_MENTEE = 40
 BLOCK_ROWS = 512
 PICK_DEPTH = 5  # a mentee ranks at most this many mentors
 BLOCK_CELLS = 2_000_000  # mentee rows x mentors scored at once (8 MB per float32 array)
-KEY_TABLE_CELLS = 8_000_000  # largest (time zone, years) x mentors table worth precomputing
+KEY_TABLE_CELLS = 32_000_000  # largest (time zone, years, department) x mentors table
 SKETCH_LEVELS = 256  # one byte per pair for the bound of left-out pairs
+SCORING_THREADS = 2  # the first pass scores blocks in parallel
 PAIR_CHUNK = 65_536  # single pairs scored at once
 PRICE_TOLERANCE = 0.5  # SCORE_SCALE units: below the flow's integer rounding
 MAX_PRICING_ROUNDS = 8
@@ -318,19 +320,26 @@ class _Scorer:
         self.linear_e = np.ascontiguousarray(np.hstack(linear_e), dtype=np.float32)
         self.linear_o = np.ascontiguousarray(np.hstack(linear_o).T, dtype=np.float32)
         self.goals_o = np.ascontiguousarray(o.goals.T, dtype=np.float32)
+        # Scaled by their weights, so a minimum against the weight is the whole factor.
+        self.availability_e = e.availability * np.float32(w.availability / 6)
         self.availability_o = np.ascontiguousarray(o.availability.T, dtype=np.float32)
+        self.language_scale = np.float32(w.language / 2 if w.language > 0 else 1)
+        self.languages_e = e.languages * self.language_scale
         self.languages_o = np.ascontiguousarray(o.languages.T, dtype=np.float32)
-        self.department_e = e.department.astype(np.int32)
-        self.department_o = o.department.astype(np.int32)
+        self.department_o = o.department.astype(np.int64)
         self.open = problem.capacity > 0
-        keys = np.stack([e.utc_offset_hours, e.years], axis=1).astype(np.float64)
+        # One table row per distinct (time zone, years, department) of the mentees holds
+        # those factors and rules against every mentor.
+        department = e.department if rules.different_department else np.zeros(len(e))
+        keys = np.stack([e.utc_offset_hours, e.years, department], axis=1).astype(np.float64)
         distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
         self.key: IntArray | None = None
         if distinct.shape[0] * self.m <= KEY_TABLE_CELLS:
             self.key = inverse.reshape(-1).astype(np.int64)
             self.table, self.table_allowed = self._pair_terms(
-                distinct[:, 0].astype(np.float32), distinct[:, 1].astype(np.float32)
-            )
+                distinct[:, 0].astype(np.float32), distinct[:, 1].astype(np.float32),
+                distinct[:, 2].astype(np.int64),
+            )  # fmt: skip
         excluded = np.concatenate([problem.forbidden.reshape(-1, 2), _same_person(e, o)])
         order, self.excluded_ptr = _by_row(excluded[:, 0], len(e))
         self.excluded_mentor = excluded[order, 1]
@@ -343,7 +352,10 @@ class _Scorer:
             np.float32
         )
 
-    def _pair_terms(self, offsets: FloatArray, years: FloatArray) -> tuple[FloatArray, BoolArray]:
+    def _pair_terms(
+        self, offsets: FloatArray, years: FloatArray, department: IntArray
+    ) -> tuple[FloatArray, BoolArray]:
+        """Time zone and seniority points, and the rules that need no matrix product."""
         o, w, rules = self.problem.mentors, self.problem.weights, self.rules
         apart = _circular_hours(offsets, o.utc_offset_hours)
         gap = o.years[None, :] - years[:, None]
@@ -355,6 +367,10 @@ class _Scorer:
             allowed &= apart <= rules.max_time_zone_hours
         if rules.min_seniority_gap_years > 0:
             allowed &= gap >= rules.min_seniority_gap_years
+        if rules.different_department:
+            column = department[:, None]
+            allowed &= (column != self.department_o[None, :]) | (column < 0)
+        allowed &= self.open[None, :]
         return terms.astype(np.float32), allowed
 
     def rows_per_block(self) -> int:
@@ -399,34 +415,30 @@ class _Scorer:
         """Scores and allowed pairs of these mentee rows against every mentor."""
         e, w, rules = self.problem.mentees, self.problem.weights, self.rules
         scores = self.linear_e[rows] @ self.linear_o
+        if self.key is not None:
+            keys = self.key[rows]
+            scores += self.table[keys]
+            allowed = self.table_allowed[keys]
+        else:
+            terms, allowed = self._pair_terms(
+                e.utc_offset_hours[rows], e.years[rows], e.department[rows]
+            )
+            scores += terms
         if not self.goals_linear and w.goals:
             goals = e.goals[rows] @ self.goals_o
             np.clip(goals, 0, 1, out=goals)
             goals *= np.float32(w.goals)
             scores += goals
         if w.availability:
-            overlap = e.availability[rows] @ self.availability_o
-            np.minimum(overlap, 6, out=overlap)
-            overlap *= np.float32(w.availability / 6)
+            overlap = self.availability_e[rows] @ self.availability_o
+            np.minimum(overlap, np.float32(w.availability), out=overlap)
             scores += overlap
-        shared = e.languages[rows] @ self.languages_o
-        allowed = shared > 0 if rules.shared_language else np.ones(scores.shape, dtype=bool)
+        shared = self.languages_e[rows] @ self.languages_o
+        if rules.shared_language:
+            allowed &= shared > 0
         if w.language:
-            np.minimum(shared, 2, out=shared)
-            shared *= np.float32(w.language / 2)
+            np.minimum(shared, np.float32(w.language), out=shared)
             scores += shared
-        if self.key is not None:
-            keys = self.key[rows]
-            scores += self.table[keys]
-            allowed &= self.table_allowed[keys]
-        else:
-            terms, terms_allowed = self._pair_terms(e.utc_offset_hours[rows], e.years[rows])
-            scores += terms
-            allowed &= terms_allowed
-        if rules.different_department:
-            department = self.department_e[rows, None]
-            allowed &= (department != self.department_o[None, :]) | (department < 0)
-        allowed &= self.open[None, :]
         local, index = _ranges(self.excluded_ptr, rows)
         allowed[local, self.excluded_mentor[index]] = False
         local, index = _ranges(self.picks_ptr, rows)
@@ -560,7 +572,8 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
         np.full(n, -np.inf), np.zeros(n, dtype=np.int64), [np.zeros(m)],
         np.zeros((n, m), dtype=np.uint8), max(top, 1e-6) / (SKETCH_LEVELS - 1),
     )  # fmt: skip
-    for block in _blocks(n, scorer.rows_per_block()):
+
+    def score(block: slice) -> tuple[IntArray, IntArray, FloatArray]:
         rows = np.arange(block.start, block.stop)
         scores, allowed = scorer.block(rows)
         allowed_counts[rows] = np.count_nonzero(allowed, axis=1)
@@ -568,9 +581,14 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
         bounds.sketch_into(sketch, scores, allowed)
         np.copyto(scores, -np.inf, where=np.logical_not(allowed, out=allowed))
         local, columns, rest = _select(scores, per_mentee, allowed_counts[rows])
-        candidates.add(rows[local], columns, scores[local, columns])
         bounds.ceiling[rows] = rest * SCORE_SCALE
         sketch[local, columns] = 0
+        return rows[local], columns, scores[local, columns]
+
+    # Blocks write disjoint rows; numpy and BLAS release the GIL, so threads share the cores.
+    with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+        for mentee, mentor, score_of in pool.map(score, _blocks(n, scorer.rows_per_block())):
+            candidates.add(mentee, mentor, score_of)
     return candidates, allowed_counts, bounds
 
 
