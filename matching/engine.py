@@ -28,7 +28,7 @@ from ortools.graph.python import min_cost_flow
 HOURS_PER_WEEK = 7 * 24
 FACTORS = ("skills", "goals", "seniority", "time_zone", "language", "availability", "picks")
 SCORE_SCALE = 10_000  # integer costs for the flow: score points x 10,000
-CANDIDATES_PER_MENTEE = 40
+CANDIDATES_PER_MENTEE = 24
 BLOCK_ROWS = 512
 PICK_DEPTH = 5  # a mentee ranks at most this many mentors
 BLOCK_CELLS = 2_000_000  # mentee rows x mentors scored at once (8 MB per float32 array)
@@ -594,7 +594,7 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
 
 def _widen(
     scorer: _Scorer, rows: IntArray, prices: NDArray[np.float64], floor: NDArray[np.float64],
-    bounds: _Bounds, candidates: Candidates, per_mentee: int,
+    bounds: _Bounds, candidates: Candidates, per_mentee: int, record: bool = True,
 ) -> tuple[int, int]:  # fmt: skip
     """Bound these rows' left-out pairs at the new prices from the sketch; where a pair
     might beat the row's floor, the row's best pairs by that bound join the candidates,
@@ -610,18 +610,40 @@ def _widen(
         keys -= prices[None, :]
         keys[sketch == 0] = -np.inf
         best = keys.max(axis=1)
-        bounds.ceiling[chunk] = best
-        bounds.version[chunk] = version
+        if record:
+            bounds.ceiling[chunk] = best
+            bounds.version[chunk] = version
         doubt = np.flatnonzero(best > floor[chunk] + PRICE_TOLERANCE)
         if doubt.size:
             local, columns, rest = _select(keys[doubt], per_mentee)
             mentee = chunk[doubt][local]
             candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
             bounds.forget(mentee, columns)
-            bounds.ceiling[chunk[doubt]] = rest
+            if record:
+                bounds.ceiling[chunk[doubt]] = rest
             widened += doubt.size
             joined += columns.size
     return widened, joined
+
+
+def _spread_over_crowds(
+    scorer: _Scorer, bounds: _Bounds, candidates: Candidates, allowed_counts: IntArray,
+    per_mentee: int,
+) -> None:  # fmt: skip
+    """When the candidates crowd onto few mentors (everyone's best fits), they cannot seat
+    as many mentees as the seats could: before the first flow, give every mentee their
+    best pairs among the other mentors, as if the crowded ones were priced out. Saves the
+    flow whose only use would be to find those prices."""
+    _, mentor, _ = candidates.arrays(scorer.m)
+    capacity = np.maximum(scorer.problem.capacity, 0)
+    demand = np.bincount(mentor, minlength=scorer.m)
+    needed = min(int(np.count_nonzero(allowed_counts)), int(capacity.sum()))
+    if int(np.minimum(demand, capacity).sum()) >= needed:
+        return
+    priced_out = np.where(demand > 2 * capacity, 1e15, 0.0)
+    rows = np.flatnonzero(allowed_counts)
+    floor = np.full(allowed_counts.size, -1e16)
+    _widen(scorer, rows, priced_out, floor, bounds, candidates, per_mentee, record=False)
 
 
 def candidate_pairs(
@@ -657,6 +679,9 @@ def match(
     scorer = _Scorer(problem)
     per_mentee = max(per_mentee, 1)
     candidates, allowed_counts, bounds = _first_pass(scorer, per_mentee)
+    _spread_over_crowds(
+        scorer, bounds, candidates, allowed_counts, min(per_mentee, WIDEN_PER_MENTEE)
+    )
     scoring = time.perf_counter() - clock
     widening = 0.0
     rounds, proven, joined_total = 0, False, 0
