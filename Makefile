@@ -48,9 +48,11 @@ faults: $(STAMP)
 ## make bench: the benchmarks the README reports. Reminders and pages need PostgreSQL
 ## on 127.0.0.1 (they recreate databases of their own).
 bench: $(STAMP)
-	for size in "2000 800" "10000 4000"; do set -- $$size; for run in 1 2 3; do \
-		$(BIN)/python bench/matching.py --mentees $$1 --mentors $$2 --capacity 3 --seed 1; \
-	done; done
+	for shape in spread shortage stars exclusions; do for run in 1 2 3; do \
+		$(BIN)/python bench/matching.py --shape $$shape --mentees 10000 --no-exact --no-greedy; \
+	done; $(BIN)/python bench/matching.py --shape $$shape --mentees 10000; done
+	for shape in spread shortage stars exclusions; do \
+		$(BIN)/python bench/matching.py --shape $$shape --mentees 40000 --no-greedy; done
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/pages.py
 

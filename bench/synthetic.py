@@ -92,3 +92,124 @@ def synthetic_problem(
         forbidden=reporting_line_pairs(manager, mentee_people, mentor_people),
         load_spreading=load_spreading,
     )
+
+
+# ---------------------------------------------------------------- the shapes real programs have
+
+SHAPES = ("spread", "shortage", "stars", "exclusions")
+STAR_SHARE = 0.1  # of mentors
+STAR_PICKS = 5
+
+
+def default_mentors(shape: str, mentees: int) -> int:
+    """Mentors for a shape: 2 for every 5 mentees, a quarter of the mentees in a shortage."""
+    return mentees // 4 if shape == "shortage" else mentees * 2 // 5
+
+
+def shape_problem(
+    shape: str, mentees: int, mentors: int | None = None, capacity: int = 3, seed: int = 1,
+    load_spreading: float = 0.0,
+) -> Problem:  # fmt: skip
+    """A synthetic program of one shape.
+
+    spread: the benchmark's original cohort (more seats than mentees, 24% of pairs allowed).
+    shortage: 3 seats for every 4 mentees, so a quarter stays unmatched and every seat is contested.
+    stars: 10% of mentors offer every skill, speak every language, are free all week, are the most
+        senior and share the common goals: everyone's best fit, and every mentee's 5 picks.
+    exclusions: a deep org chart (2 reports per manager, about 14 levels) whose reporting line is
+        excluded both ways, departments that follow the chart's subtrees, and at least 3 years of
+        seniority gap on top of the language and time-zone rules.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}; one of {', '.join(SHAPES)}")
+    mentors = default_mentors(shape, mentees) if mentors is None else mentors
+    if shape == "exclusions":
+        return _exclusions(mentees, mentors, capacity, seed, load_spreading)
+    problem = synthetic_problem(mentees, mentors, capacity, seed, load_spreading)
+    if shape == "stars":
+        return _with_stars(problem, np.random.default_rng(seed + 1))
+    return problem
+
+
+def _with_stars(problem: Problem, rng: np.random.Generator) -> Problem:
+    o = problem.mentors
+    stars = rng.choice(len(o), max(1, round(STAR_SHARE * len(o))), replace=False)
+    skills, languages, goals = o.skills.copy(), o.languages.copy(), o.goals.copy()
+    availability, years = o.availability.copy(), o.years.copy()
+    skills[stars] = 1
+    languages[stars] = 1
+    common = problem.mentees.goals.mean(axis=0)
+    goals[stars] = common / max(float(np.linalg.norm(common)), 1e-9)
+    for star in stars:  # weekday working hours in the star's own time zone
+        local = (np.arange(5)[:, None] * 24 + np.arange(9, 17)[None, :]).ravel()
+        availability[
+            star, np.rint(local - o.utc_offset_hours[star]).astype(int) % HOURS_PER_WEEK
+        ] = 1
+    years[stars] = 30
+    mentors = Side(
+        skills=skills, goals=goals, languages=languages, utc_offset_hours=o.utc_offset_hours,
+        availability=availability, years=years, department=o.department, person=o.person,
+    )  # fmt: skip
+    n = len(problem.mentees)
+    picked = np.argsort(rng.random((n, stars.size)), axis=1)[:, :STAR_PICKS]
+    picks = np.stack(
+        [np.repeat(np.arange(n), picked.shape[1]), stars[picked].ravel(),
+         np.tile(np.arange(picked.shape[1]), n)],
+        axis=1,
+    ).astype(np.int64)  # fmt: skip
+    return Problem(
+        mentees=problem.mentees, mentors=mentors, capacity=problem.capacity, rules=problem.rules,
+        weights=problem.weights, forbidden=problem.forbidden, picks=picks,
+        load_spreading=problem.load_spreading,
+    )  # fmt: skip
+
+
+def _depths(manager: np.ndarray) -> np.ndarray:
+    depth = np.zeros(manager.size, dtype=np.int64)
+    boss = manager.copy()
+    while (boss >= 0).any():
+        depth += boss >= 0
+        boss = np.where(boss >= 0, manager[np.maximum(boss, 0)], -1)
+    return depth
+
+
+def _ancestor_at(manager: np.ndarray, depth: np.ndarray, level: int) -> np.ndarray:
+    """Each person's ancestor at ``level`` of the chart (themselves when not deeper)."""
+    node = np.arange(manager.size)
+    for _ in range(int(depth.max(initial=0))):
+        up = (depth[node] > level) & (manager[node] >= 0)
+        node = np.where(up, manager[node], node)
+    return node
+
+
+def _exclusions(
+    mentees: int, mentors: int, capacity: int, seed: int, load_spreading: float
+) -> Problem:
+    rng = np.random.default_rng(seed)
+    base = synthetic_problem(mentees, mentors, capacity, seed, load_spreading)
+    people = rng.permutation(mentees + mentors)
+    mentee_people, mentor_people = people[:mentees], people[mentees:]
+    manager = reporting_tree(rng, mentees + mentors, span=2)
+    depth = _depths(manager)
+    # Departments are the subtrees three levels below the top: 8 of them, like the chart.
+    subtree = _ancestor_at(manager, depth, 3)
+    _, department = np.unique(subtree, return_inverse=True)
+    department = department.ravel() % DEPARTMENTS
+
+    def side(old: Side, persons: np.ndarray) -> Side:
+        return Side(
+            skills=old.skills, goals=old.goals, languages=old.languages,
+            utc_offset_hours=old.utc_offset_hours, availability=old.availability,
+            years=old.years, department=department[persons].astype(np.int64),
+            person=persons.astype(np.int64),
+        )  # fmt: skip
+
+    return Problem(
+        mentees=side(base.mentees, mentee_people),
+        mentors=side(base.mentors, mentor_people),
+        capacity=base.capacity,
+        rules=Rules(True, True, max_time_zone_hours=6, min_seniority_gap_years=3),
+        weights=base.weights,
+        forbidden=reporting_line_pairs(manager, mentee_people, mentor_people),
+        load_spreading=load_spreading,
+    )

@@ -6,8 +6,9 @@ weighted score that is a sum of named factors, each in [0, 1] before weighting.
 The assignment matches as many mentees as possible and, among those
 assignments, maximises the total score, for the whole cohort at once under the
 mentors' capacities: a min-cost max-flow (OR-Tools) over the best candidate
-pairs of each mentee. Scores are computed in blocks of mentee rows so memory
-stays bounded whatever the cohort size.
+pairs of each mentee, widened by the flow's dual prices until no left-out pair
+can improve it. Scores are computed in blocks of mentee rows so memory stays
+bounded (plus one byte per pair) whatever the cohort size.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,10 +28,17 @@ from ortools.graph.python import min_cost_flow
 HOURS_PER_WEEK = 7 * 24
 FACTORS = ("skills", "goals", "seniority", "time_zone", "language", "availability", "picks")
 SCORE_SCALE = 10_000  # integer costs for the flow: score points x 10,000
-CANDIDATES_PER_MENTEE = 40
+CANDIDATES_PER_MENTEE = 24
 BLOCK_ROWS = 512
 PICK_DEPTH = 5  # a mentee ranks at most this many mentors
-MAX_REPAIR_ROUNDS = 20
+BLOCK_CELLS = 2_000_000  # mentee rows x mentors scored at once (8 MB per float32 array)
+KEY_TABLE_CELLS = 32_000_000  # largest (time zone, years, department) x mentors table
+SKETCH_LEVELS = 256  # one byte per pair for the bound of left-out pairs
+SCORING_THREADS = 2  # the first pass scores blocks in parallel
+PAIR_CHUNK = 65_536  # single pairs scored at once
+PRICE_TOLERANCE = 0.5  # SCORE_SCALE units: below the flow's integer rounding
+MAX_PRICING_ROUNDS = 8
+WIDEN_PER_MENTEE = 16  # pairs a row scored again adds at most
 
 FloatArray = NDArray[np.float32]
 IntArray = NDArray[np.int64]
@@ -126,6 +135,9 @@ class Result:
     scores: list[float]
     unmatched: dict[int, Unmatched]  # mentee row -> reason
     total_score: float
+    # True when the flow's dual prices proved that no allowed pair left out of the
+    # candidates could match more mentees or raise the total.
+    proven_optimal: bool = False
 
 
 # ---------------------------------------------------------------- text features
@@ -274,6 +286,229 @@ def _blocks(count: int, size: int = BLOCK_ROWS) -> Iterable[slice]:
         yield slice(start, min(start + size, count))
 
 
+# ---------------------------------------------------------------- fast scoring
+
+
+def _ranges(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """For CSR row pointers: (position in ``rows``, entry index) of every entry of those rows."""
+    starts, counts = indptr[rows], indptr[rows + 1] - indptr[rows]
+    local = np.repeat(np.arange(rows.size), counts)
+    offsets = np.cumsum(counts) - counts
+    return local, np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+
+
+def _by_row(rows: IntArray, count: int) -> tuple[IntArray, IntArray]:
+    order = np.argsort(rows, kind="stable")
+    return order, np.searchsorted(rows[order], np.arange(count + 1))
+
+
+class _Scorer:
+    """``score_block`` for any set of mentee rows, vectorised: the work that does not
+    depend on the rows is done once, linear factors share one matrix product, and the
+    (time zone, years) factors come from a table with one row per distinct value."""
+
+    def __init__(self, problem: Problem) -> None:
+        e, o, w, rules = problem.mentees, problem.mentors, problem.weights, problem.rules
+        self.problem, self.m, self.rules = problem, len(o), rules
+        wanted = np.maximum(e.skills.sum(axis=1, keepdims=True), 1)
+        linear_e, linear_o = [e.skills * (np.float32(w.skills) / wanted)], [o.skills]
+        # Non-negative goal vectors of length at most 1 have a cosine in [0, 1]: no clip needed.
+        self.goals_linear = _unit_non_negative(e.goals) and _unit_non_negative(o.goals)
+        if self.goals_linear:
+            linear_e.append(e.goals * np.float32(w.goals))
+            linear_o.append(o.goals)
+        self.linear_e = np.ascontiguousarray(np.hstack(linear_e), dtype=np.float32)
+        self.linear_o = np.ascontiguousarray(np.hstack(linear_o).T, dtype=np.float32)
+        self.goals_o = np.ascontiguousarray(o.goals.T, dtype=np.float32)
+        # Scaled by their weights, so a minimum against the weight is the whole factor.
+        self.availability_e = e.availability * np.float32(w.availability / 6)
+        self.availability_o = np.ascontiguousarray(o.availability.T, dtype=np.float32)
+        self.language_scale = np.float32(w.language / 2 if w.language > 0 else 1)
+        self.languages_e = e.languages * self.language_scale
+        self.languages_o = np.ascontiguousarray(o.languages.T, dtype=np.float32)
+        self.department_o = o.department.astype(np.int64)
+        self.open = problem.capacity > 0
+        # One table row per distinct (time zone, years, department) of the mentees holds
+        # those factors and rules against every mentor.
+        department = e.department if rules.different_department else np.zeros(len(e))
+        keys = np.stack([e.utc_offset_hours, e.years, department], axis=1).astype(np.float64)
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        self.key: IntArray | None = None
+        if distinct.shape[0] * self.m <= KEY_TABLE_CELLS:
+            self.key = inverse.reshape(-1).astype(np.int64)
+            self.table, self.table_allowed = self._pair_terms(
+                distinct[:, 0].astype(np.float32), distinct[:, 1].astype(np.float32),
+                distinct[:, 2].astype(np.int64),
+            )  # fmt: skip
+        excluded = np.concatenate([problem.forbidden.reshape(-1, 2), _same_person(e, o)])
+        order, self.excluded_ptr = _by_row(excluded[:, 0], len(e))
+        self.excluded_mentor = excluded[order, 1]
+        picks = problem.picks[problem.picks[:, 2] < PICK_DEPTH]
+        order = np.lexsort((picks[:, 1], picks[:, 0]))
+        self.picks_ptr = np.searchsorted(picks[order, 0], np.arange(len(e) + 1))
+        self.pick_mentor = picks[order, 1]
+        self.pick_key = picks[order, 0] * self.m + picks[order, 1]
+        self.pick_points = (np.float32(w.picks) * (1 - picks[order, 2] / PICK_DEPTH)).astype(
+            np.float32
+        )
+
+    def _pair_terms(
+        self, offsets: FloatArray, years: FloatArray, department: IntArray
+    ) -> tuple[FloatArray, BoolArray]:
+        """Time zone and seniority points, and the rules that need no matrix product."""
+        o, w, rules = self.problem.mentors, self.problem.weights, self.rules
+        apart = _circular_hours(offsets, o.utc_offset_hours)
+        gap = o.years[None, :] - years[:, None]
+        terms = np.float32(w.time_zone) * (1 - apart / 12) + np.float32(w.seniority) * np.clip(
+            gap / 10, 0, 1
+        )
+        allowed = np.ones(terms.shape, dtype=bool)
+        if rules.max_time_zone_hours is not None:
+            allowed &= apart <= rules.max_time_zone_hours
+        if rules.min_seniority_gap_years > 0:
+            allowed &= gap >= rules.min_seniority_gap_years
+        if rules.different_department:
+            column = department[:, None]
+            allowed &= (column != self.department_o[None, :]) | (column < 0)
+        allowed &= self.open[None, :]
+        return terms.astype(np.float32), allowed
+
+    def rows_per_block(self) -> int:
+        return max(16, BLOCK_CELLS // max(self.m, 1))
+
+    def pair_scores(self, mentee: IntArray, mentor: IntArray) -> FloatArray:
+        """``block``'s scores of single pairs, for pairs chosen without scoring whole rows."""
+        scores = np.empty(mentee.size, dtype=np.float32)
+        for start in range(0, mentee.size, PAIR_CHUNK):
+            part = slice(start, start + PAIR_CHUNK)
+            scores[part] = self._pair_chunk(mentee[part], mentor[part])
+        return scores
+
+    def _pair_chunk(self, i: IntArray, j: IntArray) -> FloatArray:
+        e, o, w = self.problem.mentees, self.problem.mentors, self.problem.weights
+        scores = _rowwise_dot(self.linear_e[i], self.linear_o.T[j])
+        if not self.goals_linear and w.goals:
+            goals = np.clip(_rowwise_dot(e.goals[i], o.goals[j]), 0, 1)
+            scores += np.float32(w.goals) * goals
+        if w.availability:
+            overlap = np.minimum(_rowwise_dot(e.availability[i], o.availability[j]), 6)
+            scores += np.float32(w.availability / 6) * overlap
+        if w.language:
+            shared = np.minimum(_rowwise_dot(e.languages[i], o.languages[j]), 2)
+            scores += np.float32(w.language / 2) * shared
+        if self.key is not None:
+            scores += self.table[self.key[i], j]
+        else:
+            apart = np.abs(e.utc_offset_hours[i] - o.utc_offset_hours[j])
+            apart = np.minimum(apart, 24 - apart)
+            gap = o.years[j] - e.years[i]
+            scores += np.float32(w.time_zone) * (1 - apart / 12)
+            scores += np.float32(w.seniority) * np.clip(gap / 10, 0, 1)
+        if self.pick_key.size:
+            wanted = i * self.m + j
+            at = np.minimum(np.searchsorted(self.pick_key, wanted), self.pick_key.size - 1)
+            hit = self.pick_key[at] == wanted
+            scores[hit] += self.pick_points[at[hit]]
+        return scores.astype(np.float32)
+
+    def block(self, rows: IntArray) -> tuple[FloatArray, BoolArray]:
+        """Scores and allowed pairs of these mentee rows against every mentor."""
+        e, w, rules = self.problem.mentees, self.problem.weights, self.rules
+        scores = self.linear_e[rows] @ self.linear_o
+        if self.key is not None:
+            keys = self.key[rows]
+            scores += self.table[keys]
+            allowed = self.table_allowed[keys]
+        else:
+            terms, allowed = self._pair_terms(
+                e.utc_offset_hours[rows], e.years[rows], e.department[rows]
+            )
+            scores += terms
+        if not self.goals_linear and w.goals:
+            goals = e.goals[rows] @ self.goals_o
+            np.clip(goals, 0, 1, out=goals)
+            goals *= np.float32(w.goals)
+            scores += goals
+        if w.availability:
+            overlap = self.availability_e[rows] @ self.availability_o
+            np.minimum(overlap, np.float32(w.availability), out=overlap)
+            scores += overlap
+        shared = self.languages_e[rows] @ self.languages_o
+        if rules.shared_language:
+            allowed &= shared > 0
+        if w.language:
+            np.minimum(shared, np.float32(w.language), out=shared)
+            scores += shared
+        local, index = _ranges(self.excluded_ptr, rows)
+        allowed[local, self.excluded_mentor[index]] = False
+        local, index = _ranges(self.picks_ptr, rows)
+        scores[local, self.pick_mentor[index]] += self.pick_points[index]
+        return scores, allowed
+
+
+def _rowwise_dot(a: FloatArray, b: FloatArray) -> FloatArray:
+    return np.einsum("ij,ij->i", a, b)
+
+
+def _unit_non_negative(vectors: FloatArray) -> bool:
+    if vectors.size == 0:
+        return True
+    norms = np.einsum("ij,ij->i", vectors, vectors)
+    return bool(vectors.min() >= 0 and norms.max() <= 1 + 1e-6)
+
+
+def _same_person(mentees: Side, mentors: Side) -> IntArray:
+    """(mentee row, mentor row) pairs of one person enrolled on both sides."""
+    common = np.intersect1d(mentees.person, mentors.person)
+    pairs = [
+        (int(e), int(o))
+        for person in common.tolist()
+        for e in np.flatnonzero(mentees.person == person)
+        for o in np.flatnonzero(mentors.person == person)
+    ]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _select(
+    keys: NDArray[np.floating], count: int, available: IntArray | None = None
+) -> tuple[IntArray, IntArray, NDArray[np.float64]]:
+    """The ``count`` highest keys of every row (-inf = not allowed; ``available`` counts
+    the others), and for each row a bound on the keys left out."""
+    rows, width = keys.shape
+    if available is None:
+        available = np.count_nonzero(keys > -np.inf, axis=1)
+    if width <= count:
+        local, columns = np.nonzero(keys > -np.inf)
+        return local, columns.astype(np.int64), np.full(rows, -np.inf)
+    # A threshold from a sample of the columns, set to catch a few more than ``count``:
+    # one pass over the block instead of a partition of every row.
+    sample = keys[:, :: max(1, width // 256)]
+    rank = min(sample.shape[1], max(2, int(np.ceil(1.5 * count * sample.shape[1] / width))))
+    threshold = np.partition(sample, sample.shape[1] - rank, axis=1)[:, -rank]
+    threshold = np.maximum(threshold, np.finfo(keys.dtype).min)
+    chosen = keys >= threshold[:, None]
+    taken = np.count_nonzero(chosen, axis=1)
+    # Left out: below the threshold, or nothing when every allowed pair is chosen.
+    rest = np.where(taken >= available, -np.inf, threshold).astype(np.float64)
+    short = np.flatnonzero(taken < np.minimum(available, count))
+    if short.size:
+        best = np.argpartition(-keys[short], count - 1, axis=1)[:, :count]
+        chosen[short[:, None], best] = keys[short[:, None], best] > -np.inf
+        rest[short] = np.where(chosen[short], -np.inf, keys[short]).max(axis=1)
+    local, columns = np.nonzero(chosen)
+    values = keys[local, columns]
+    order = np.lexsort((-values, local))
+    local, columns, values = local[order], columns[order], values[order]
+    starts = np.searchsorted(local, np.arange(rows))
+    cut = np.arange(local.size) - starts[local] >= count
+    np.maximum.at(rest, local[cut], values[cut])
+    keep = ~cut
+    return local[keep], columns[keep].astype(np.int64), rest
+
+
+# ---------------------------------------------------------------- candidates, widened by prices
+
+
 @dataclass
 class Candidates:
     mentee: list[IntArray] = field(default_factory=list)
@@ -285,40 +520,138 @@ class Candidates:
         self.mentor.append(mentor)
         self.score.append(score)
 
-    def arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+    def arrays(self, mentors: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Every candidate pair once."""
         if not self.mentee:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
-        return np.concatenate(self.mentee), np.concatenate(self.mentor), np.concatenate(self.score)
+        mentee, mentor = np.concatenate(self.mentee), np.concatenate(self.mentor)
+        score = np.concatenate(self.score)
+        _, first = np.unique(mentee * max(mentors, 1) + mentor, return_index=True)
+        self.mentee, self.mentor, self.score = [mentee[first]], [mentor[first]], [score[first]]
+        return mentee[first], mentor[first], score[first]
+
+
+@dataclass
+class _Bounds:
+    """What is known about the pairs that are not candidates, row by row.
+
+    Row i was last scored against the prices of version ``version[i]``; every allowed
+    pair left out then had score x SCALE - price <= ``ceiling[i]``. ``sketch`` holds
+    every left-out allowed pair's score rounded up to a multiple of ``step`` (score
+    units: ``sketch * step``), 0 for pairs not allowed or already candidates: one byte a
+    pair, so a row's bound at new prices costs no scoring.
+    """
+
+    ceiling: NDArray[np.float64]
+    version: IntArray
+    prices: list[NDArray[np.float64]]
+    sketch: NDArray[np.uint8]
+    step: float
+
+    def sketch_into(
+        self, sketch: NDArray[np.uint8], scores: FloatArray, allowed: BoolArray
+    ) -> None:
+        levels = scores * np.float32(1 / self.step)
+        np.clip(levels, 0, SKETCH_LEVELS - 2, out=levels)
+        np.copyto(sketch, levels, casting="unsafe")  # rounds down; the level above bounds it
+        sketch += 1
+        sketch *= allowed
+
+    def forget(self, mentee: IntArray, mentor: IntArray) -> None:
+        """These pairs are candidates now: the flow prices them itself."""
+        self.sketch[mentee, mentor] = 0
+
+
+def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray, _Bounds]:
+    n, m = len(scorer.problem.mentees), scorer.m
+    candidates = Candidates()
+    allowed_counts = np.zeros(n, dtype=np.int64)
+    top = float(np.maximum(scorer.problem.weights.as_array(), 0).sum())
+    bounds = _Bounds(
+        np.full(n, -np.inf), np.zeros(n, dtype=np.int64), [np.zeros(m)],
+        np.zeros((n, m), dtype=np.uint8), max(top, 1e-6) / (SKETCH_LEVELS - 1),
+    )  # fmt: skip
+
+    def score(block: slice) -> tuple[IntArray, IntArray, FloatArray]:
+        rows = np.arange(block.start, block.stop)
+        scores, allowed = scorer.block(rows)
+        allowed_counts[rows] = np.count_nonzero(allowed, axis=1)
+        sketch = bounds.sketch[block]
+        bounds.sketch_into(sketch, scores, allowed)
+        np.copyto(scores, -np.inf, where=np.logical_not(allowed, out=allowed))
+        local, columns, rest = _select(scores, per_mentee, allowed_counts[rows])
+        bounds.ceiling[rows] = rest * SCORE_SCALE
+        sketch[local, columns] = 0
+        return rows[local], columns, scores[local, columns]
+
+    # Blocks write disjoint rows; numpy and BLAS release the GIL, so threads share the cores.
+    with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+        for mentee, mentor, score_of in pool.map(score, _blocks(n, scorer.rows_per_block())):
+            candidates.add(mentee, mentor, score_of)
+    return candidates, allowed_counts, bounds
+
+
+def _widen(
+    scorer: _Scorer, rows: IntArray, prices: NDArray[np.float64], floor: NDArray[np.float64],
+    bounds: _Bounds, candidates: Candidates, per_mentee: int, record: bool = True,
+) -> tuple[int, int]:  # fmt: skip
+    """Bound these rows' left-out pairs at the new prices from the sketch; where a pair
+    might beat the row's floor, the row's best pairs by that bound join the candidates,
+    scored exactly. Returns how many rows were widened and how many pairs joined."""
+    version = len(bounds.prices) - 1
+    widened = joined = 0
+    step = max(16, BLOCK_CELLS // max(scorer.m, 1))
+    for start in range(0, rows.size, step):
+        chunk = rows[start : start + step]
+        sketch = bounds.sketch[chunk]
+        keys = sketch.astype(np.float64)
+        keys *= bounds.step * SCORE_SCALE
+        keys -= prices[None, :]
+        keys[sketch == 0] = -np.inf
+        best = keys.max(axis=1)
+        if record:
+            bounds.ceiling[chunk] = best
+            bounds.version[chunk] = version
+        doubt = np.flatnonzero(best > floor[chunk] + PRICE_TOLERANCE)
+        if doubt.size:
+            local, columns, rest = _select(keys[doubt], per_mentee)
+            mentee = chunk[doubt][local]
+            candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
+            bounds.forget(mentee, columns)
+            if record:
+                bounds.ceiling[chunk[doubt]] = rest
+            widened += doubt.size
+            joined += columns.size
+    return widened, joined
+
+
+def _spread_over_crowds(
+    scorer: _Scorer, bounds: _Bounds, candidates: Candidates, allowed_counts: IntArray,
+    per_mentee: int,
+) -> None:  # fmt: skip
+    """When the candidates crowd onto few mentors (everyone's best fits), they cannot seat
+    as many mentees as the seats could: before the first flow, give every mentee their
+    best pairs among the other mentors, as if the crowded ones were priced out. Saves the
+    flow whose only use would be to find those prices."""
+    _, mentor, _ = candidates.arrays(scorer.m)
+    capacity = np.maximum(scorer.problem.capacity, 0)
+    demand = np.bincount(mentor, minlength=scorer.m)
+    needed = min(int(np.count_nonzero(allowed_counts)), int(capacity.sum()))
+    if int(np.minimum(demand, capacity).sum()) >= needed:
+        return
+    priced_out = np.where(demand > 2 * capacity, 1e15, 0.0)
+    rows = np.flatnonzero(allowed_counts)
+    floor = np.full(allowed_counts.size, -1e16)
+    _widen(scorer, rows, priced_out, floor, bounds, candidates, per_mentee, record=False)
 
 
 def candidate_pairs(
     problem: Problem, per_mentee: int = CANDIDATES_PER_MENTEE
 ) -> tuple[Candidates, IntArray]:
     """The best allowed mentors of each mentee, and how many mentors each may have."""
-    candidates = Candidates()
-    allowed_counts = np.zeros(len(problem.mentees), dtype=np.int64)
-    for rows in _blocks(len(problem.mentees)):
-        scores, allowed = score_block(problem, rows)
-        allowed_counts[rows] = allowed.sum(axis=1)
-        _keep_best(candidates, scores, allowed, rows, per_mentee)
+    candidates, allowed_counts, _ = _first_pass(_Scorer(problem), max(per_mentee, 1))
     return candidates, allowed_counts
-
-
-def _keep_best(
-    candidates: Candidates, scores: FloatArray, allowed: BoolArray, rows: slice, keep: int
-) -> None:
-    masked = np.where(allowed, scores, -np.inf)
-    if keep < masked.shape[1]:
-        best = np.argpartition(-masked, keep - 1, axis=1)[:, :keep]
-    else:
-        best = np.broadcast_to(np.arange(masked.shape[1]), masked.shape).copy()
-    row_index = np.repeat(np.arange(masked.shape[0]), best.shape[1])
-    columns = best.ravel()
-    ok = allowed[row_index, columns]
-    candidates.add(
-        row_index[ok] + rows.start, columns[ok].astype(np.int64), scores[row_index, columns][ok]
-    )
 
 
 # ---------------------------------------------------------------- assignment
@@ -329,84 +662,161 @@ def match(
     per_mentee: int = CANDIDATES_PER_MENTEE,
     timings: dict[str, float] | None = None,
 ) -> Result:
-    """Match the whole cohort: most mentees matched, then the highest total score."""
+    """Match the whole cohort: most mentees matched, then the highest total score.
+
+    Scores every pair once, keeps the best ``per_mentee`` mentors of each mentee and a
+    one-byte sketch of every other allowed pair's score, and solves a min-cost max-flow
+    over the candidates. The flow's dual prices then tell which left-out pairs could
+    still improve it (match more mentees, or raise the total): a row whose stored bound
+    does not rule that out is bounded again from the sketch at the new prices, and its
+    best pairs by that bound join the candidates, scored exactly. Repeat until no row can
+    improve: the assignment is then optimal over all allowed pairs (``proven_optimal``).
+    The work grows with mentees x mentors once, then with the rows in doubt, never with
+    unmatched x seated x mentors.
+    """
     clock = time.perf_counter()
-    candidates, allowed_counts = candidate_pairs(problem, per_mentee)
-    mentee, mentor, score = candidates.arrays()
-    scored = time.perf_counter()
-    assigned = _solve_flow(problem, mentee, mentor, score)
-    for _ in range(MAX_REPAIR_ROUNDS):
-        # Pruning may have hidden the only way to seat someone: look for an
-        # augmenting path over every allowed pair, and give the solver the rows on it.
-        rows = _rows_on_augmenting_paths(
-            problem, mentee[assigned], mentor[assigned], allowed_counts
-        )
-        if not rows:
-            break
-        known = set(zip(mentee.tolist(), mentor.tolist(), strict=True))
-        extra = [
-            (e, o, sc)
-            for e, o, sc in zip(*_all_allowed_for(problem, np.array(sorted(rows))), strict=True)
-            if (int(e), int(o)) not in known
-        ]
-        if not extra:
-            break
-        mentee = np.concatenate([mentee, np.array([e for e, _, _ in extra], dtype=np.int64)])
-        mentor = np.concatenate([mentor, np.array([o for _, o, _ in extra], dtype=np.int64)])
-        score = np.concatenate([score, np.array([sc for _, _, sc in extra], dtype=np.float32)])
+    m = len(problem.mentors)
+    scorer = _Scorer(problem)
+    per_mentee = max(per_mentee, 1)
+    candidates, allowed_counts, bounds = _first_pass(scorer, per_mentee)
+    _spread_over_crowds(
+        scorer, bounds, candidates, allowed_counts, min(per_mentee, WIDEN_PER_MENTEE)
+    )
+    scoring = time.perf_counter() - clock
+    widening = 0.0
+    rounds, proven, joined_total = 0, False, 0
+    while True:
+        mentee, mentor, score = candidates.arrays(m)
         assigned = _solve_flow(problem, mentee, mentor, score)
+        if rounds == MAX_PRICING_ROUNDS or mentee.size == 0:
+            proven = mentee.size == 0
+            break
+        rounds += 1
+        prices, floor = _dual_prices(problem, mentee, mentor, score, assigned)
+        started = time.perf_counter()
+        doubtful = _doubtful_rows(problem, bounds, prices, floor, allowed_counts)
+        bounds.prices.append(prices)
+        improvable = 0
+        if doubtful.size:
+            improvable, joined = _widen(
+                scorer, doubtful, prices, floor, bounds, candidates,
+                min(per_mentee, WIDEN_PER_MENTEE),
+            )  # fmt: skip
+            joined_total += joined
+        widening += time.perf_counter() - started
+        if not improvable:
+            proven = True
+            break
     if timings is not None:
-        timings["scoring"] = scored - clock
-        timings["solving"] = time.perf_counter() - scored
-    return _result(problem, mentee[assigned], mentor[assigned], score[assigned], allowed_counts)
+        timings["scoring"] = scoring + widening
+        timings["solving"] = time.perf_counter() - clock - scoring - widening
+        timings["rounds"] = float(rounds)
+        timings["pairs_joined"] = float(joined_total)
+    return _result(
+        problem, mentee[assigned], mentor[assigned], score[assigned], allowed_counts, proven
+    )
 
 
-def _rows_on_augmenting_paths(
-    problem: Problem, matched_mentee: IntArray, matched_mentor: IntArray, allowed: IntArray
-) -> set[int]:
-    """Mentee rows on a path that would seat one more mentee (breadth-first search)."""
-    holders: dict[int, list[int]] = {}
-    for e, o in zip(matched_mentee.tolist(), matched_mentor.tolist(), strict=True):
-        holders.setdefault(o, []).append(e)
-    load = np.bincount(matched_mentor, minlength=len(problem.mentors))
-    seated = set(matched_mentee.tolist())
-    rows: set[int] = set()
-    for start in np.flatnonzero(allowed > 0).tolist():
-        if start in seated or start in rows:
-            continue
-        visited = _search(problem, start, holders, load)
-        if visited:
-            rows |= visited
-    return rows
+def _doubtful_rows(
+    problem: Problem, bounds: _Bounds, prices: NDArray[np.float64],
+    floor: NDArray[np.float64], allowed_counts: IntArray,
+) -> IntArray:  # fmt: skip
+    """Rows where a left-out pair might beat the row's floor at these prices."""
+    open_mentors = problem.capacity > 0
+    if not open_mentors.any():
+        return np.zeros(0, dtype=np.int64)
+    # A left-out pair's key moves by at most the largest drop of any price since.
+    drop = np.array([float((old - prices)[open_mentors].max()) for old in bounds.prices])
+    ceiling = bounds.ceiling + drop[bounds.version]
+    return np.flatnonzero((allowed_counts > 0) & (ceiling > floor + PRICE_TOLERANCE))
 
 
-def _search(
-    problem: Problem, start: int, holders: dict[int, list[int]], load: IntArray
-) -> set[int]:
-    visited_mentees, visited_mentors = {start}, set()
-    queue = [start]
-    while queue:
-        row = queue.pop(0)
-        _, allowed = factor_blocks(problem, slice(row, row + 1))
-        for mentor in np.flatnonzero(allowed[0]).tolist():
-            if mentor in visited_mentors:
-                continue
-            visited_mentors.add(mentor)
-            if load[mentor] < problem.capacity[mentor]:
-                return visited_mentees
-            for holder in holders.get(mentor, []):
-                if holder not in visited_mentees:
-                    visited_mentees.add(holder)
-                    queue.append(holder)
-    return set()
+def _dual_prices(
+    problem: Problem, mentee: IntArray, mentor: IntArray, score: FloatArray,
+    assigned: BoolArray,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
+    """Prices of the mentors and floors of the mentees (SCORE_SCALE units) from node
+    potentials of the optimal flow: a pair not in the flow network can improve the
+    assignment only if score x SCALE - price[mentor] > floor[mentee].
+
+    The potentials are shortest distances in the residual network, where one more
+    mentee matched is worth more than any score (an arc sink -> source of cost -BIG),
+    so prices also account for matching more mentees.
+    """
+    n, m = len(problem.mentees), len(problem.mentors)
+    source, sink = n + m, n + m + 1
+    best = _best_cost(problem)
+    big = (best + 1) * (n + m + 2) + _seat_costs(problem).max(initial=0) * (n + m + 2)
+    cost = best - np.rint(score.astype(np.float64) * SCORE_SCALE).astype(np.int64)
+    matched = np.zeros(n, dtype=bool)
+    matched[mentee[assigned]] = True
+    load = np.bincount(mentor[assigned], minlength=m)
+    seat = _seat_costs(problem)
+    capacity = np.maximum(problem.capacity, 0)
+    has_room = np.flatnonzero(load < capacity)
+    has_mentees = np.flatnonzero(load > 0)
+    rows = np.arange(n)
+    flow_value = int(matched.sum())
+    more, fewer = int(flow_value < n), int(flow_value > 0)
+    # Residual arcs: unused pairs forward, used pairs back; the source reaches unmatched
+    # mentees and is reached from matched ones; seats left and seats taken; the return arc.
+    tails = [
+        np.where(assigned, n + mentor, mentee), np.full(n - flow_value, source), rows[matched],
+        n + has_room, np.full(has_mentees.size, sink),
+        np.array([sink] * more + [source] * fewer),
+    ]  # fmt: skip
+    heads = [
+        np.where(assigned, mentee, n + mentor), rows[~matched], np.full(flow_value, source),
+        np.full(has_room.size, sink), n + has_mentees,
+        np.array([source] * more + [sink] * fewer),
+    ]  # fmt: skip
+    costs = [
+        np.where(assigned, -cost, cost), np.zeros(n, dtype=np.int64),
+        seat[load[has_room]], -seat[load[has_mentees] - 1],
+        np.array([-big] * more + [big] * fewer),
+    ]  # fmt: skip
+    potential = _shortest_distances(
+        n + m + 2,
+        np.concatenate(tails).astype(np.int64),
+        np.concatenate(heads).astype(np.int64),
+        np.concatenate(costs).astype(np.int64),
+    )
+    prices = -potential[n : n + m].astype(np.float64)
+    floor = (best + potential[:n]).astype(np.float64)
+    return prices, floor
 
 
-def _all_allowed_for(problem: Problem, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-    extra = Candidates()
-    for row in rows:
-        scores, allowed = score_block(problem, slice(int(row), int(row) + 1))
-        _keep_best(extra, scores, allowed, slice(int(row), int(row) + 1), scores.shape[1])
-    return extra.arrays()
+def _best_cost(problem: Problem) -> int:
+    return int(np.ceil(float(problem.weights.as_array().sum()) * SCORE_SCALE))
+
+
+def _seat_costs(problem: Problem) -> NDArray[np.int64]:
+    """Cost of the k-th seat of any mentor (k from 0), as the flow charges it."""
+    most = int(np.maximum(problem.capacity, 0).max(initial=0))
+    if problem.load_spreading <= 0:
+        return np.zeros(most + 1, dtype=np.int64)
+    return np.rint(np.arange(most + 1) * problem.load_spreading * SCORE_SCALE).astype(np.int64)
+
+
+def _shortest_distances(nodes: int, tail: IntArray, head: IntArray, cost: IntArray) -> IntArray:
+    """Bellman-Ford from a virtual root joined to every node at cost 0, relaxing only
+    the arcs out of nodes whose distance changed (the network has no negative cycle)."""
+    order = np.argsort(tail, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    pointer = np.searchsorted(tail, np.arange(nodes + 1))
+    distance = np.zeros(nodes, dtype=np.int64)
+    active = np.unique(tail[cost < 0])
+    for _ in range(nodes + 1):
+        if active.size == 0:
+            return distance
+        _, arcs = _ranges(pointer, active)
+        reach = distance[tail[arcs]] + cost[arcs]
+        better = reach < distance[head[arcs]]
+        if not better.any():
+            return distance
+        np.minimum.at(distance, head[arcs][better], reach[better])
+        active = np.unique(head[arcs][better])
+    raise RuntimeError("negative cycle in an optimal flow's residual network")
 
 
 def _solve_flow(
@@ -417,7 +827,7 @@ def _solve_flow(
     if mentee.size == 0:
         return np.zeros(0, dtype=bool)
     source, sink = n + m, n + m + 1
-    best = int(np.ceil(float(problem.weights.as_array().sum()) * SCORE_SCALE))
+    best = _best_cost(problem)
     seat_mentor, seat_cost, seat_capacity = _seat_arcs(problem)
     tails = np.concatenate([np.full(n, source), mentee, n + seat_mentor])
     heads = np.concatenate([np.arange(n), n + mentor, np.full(seat_mentor.size, sink)])
@@ -454,8 +864,9 @@ def _seat_arcs(problem: Problem) -> tuple[IntArray, NDArray[np.int64], NDArray[n
 
 
 def _result(
-    problem: Problem, mentee: IntArray, mentor: IntArray, score: FloatArray, allowed: IntArray
-) -> Result:
+    problem: Problem, mentee: IntArray, mentor: IntArray, score: FloatArray, allowed: IntArray,
+    proven: bool = False,
+) -> Result:  # fmt: skip
     order = np.argsort(mentee, kind="stable")
     matched = set(mentee.tolist())
     unmatched = {
@@ -468,6 +879,7 @@ def _result(
         scores=score[order].astype(float).tolist(),
         unmatched=unmatched,
         total_score=float(score.astype(np.float64).sum()),
+        proven_optimal=proven,
     )
 
 
