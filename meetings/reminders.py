@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -277,8 +278,16 @@ def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcom
         if _skip_reason(reminder, now) is not None:
             ours.update(status=Reminder.Status.SKIPPED)
             return Outcome.SKIPPED
+        message = reminder_message(reminder)
+        # Which process has this attempt on the wire: if it dies before "sent" commits
+        # (the server may still accept what it had written), the next attempt repeats the
+        # e-mail, and this line is what ties the copies to that death.
+        logger.info(
+            "Reminder %s: attempt %s handed to the mail server by process %s",
+            reminder.pk, attempts, os.getpid(),
+        )  # fmt: skip
         try:
-            send_once(reminder_message(reminder))
+            send_once(message)
         except (smtplib.SMTPException, OSError) as exc:
             if _permanent(exc) or attempts >= MAX_ATTEMPTS:
                 ours.update(status=Reminder.Status.FAILED)
