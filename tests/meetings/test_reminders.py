@@ -48,6 +48,9 @@ def no_broker(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...
     monkeypatch.setattr(
         tasks_reminders.send_reminder, "delay_on_commit", lambda *a: calls.append(("send", a))
     )
+    monkeypatch.setattr(
+        tasks_reminders.send_reminders, "delay_on_commit", lambda *a: calls.append(("batch", a))
+    )
     return calls
 
 
@@ -203,16 +206,23 @@ def test_two_dispatches_claim_each_row_once(pair: Pair) -> None:
     assert not set(first) & set(second)
 
 
-def test_the_dispatch_task_enqueues_one_send_per_claimed_row(
-    pair: Pair, no_broker: list[tuple[str, tuple[Any, ...]]]
+def test_the_dispatch_task_enqueues_one_message_per_batch_of_claimed_rows(
+    pair: Pair, no_broker: list[tuple[str, tuple[Any, ...]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from meetings import tasks_reminders
+
+    monkeypatch.setattr(tasks_reminders, "SEND_BATCH", 3)
     meeting = _book(pair, hours_ahead=72)
     Reminder.objects.filter(meeting=meeting).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     no_broker.clear()
     assert dispatch_reminders() == 4
     assert dispatch_reminders() == 0
-    sends = sorted(args[0] for name, args in no_broker if name == "send")
-    assert sends == sorted(Reminder.objects.filter(meeting=meeting).values_list("pk", flat=True))
+    batches = [args[0] for name, args in no_broker if name == "batch"]
+    assert [len(batch) for batch in batches] == [3, 1]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(
+        Reminder.objects.filter(meeting=meeting).values_list("pk", flat=True)
+    )
+    assert [name for name, _args in no_broker] == ["batch", "batch"]
 
 
 # ---------------------------------------------------------------- send
