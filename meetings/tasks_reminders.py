@@ -23,7 +23,7 @@ from meetings.reminders import (
 )
 
 DISPATCH_BATCH = 500
-SEND_BATCH = 100  # rows per send message: several messages per claim keep every process busy
+SEND_BATCH = 20  # rows per send message: several per tick keep every worker process busy
 MAX_BATCHES_PER_TICK = 40
 
 
