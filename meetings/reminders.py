@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     NOT_CLAIMED = "not-claimed"  # already sent, returned, or another worker has it
     RETRY = "retry"
     FAILED = "failed"
+    ERROR = "error"  # an unexpected error: the claim stays for the sweeper
 
 
 def _kind(offset_minutes: int) -> str:
@@ -377,7 +378,13 @@ def reminders_send(
     mail = _MailSession()
     try:
         for reminder in rows:
-            outcomes[reminder.pk] = _send_taken(reminder, taken[reminder.pk], now, mail)
+            try:
+                outcomes[reminder.pk] = _send_taken(reminder, taken[reminder.pk], now, mail)
+            except Exception:
+                # One row's surprise must not hold back the rest of its batch: this row
+                # keeps its claim, the sweeper returns it, and its attempts stay bounded.
+                logger.exception("Reminder %s: sending failed unexpectedly", reminder.pk)
+                outcomes[reminder.pk] = Outcome.ERROR
     finally:
         mail.close()
     return outcomes

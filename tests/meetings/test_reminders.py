@@ -505,3 +505,25 @@ def test_a_failing_goodbye_after_the_server_accepted_is_not_a_failed_send(
         assert reminder_send(pk) == Outcome.SENT
     assert Reminder.objects.get(pk=pk).status == "sent"
     assert len(inbox.reminders()) == 1
+
+
+def test_one_row_failing_unexpectedly_does_not_hold_back_its_batch(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting = _book(pair, hours_ahead=72)
+    first, *rest = _due_now(meeting)
+    real = reminders.reminder_message
+
+    def broken_for_the_first(reminder: Reminder) -> Any:
+        if reminder.pk == first:
+            raise ValueError("a template that cannot render")
+        return real(reminder)
+
+    monkeypatch.setattr(reminders, "reminder_message", broken_for_the_first)
+    mail.outbox.clear()
+    outcomes = reminders.reminders_send([first, *rest])
+    assert outcomes[first] == Outcome.ERROR
+    assert [outcomes[pk] for pk in rest] == [Outcome.SENT] * len(rest)
+    assert len(mail.outbox) == len(rest)
+    row = Reminder.objects.get(pk=first)
+    assert (row.status, row.attempts) == ("claimed", 1)  # the sweeper returns it
