@@ -1,7 +1,16 @@
-"""Benchmark reminder dispatch on PostgreSQL: a steady tick, and a backlog after an outage.
+"""Benchmark reminder dispatch on PostgreSQL: a steady tick, a backlog after an outage, and
+dispatch end to end.
 
-Usage: python bench/reminders.py [--meetings 100000] [--due 40] [--ticks 20]
+Usage: python bench/reminders.py [--meetings 100000] [--due 40] [--ticks 20] [--end-to-end 20000]
 It recreates the database named by --database on 127.0.0.1 and prints one JSON object.
+
+End to end: ``--end-to-end`` rows fall due at once; the clock runs over the beat task
+(``dispatch_reminders``: claim, then enqueue through Celery to an in-memory broker, the
+messages serialised as in production) and the worker's handling of every message
+(``send_reminders``: take the attempts, lock, re-check, render the e-mail, hand it to the
+mail backend, mark sent, commit, row by row). The hand-off goes to Django's in-memory
+mail backend, which accepts at once: the figure is our side of the SMTP conversation, not
+a mail server's. One process does it all, as one worker process would.
 """
 
 from __future__ import annotations
@@ -93,16 +102,72 @@ def _make_due(count: int, now: dt.datetime) -> None:
     Reminder.objects.filter(pk__in=ids).update(due_at=now - dt.timedelta(seconds=1))
 
 
+def _end_to_end(count: int, *, one_by_one: bool = False) -> dict[str, float | int]:
+    """Dispatch ``count`` due rows and handle every message, timed from claim to "sent".
+    ``one_by_one`` hands each row to the single-row task instead (the path before batches,
+    minus its per-row message), to compare both on the same machine at the same time."""
+    from django.conf import settings
+    from django.core import mail
+    from django.utils import timezone
+
+    from meetings.models import Reminder
+    from meetings.tasks_reminders import dispatch_reminders, send_reminder, send_reminders
+    from mentoring.celery import app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    sent_before = Reminder.objects.filter(status=Reminder.Status.SENT).count()
+    _make_due(count, timezone.now())  # only the due time moves, as if the day had come
+    messages = rows = 0
+    clock = time.perf_counter()
+    claimed = 0
+    while dispatched := dispatch_reminders():
+        claimed += dispatched
+    dispatch_seconds = time.perf_counter() - clock
+    with app.connection_for_read() as connection:
+        queue = connection.SimpleQueue("celery", no_ack=False)
+        while True:
+            try:
+                message = queue.get(timeout=0.5)
+            except queue.Empty:
+                break
+            if message.headers["task"] != send_reminders.name:
+                raise RuntimeError(f"unexpected message {message.headers['task']}")
+            [ids], _kwargs, _embed = message.payload
+            if one_by_one:  # as before batches: one message, one task run per row
+                rows += sum(1 for pk in ids if send_reminder.run(pk))
+            else:
+                rows += sum(send_reminders.run(ids).values())
+            message.ack()
+            messages += 1
+        queue.close()
+    seconds = time.perf_counter() - clock
+    sent = Reminder.objects.filter(status=Reminder.Status.SENT).count() - sent_before
+    if (claimed, rows, sent, len(mail.outbox)) != (count, count, count, count):
+        raise RuntimeError(f"claimed {claimed}, handled {rows}, sent {sent} of {count}")
+    return {
+        "rows": count,
+        "messages": messages,
+        "dispatch_seconds": round(dispatch_seconds, 2),
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(count / seconds),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=40, help="reminders due per steady tick")
     parser.add_argument("--ticks", type=int, default=20)
+    parser.add_argument("--end-to-end", type=int, default=20_000, help="rows due at once")
     parser.add_argument("--database", default="mentoring_bench_reminders")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
         DJANGO_SETTINGS_MODULE="mentoring.settings",
+        CELERY_BROKER_URL="memory://",
+        EMAIL_HOST="",
+        LOG_LEVEL="WARNING",
     )
     _recreate_database(args.database)
     import django
@@ -127,6 +192,9 @@ def main() -> None:
         if len(claimed) != args.due:
             raise RuntimeError(f"claimed {len(claimed)} of {args.due} due reminders")
 
+    end_to_end = _end_to_end(args.end_to_end)
+    one_by_one = _end_to_end(args.end_to_end, one_by_one=True)
+
     # An outage: every pending reminder is due at once.
     Reminder.objects.filter(status=Reminder.Status.PENDING).update(
         due_at=timezone.now() - dt.timedelta(minutes=1)
@@ -146,6 +214,8 @@ def main() -> None:
             "median": round(statistics.median(ticks) * 1000, 1),
             "max": round(max(ticks) * 1000, 1),
         },
+        "end_to_end": end_to_end,
+        "end_to_end_one_row_per_task": one_by_one,
         "backlog": {
             "rows": backlog,
             "claimed": claimed_total,

@@ -4,9 +4,10 @@
   writes one row per (meeting, recipient, kind), re-planning on every change.
 - ``reminders_claim_due`` marks due rows claimed (skip-locked where the database can),
   so two dispatchers never claim one row twice.
-- ``reminder_send`` re-reads the row and meeting, skips anything no longer true, sends,
-  and marks sent. Transient mail errors put the row back with a later due time (backoff
-  lives in the row, never in a broker ETA); after a bounded number of attempts it fails.
+- ``reminders_send`` takes a batch of claimed rows (one Celery message) and, for each row,
+  re-reads it under its lock, skips anything no longer true, sends, and marks sent.
+  Transient mail errors put the row back with a later due time (backoff lives in the row,
+  never in a broker ETA); after a bounded number of attempts it fails.
 - ``reminders_sweep`` returns claims nobody completed (a killed worker) to pending.
 
 Reminders carry names, times and links, never anything said in mentoring.
@@ -16,15 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import smtplib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,7 +34,7 @@ from django.utils.formats import date_format, time_format
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local
-from people.mail import send_once, subject_line
+from people.mail import subject_line
 from people.models import User
 from programs.models import Program
 
@@ -50,6 +51,7 @@ class Outcome(StrEnum):
     NOT_CLAIMED = "not-claimed"  # already sent, returned, or another worker has it
     RETRY = "retry"
     FAILED = "failed"
+    ERROR = "error"  # an unexpected error: the claim stays for the sweeper
 
 
 def _kind(offset_minutes: int) -> str:
@@ -229,56 +231,114 @@ _SEND_RELATED = (
 )
 
 
-@contextmanager
-def _held_for_sending(reminder_id: int) -> Iterator[Reminder | None]:
-    """The reminder with its meeting and people, locked for the send where the database can.
+def _take_attempts(
+    reminder_ids: Sequence[int], now: dt.datetime
+) -> tuple[dict[int, int], list[int]]:
+    """Take the next attempt of every claimed row among ``reminder_ids``, in one committed
+    statement (compare-and-set on the claim); returns {id: the attempt taken}.
 
-    On PostgreSQL the row stays locked until the outcome commits, so a reschedule or
-    cancel of the meeting (which re-plans this row) waits for a send already under way:
-    an e-mail for the old time is accepted before the change commits, never after. SQLite
-    has a single write lock for the whole database; holding it across an SMTP call would
-    stall every writer, so there the checks and the send are not under one lock.
+    Rows another transaction holds are skipped, never waited for: a send under way or a
+    re-plan already decides them, and a claim nobody finishes goes back through the
+    sweeper. Not waiting also means a batch never deadlocks with a meeting change that
+    re-plans several rows. Claimed rows whose attempts are used up fail here; their ids
+    come second.
     """
-    rows = Reminder.objects.select_related(*_SEND_RELATED).filter(pk=reminder_id)
-    if not connection.features.has_select_for_update_of:
-        yield rows.first()
-        return
+    ids = sorted({int(pk) for pk in reminder_ids})
+    if not ids:
+        return {}, []
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    skip_locked = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    # Only the table name and placeholders are formatted in; every value is a parameter.
+    marks = ", ".join(["%s"] * len(ids))
+    ours = (
+        f"id IN (SELECT id FROM {table} WHERE id IN ({marks})"  # noqa: S608
+        f" AND status = %s AND attempts {{}} %s ORDER BY id{skip_locked})"
+    )
+    claimed: list[Any] = [*ids, Reminder.Status.CLAIMED, MAX_ATTEMPTS]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s WHERE {ours.format('>=')} RETURNING id",  # noqa: S608
+            [Reminder.Status.FAILED, *claimed],
+        )
+        exhausted = [int(pk) for (pk,) in cursor.fetchall()]
+        cursor.execute(
+            f"UPDATE {table} SET attempts = attempts + 1, claimed_at = %s"  # noqa: S608
+            f" WHERE {ours.format('<')} RETURNING id, attempts",
+            [now, *claimed],
+        )
+        taken = {int(pk): int(attempts) for pk, attempts in cursor.fetchall()}
+    return taken, exhausted
+
+
+def _lock_for_sending(reminder: Reminder, attempts: int) -> bool:
+    """Lock the row until this transaction ends (PostgreSQL) and say whether it is still
+    ours: claimed, at the attempt we took, planned for the meeting state we read.
+
+    While the lock is held a reschedule or cancel of the meeting (which re-plans this row)
+    waits, so an e-mail for the old time is accepted before the change commits, never
+    after. SQLite has one write lock for the whole database; holding it across an SMTP
+    call would stall every writer, so there the check and the send are not under one lock.
+    """
+    rows = Reminder.objects.filter(pk=reminder.pk)
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    state = rows.values_list("status", "attempts", "planned_version").first()
+    return state == (Reminder.Status.CLAIMED, attempts, reminder.planned_version)
+
+
+class _MailSession:
+    """One SMTP connection for a batch, opened on the first e-mail; after a failure it is
+    dropped and the next e-mail opens a new one. Closing is quiet: an error while saying
+    goodbye comes after the server accepted the last message (see ``people.mail``)."""
+
+    def __init__(self) -> None:
+        self._connection: Any = None
+
+    def send(self, message: EmailMultiAlternatives) -> None:
+        if self._connection is None:
+            self._connection = get_connection()
+            self._connection.open()
+        try:
+            self._connection.send_messages([message])
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.warning("Closing the SMTP connection failed after the send", exc_info=True)
+
+
+def _send_taken(reminder: Reminder, attempts: int, now: dt.datetime, mail: _MailSession) -> Outcome:
+    """Send one row whose attempt we took: lock, check, send, mark; one transaction, so
+    "sent" commits right after the server accepted this very e-mail."""
+    ours = Reminder.objects.filter(
+        pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=attempts
+    )
     with transaction.atomic():
-        yield rows.select_for_update(of=("self",)).first()
-
-
-def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcome:
-    """Send one claimed reminder once; every outcome is written to its row.
-
-    The attempt is taken first and committed on its own (compare-and-set), so a second
-    delivery of the same task loses, and a worker killed from then on leaves a claim the
-    sweeper returns. The only way to a second e-mail is a worker that dies between the
-    SMTP server accepting the message and the commit of "sent"; its header
-    ``X-Mentoring-Attempt`` then differs between the two copies.
-    """
-    now = now or timezone.now()
-    state = Reminder.objects.filter(pk=reminder_id).values_list("status", "attempts").first()
-    if state is None or state[0] != Reminder.Status.CLAIMED:
-        return Outcome.NOT_CLAIMED
-    attempts = state[1]
-    mine = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.CLAIMED)
-    if attempts >= MAX_ATTEMPTS:
-        mine.filter(attempts=attempts).update(status=Reminder.Status.FAILED)
-        return Outcome.FAILED
-    if not mine.filter(attempts=attempts).update(attempts=F("attempts") + 1, claimed_at=now):
-        return Outcome.NOT_CLAIMED
-    attempts += 1
-    ours = mine.filter(attempts=attempts)
-    with _held_for_sending(reminder_id) as reminder:
-        if reminder is None or (reminder.status, reminder.attempts) != (
-            Reminder.Status.CLAIMED, attempts
-        ):  # fmt: skip
+        if not _lock_for_sending(reminder, attempts):
             return Outcome.NOT_CLAIMED  # the sweeper returned it, or it was re-planned
         if _skip_reason(reminder, now) is not None:
             ours.update(status=Reminder.Status.SKIPPED)
             return Outcome.SKIPPED
+        reminder.attempts = attempts
+        message = reminder_message(reminder)
+        # Which process has this attempt on the wire: if it dies before "sent" commits
+        # (the server may still accept what it had written), the next attempt repeats the
+        # e-mail, and this line is what ties the copies to that death.
+        logger.info(
+            "Reminder %s: attempt %s handed to the mail server by process %s",
+            reminder.pk, attempts, os.getpid(),
+        )  # fmt: skip
         try:
-            send_once(reminder_message(reminder))
+            mail.send(message)
         except (smtplib.SMTPException, OSError) as exc:
             if _permanent(exc) or attempts >= MAX_ATTEMPTS:
                 ours.update(status=Reminder.Status.FAILED)
@@ -295,6 +355,44 @@ def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcom
             return Outcome.RETRY
         ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
     return Outcome.SENT
+
+
+def reminders_send(
+    reminder_ids: Sequence[int], *, now: dt.datetime | None = None
+) -> dict[int, Outcome]:
+    """Send a batch of claimed reminders, each once; every outcome is written to its row.
+
+    First the attempts of the whole batch are taken in one committed compare-and-set, so a
+    second delivery of the same batch loses, and a worker killed from then on leaves
+    claims that the redelivered message or the sweeper takes again with the next attempt.
+    Then each row on its own: locked, re-checked, sent over the batch's SMTP connection and
+    marked, in one short transaction. The only way to a second e-mail is a worker that dies
+    between the SMTP server accepting a message and the commit of its "sent"; the copies'
+    ``X-Mentoring-Attempt`` headers then differ.
+    """
+    now = now or timezone.now()
+    outcomes = dict.fromkeys((int(pk) for pk in reminder_ids), Outcome.NOT_CLAIMED)
+    taken, exhausted = _take_attempts(list(outcomes), now)
+    outcomes.update(dict.fromkeys(exhausted, Outcome.FAILED))
+    rows = Reminder.objects.select_related(*_SEND_RELATED).filter(pk__in=taken).order_by("pk")
+    mail = _MailSession()
+    try:
+        for reminder in rows:
+            try:
+                outcomes[reminder.pk] = _send_taken(reminder, taken[reminder.pk], now, mail)
+            except Exception:
+                # One row's surprise must not hold back the rest of its batch: this row
+                # keeps its claim, the sweeper returns it, and its attempts stay bounded.
+                logger.exception("Reminder %s: sending failed unexpectedly", reminder.pk)
+                outcomes[reminder.pk] = Outcome.ERROR
+    finally:
+        mail.close()
+    return outcomes
+
+
+def reminder_send(reminder_id: int, *, now: dt.datetime | None = None) -> Outcome:
+    """Send one claimed reminder once (a batch of one; see ``reminders_send``)."""
+    return reminders_send([reminder_id], now=now)[reminder_id]
 
 
 def reminders_failed_count() -> int:

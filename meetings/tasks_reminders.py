@@ -6,6 +6,8 @@ dispatch beat picks it up when it is due.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
@@ -13,25 +15,45 @@ from django.utils import timezone
 
 from meetings.digest import digest_send
 from meetings.nudges import nudge_send, nudges_plan
-from meetings.reminders import reminder_send, reminders_claim_due, reminders_sweep
+from meetings.reminders import (
+    reminder_send,
+    reminders_claim_due,
+    reminders_send,
+    reminders_sweep,
+)
 
 DISPATCH_BATCH = 500
+SEND_BATCH = 20  # rows per send message: several per tick keep every worker process busy
 MAX_BATCHES_PER_TICK = 40
 
 
 @shared_task(name="meetings.dispatch_reminders", base=DjangoTask, ignore_result=True)
 def dispatch_reminders() -> int:
-    """Claim due reminders in batches and enqueue one send per row once the claim commits."""
+    """Claim due reminders in batches and, once a claim commits, enqueue one send message
+    per ``SEND_BATCH`` of its rows (each row is still locked, sent and marked on its own)."""
     claimed = 0
     for _batch in range(MAX_BATCHES_PER_TICK):
         with transaction.atomic():
             ids = reminders_claim_due(now=timezone.now(), batch=DISPATCH_BATCH)
-            for reminder_id in ids:
-                send_reminder.delay_on_commit(reminder_id)
+            for start in range(0, len(ids), SEND_BATCH):
+                send_reminders.delay_on_commit(ids[start : start + SEND_BATCH])
         claimed += len(ids)
         if len(ids) < DISPATCH_BATCH:
             break
     return claimed
+
+
+@shared_task(
+    name="meetings.send_reminders",
+    base=DjangoTask,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def send_reminders(reminder_ids: list[int]) -> dict[str, int]:
+    # Transient SMTP errors are retried through the row (pending again, later due time),
+    # with bounded attempts; anything else leaves the claims for the sweeper.
+    return Counter(str(outcome) for outcome in reminders_send(reminder_ids).values())
 
 
 @shared_task(
@@ -42,8 +64,8 @@ def dispatch_reminders() -> int:
     reject_on_worker_lost=True,
 )
 def send_reminder(reminder_id: int) -> str:
-    # Transient SMTP errors are retried through the row (pending again, later due time),
-    # with bounded attempts; anything else leaves the claim for the sweeper.
+    # One row per message, as dispatch enqueued before batches: kept so that messages
+    # already queued when a new version is deployed are still handled.
     return str(reminder_send(reminder_id))
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
-from meetings.reminders import Outcome, reminder_send, reminders_claim_due
+from meetings.reminders import Outcome, reminder_send, reminders_claim_due, reminders_sweep
 from meetings.services import meeting_cancel, meeting_reschedule, meeting_schedule
 from people.models import User
 from tests.meetings.factories import make_pair, when
@@ -38,6 +38,7 @@ def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(tasks.send_meeting_update, "delay_on_commit", lambda *a: None)
     monkeypatch.setattr(tasks_reminders.send_reminder, "delay_on_commit", lambda *a: None)
+    monkeypatch.setattr(tasks_reminders.send_reminders, "delay_on_commit", lambda *a: None)
 
 
 def _book(pair: Pair) -> Meeting:
@@ -141,3 +142,49 @@ def test_a_cancel_waits_for_the_send_under_way_and_keeps_it_recorded_as_sent(
     assert Reminder.objects.get(pk=pk).status == "sent"
     others = Reminder.objects.filter(meeting=meeting).exclude(pk=pk)
     assert set(others.values_list("status", flat=True)) == {"skipped"}
+
+
+# ------------------------------------------- issue 12: what cannot repeat a send under way
+
+
+def test_a_second_delivery_or_the_sweeper_during_a_send_under_way_sends_nothing(
+    mentee: User, mentor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broker that hands the same message out again (restored from its unacked set) and a
+    sweeper that finds the claim stale, both while the first attempt is on the wire: the
+    row is held, so neither can take it, and "sent" commits before anything else reads it."""
+    meeting = _book(make_pair(mentee, mentor))
+    pk = _claim_one(meeting, mentee)
+    smtp = _SlowSmtp()
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", smtp)
+    results: dict[str, object] = {}
+    sender = _in_thread(lambda: reminder_send(pk), results, "send")
+    assert smtp.accepted.wait(timeout=10)
+    calls = 0
+
+    def count_again(*args: Any, **kwargs: Any) -> int:
+        nonlocal calls
+        calls += 1
+        return 1
+
+    again = _in_thread(lambda: reminder_send(pk), results, "again")
+    sweeper = _in_thread(
+        lambda: reminders_sweep(now=timezone.now(), stale_after=dt.timedelta(0)), results, "sweep"
+    )
+    time.sleep(0.5)
+    assert sweeper.is_alive(), "the sweeper must wait for the send under way"
+    smtp.release.set()
+    for thread in (sender, again, sweeper):
+        thread.join(timeout=20)
+
+    assert results["again"] == Outcome.NOT_CLAIMED
+    assert results["send"] == Outcome.SENT
+    assert results["sweep"] == 0  # it found the row sent, not a stale claim
+    assert (Reminder.objects.get(pk=pk).status, Reminder.objects.get(pk=pk).attempts) == (
+        "sent",
+        1,
+    )
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", count_again)
+    assert reminders_claim_due(now=timezone.now(), batch=10) == []
+    assert reminder_send(pk) == Outcome.NOT_CLAIMED
+    assert calls == 0

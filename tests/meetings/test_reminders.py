@@ -48,6 +48,9 @@ def no_broker(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...
     monkeypatch.setattr(
         tasks_reminders.send_reminder, "delay_on_commit", lambda *a: calls.append(("send", a))
     )
+    monkeypatch.setattr(
+        tasks_reminders.send_reminders, "delay_on_commit", lambda *a: calls.append(("batch", a))
+    )
     return calls
 
 
@@ -203,16 +206,23 @@ def test_two_dispatches_claim_each_row_once(pair: Pair) -> None:
     assert not set(first) & set(second)
 
 
-def test_the_dispatch_task_enqueues_one_send_per_claimed_row(
-    pair: Pair, no_broker: list[tuple[str, tuple[Any, ...]]]
+def test_the_dispatch_task_enqueues_one_message_per_batch_of_claimed_rows(
+    pair: Pair, no_broker: list[tuple[str, tuple[Any, ...]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from meetings import tasks_reminders
+
+    monkeypatch.setattr(tasks_reminders, "SEND_BATCH", 3)
     meeting = _book(pair, hours_ahead=72)
     Reminder.objects.filter(meeting=meeting).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     no_broker.clear()
     assert dispatch_reminders() == 4
     assert dispatch_reminders() == 0
-    sends = sorted(args[0] for name, args in no_broker if name == "send")
-    assert sends == sorted(Reminder.objects.filter(meeting=meeting).values_list("pk", flat=True))
+    batches = [args[0] for name, args in no_broker if name == "batch"]
+    assert [len(batch) for batch in batches] == [3, 1]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(
+        Reminder.objects.filter(meeting=meeting).values_list("pk", flat=True)
+    )
+    assert [name for name, _args in no_broker] == ["batch", "batch"]
 
 
 # ---------------------------------------------------------------- send
@@ -495,3 +505,25 @@ def test_a_failing_goodbye_after_the_server_accepted_is_not_a_failed_send(
         assert reminder_send(pk) == Outcome.SENT
     assert Reminder.objects.get(pk=pk).status == "sent"
     assert len(inbox.reminders()) == 1
+
+
+def test_one_row_failing_unexpectedly_does_not_hold_back_its_batch(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting = _book(pair, hours_ahead=72)
+    first, *rest = _due_now(meeting)
+    real = reminders.reminder_message
+
+    def broken_for_the_first(reminder: Reminder) -> Any:
+        if reminder.pk == first:
+            raise ValueError("a template that cannot render")
+        return real(reminder)
+
+    monkeypatch.setattr(reminders, "reminder_message", broken_for_the_first)
+    mail.outbox.clear()
+    outcomes = reminders.reminders_send([first, *rest])
+    assert outcomes[first] == Outcome.ERROR
+    assert [outcomes[pk] for pk in rest] == [Outcome.SENT] * len(rest)
+    assert len(mail.outbox) == len(rest)
+    row = Reminder.objects.get(pk=first)
+    assert (row.status, row.attempts) == ("claimed", 1)  # the sweeper returns it

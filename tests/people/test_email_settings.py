@@ -112,6 +112,7 @@ def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(tasks.send_meeting_update, "delay_on_commit", lambda *a: None)
     monkeypatch.setattr(tasks_reminders.send_reminder, "delay_on_commit", lambda *a: None)
+    monkeypatch.setattr(tasks_reminders.send_reminders, "delay_on_commit", lambda *a: None)
 
 
 def _reminders_sent(pair: Pair) -> list[Any]:
