@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from matching.engine import shortlist
 from matching.features import load_cohort
-from matching.models import MatchRun, Pair, Proposal
+from matching.models import MatchRun, Proposal
 from matching.services import (
     match_run_execute,
     match_run_publish,
@@ -29,18 +29,18 @@ REQUEST_MESSAGES = [
 
 def cohort_publish(
     *, program: Program, hr_admin: User, featured: tuple[User, User] | None = None
-) -> list[Pair]:
+) -> list[int]:
     """Match an open cohort program, pair the ``featured`` mentee with the featured mentor
     (as HR would by hand, so the README can name them whatever the engine proposes),
-    publish, and make the program active."""
+    publish, and make the program active. Returns the new pairs' ids."""
     program = program_transition(program_id=program.pk, to=Program.Status.MATCHING)
     run = match_run_start(program=program, started_by=hr_admin)
     run = match_run_execute(run_id=run.pk)
     if featured is not None:
         _featured_proposal(run, program, *featured)
-    pairs = match_run_publish(run=run)
+    pair_ids = match_run_publish(run=run)
     program_transition(program_id=program.pk, to=Program.Status.ACTIVE)
-    return pairs
+    return pair_ids
 
 
 def _featured_proposal(run: MatchRun, program: Program, mentee: User, mentor: User) -> None:

@@ -81,7 +81,7 @@ def _ranked_pairs(cohort: Cohort, depth: int) -> tuple[np.ndarray, np.ndarray]:
     full today is ranked all the same."""
     problem = replace(cohort.problem, capacity=np.ones(len(cohort.mentors), dtype=np.int64))
     candidates, _allowed = engine.candidate_pairs(problem, per_mentee=depth)
-    mentee, mentor, score = candidates.arrays()
+    mentee, mentor, score = candidates.arrays(len(cohort.mentors))
     order = np.lexsort((mentor, -score, mentee))  # per mentee: best first, ties by row
     return mentee[order], mentor[order]
 

@@ -33,7 +33,7 @@ from django.utils.formats import date_format, time_format
 
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
-from meetings.timezones import local
+from meetings.timezones import local_span, zone_name
 from people.mail import subject_line
 from people.models import User
 from programs.models import Program
@@ -176,7 +176,7 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
     """The e-mail, in the recipient's language and time zone: times and links only."""
     meeting, person = reminder.meeting, reminder.recipient
     with translation.override(person.language):
-        start, end = local(meeting.start, person.time_zone), local(meeting.end, person.time_zone)
+        start, end = local_span(meeting.start, meeting.end, person.time_zone)
         minutes = _offset(reminder.kind)
         context = {
             "person": person,
@@ -184,7 +184,7 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
             "date": date_format(start.date()),
             "time": time_format(start.time(), "H:i"),
             "end_time": time_format(end.time(), "H:i"),
-            "zone": person.time_zone,
+            "zone": zone_name(start, person.time_zone),
             "hours": minutes // 60,
             "minutes": minutes % 60,
             "place": meeting.place,

@@ -200,9 +200,9 @@ def _program_part(demo: DemoProgram, people: list[DemoPerson], seeded: Seeded) -
         seeded.enrolments[demo.name] = enrolments_seed(
             program=program, demo=demo, people=candidates, featured=featured or ()
         )
-        pairs = cohort_publish(program=program, hr_admin=hr_admin, featured=featured)
-        seeded.pairs += len(pairs)
-        _pair_content(pairs, seeded)
+        pair_ids = cohort_publish(program=program, hr_admin=hr_admin, featured=featured)
+        seeded.pairs += len(pair_ids)
+        _pair_content(pair_ids, seeded)
     else:
         seeded.enrolments[demo.name] = enrolments_seed(
             program=program, demo=demo, people=candidates
@@ -224,9 +224,9 @@ def _program_of_an_earlier_seed(demo: DemoProgram, hr_admin: User) -> Program | 
     )
 
 
-def _pair_content(pairs: list[Pair], seeded: Seeded) -> None:
+def _pair_content(pair_ids: list[int], seeded: Seeded) -> None:
     fresh = list(
-        Pair.objects.filter(pk__in=[p.pk for p in pairs])
+        Pair.objects.filter(pk__in=pair_ids)
         .select_related("program", "mentee__person", "mentor__person")
         .order_by("pk")
     )

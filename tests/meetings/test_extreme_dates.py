@@ -165,3 +165,21 @@ def test_an_extreme_meeting_can_be_cancelled_and_moved_back_to_sane_dates(
         assert meeting.start == start
     response = client.post(reverse("meetings:cancel", args=[meeting.pk]), {"scope": "this"})
     assert response.status_code == 302
+
+
+def test_a_reminder_for_a_meeting_at_the_calendars_end_says_utc_for_both_times(
+    pair: Pair,
+) -> None:
+    """Start and end are on one clock in the reminder, and the zone it names is that
+    clock's: a meeting whose end has no date in Tokyo is told in UTC, not labelled Tokyo."""
+    from meetings.models import Reminder
+    from meetings.reminders import reminder_message
+
+    meeting = _stored(pair, LATEST - dt.timedelta(hours=10), LATEST)
+    reminder = Reminder.objects.create(
+        meeting=meeting, recipient=pair.mentor.person, kind="before_60", due_at=timezone.now()
+    )
+    text = reminder_message(reminder).body
+    assert "(UTC)" in text
+    assert "Asia/Tokyo" not in text
+    assert "13:30" in text and "23:30" in text
