@@ -182,4 +182,5 @@ def test_a_reminder_for_a_meeting_at_the_calendars_end_says_utc_for_both_times(
     text = reminder_message(reminder).body
     assert "(UTC)" in text
     assert "Asia/Tokyo" not in text
-    assert "13:30" in text and "23:30" in text
+    assert "13:30" in text
+    assert "23:30" in text
