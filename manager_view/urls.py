@@ -9,5 +9,4 @@ urlpatterns = [
     path("feed/", views.feed_settings, name="feed_settings"),
     path("feed/reset/", views.feed_reset, name="feed_reset"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
-    path("who-can-see-what/", views.who_sees_what, name="who_sees_what"),
 ]

@@ -9,7 +9,7 @@ The team page shows the two-week window either as a week grid or as a list by pe
 never both: each meeting is formatted once, in Python, and the template only prints
 strings. The list is paged by person so that a page renders at most
 ``LIST_ROW_BUDGET`` meeting rows. The whole page is kept rendered
-(``mentoring.page_cache``) until one of the reports' schedules changes.
+(``people.page_cache``) until one of the reports' schedules changes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lib.links import absolute_url
 from manager_view.forms import LIST, WEEK, WindowForm
-from manager_view.privacy_table import COLUMNS, ROWS
 from meetings.schedule import (
     MeetingSlot,
     meeting_slots_for_manager,
@@ -40,9 +39,8 @@ from meetings.schedule import (
     team_feed_reset,
     team_feed_token,
 )
-from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
-from mentoring.page_cache import cached_page
-from people.models import User
+from people.access import signed_in_person
+from people.page_cache import cached_page
 from people.roles import DirectReport, request_roles
 
 WINDOW_DAYS = 14
@@ -51,10 +49,6 @@ LIST_PEOPLE_PER_PAGE = 20
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 Reports = Sequence[DirectReport]
-
-
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # the policy row requires a manager
 
 
 # ---------------------------------------------------------------- my team's mentoring time
@@ -268,7 +262,7 @@ def _team_page(request: HttpRequest, reports: Reports, extra: dict[str, object])
     choices = _choices(request)
     first = choices.first
     start, end = _bounds(first, WINDOW_DAYS)
-    slots = meeting_slots_for_manager(manager_id=_person(request).pk, start=start, end=end)
+    slots = meeting_slots_for_manager(manager_id=signed_in_person(request).pk, start=start, end=end)
     this_monday = _monday(timezone.localdate())
     step = dt.timedelta(days=WINDOW_DAYS)
     team_url = reverse("manager_view:team")
@@ -301,19 +295,19 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 def _feed_url(token: str) -> str:
-    return settings.BASE_URL + reverse("manager_view:feed", kwargs={"token": token})
+    return absolute_url("manager_view:feed", token=token)
 
 
 @never_cache
 @require_GET
 def feed_settings(request: HttpRequest) -> HttpResponse:
-    token = team_feed_token(manager_id=_person(request).pk)
+    token = team_feed_token(manager_id=signed_in_person(request).pk)
     return render(request, "manager_view/feed_settings.html", {"url": _feed_url(token)})
 
 
 @require_POST
 def feed_reset(request: HttpRequest) -> HttpResponse:
-    team_feed_reset(manager_id=_person(request).pk)
+    team_feed_reset(manager_id=signed_in_person(request).pk)
     messages.success(
         request,
         _("Your team feed has a new address. The old one no longer works: "
@@ -332,31 +326,3 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-@dataclass(frozen=True)
-class AudienceGroup:
-    audience: Audience
-    label: str
-    policies: list[Policy]
-
-
-def policy_groups() -> list[AudienceGroup]:
-    """The access policy table grouped by audience, in the order of ``Audience``."""
-    grouped: dict[Audience, list[Policy]] = defaultdict(list)
-    for policy in POLICIES:
-        grouped[policy.audience].append(policy)
-    return [
-        AudienceGroup(audience, str(AUDIENCE_LABELS[audience]), grouped[audience])
-        for audience in Audience
-        if grouped[audience]
-    ]
-
-
-@require_GET
-def who_sees_what(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "manager_view/who_sees_what.html",
-        {"columns": COLUMNS, "rows": ROWS, "groups": policy_groups()},
-    )

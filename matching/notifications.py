@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
-from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 
+from lib.links import absolute_url
+from lib.mail import compose, send_once
 from matching.models import MentorshipRequest, Pair
-from people.mail import send_once, subject_line
 from people.models import User
 
 
@@ -53,12 +48,9 @@ def pair_introduction_send_to(*, pair_id: int, person_id: int) -> int:
         "counterpart": introduced[person],
         "program": pair.program,
         "is_mentee": person == pair.mentee.person,
-        "url": settings.BASE_URL + reverse("home"),
+        "url": absolute_url("home"),
     }
-    with translation.override(person.language):
-        subject = render_to_string("matching/email/introduction_subject.txt", context)
-        body = render_to_string("matching/email/introduction_message.txt", context)
-    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
+    send_once(compose("matching/email/introduction", to=person, context=context))
     return 1
 
 
@@ -78,16 +70,15 @@ def request_reminder_send(*, request: MentorshipRequest) -> int:
     mentor = request.mentor.person
     if not mentor.is_active or not mentor.email:
         return 0
-    zone = zoneinfo.ZoneInfo(mentor.time_zone)
-    with translation.override(mentor.language):
-        context = {
+
+    def context() -> dict[str, object]:  # dates in the mentor's language and time zone
+        return {
             "person": mentor,
             "mentee": request.mentee.person.full_name or request.mentee.person.email,
             "program": request.program.name,
-            "asked_on": date_format(timezone.localtime(request.created_at, zone).date()),
-            "answer_by": date_format(timezone.localtime(request.expires_at, zone).date()),
-            "url": settings.BASE_URL + reverse("matching:requests"),
+            "asked_on": date_format(timezone.localdate(request.created_at)),
+            "answer_by": date_format(timezone.localdate(request.expires_at)),
+            "url": absolute_url("matching:requests"),
         }
-        subject = render_to_string("matching/email/request_reminder_subject.txt", context)
-        body = render_to_string("matching/email/request_reminder_message.txt", context)
-    return send_mail(subject_line(subject), body, None, [mentor.email])
+
+    return compose("matching/email/request_reminder", to=mentor, context=context).send()

@@ -1,7 +1,7 @@
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
-from people.mail import email_task
+from lib.mail import email_task
 
 
 @shared_task(name="matching.execute_match_run", base=DjangoTask, ignore_result=True)

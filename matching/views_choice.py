@@ -21,16 +21,12 @@ from matching.access import (
 )
 from matching.forms_choice import AnswerForm, AskForm
 from matching.models import Pair
-from people.models import User
+from people.access import signed_in_person
 from people.paging import window
 from programs.models import MENTORING_LANGUAGES, Enrolment
 
 LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
 REQUESTS_PER_PAGE = 20  # requests in each list of the requests page, open ones first
-
-
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # every route here is for people signed in
 
 
 def _ask_form(mentor: Enrolment, data: object = None) -> AskForm:
@@ -76,13 +72,13 @@ def _shortlist_page(
 
 @require_safe
 def shortlist(request: HttpRequest, program_id: int) -> HttpResponse:
-    mentee = access_choice_mentee_enrolment(_person(request), program_id)
+    mentee = access_choice_mentee_enrolment(signed_in_person(request), program_id)
     return _shortlist_page(request, mentee)
 
 
 @require_POST
 def request_create(request: HttpRequest, program_id: int, enrolment_id: int) -> HttpResponse:
-    mentee = access_choice_mentee_enrolment(_person(request), program_id)
+    mentee = access_choice_mentee_enrolment(signed_in_person(request), program_id)
     mentor = access_choice_mentor(mentee, enrolment_id)
     form = _ask_form(mentor, request.POST)
     if not form.is_valid():
@@ -107,7 +103,7 @@ def request_create(request: HttpRequest, program_id: int, enrolment_id: int) -> 
 
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     keep = ("received", "sent")
     received = window(
         request, selectors.requests_received(person=person),
@@ -137,7 +133,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    asked = access_request_for_mentor(_person(request), request_id)
+    asked = access_request_for_mentor(signed_in_person(request), request_id)
     form = AnswerForm(request.POST)
     mentee_name = asked.mentee.person.full_name
     if not form.is_valid():
@@ -161,7 +157,7 @@ def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_POST
 def request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
-    asked = access_request_for_mentee(_person(request), request_id)
+    asked = access_request_for_mentee(signed_in_person(request), request_id)
     try:
         services.request_withdraw(request=asked)
     except ValidationError as error:
@@ -176,7 +172,7 @@ def request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_safe
 def pair_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     return render(
         request,
         "matching/choice/pairs.html",
@@ -186,7 +182,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def pair_end(request: HttpRequest, pair_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     pair = access_own_pair(person, pair_id)
     counterpart = pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
     if request.method == "POST":

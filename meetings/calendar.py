@@ -12,19 +12,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Literal
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Event, vCalAddress, vText
 
+from lib.links import site_host
+from meetings.feeds import new_calendar, subscription_calendar
 from meetings.models import Meeting
 from people.models import User
 
 Method = Literal["REQUEST", "CANCEL"]
-PRODID = "-//Mentoring//Meetings//EN"
 FEED_HISTORY = dt.timedelta(days=90)
 # RFC 5545 TEXT allows no control characters but HTAB; line breaks are escaped by icalendar.
 # U+FEFF (a byte order mark, or the old zero-width no-break space) shows nothing, and
@@ -49,7 +48,7 @@ def one_line(text: str) -> str:
 
 def meeting_uid(meeting: Meeting) -> str:
     """The same for every version of a meeting, so calendars update instead of duplicating."""
-    host = urlsplit(settings.BASE_URL).hostname or "localhost"
+    host = site_host()
     return f"meeting-{meeting.pk}@{host}"
 
 
@@ -87,16 +86,6 @@ def _event(meeting: Meeting, person: User, *, cancelled: bool, stamp: dt.datetim
     return event
 
 
-def _calendar(method: str | None) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
-    return calendar
-
-
 def meeting_ics(meeting: Meeting, *, for_person: User, method: Method) -> bytes:
     """One meeting as an invitation (REQUEST) or a cancellation (CANCEL) for one of its two
     people: the summary names the other person."""
@@ -108,7 +97,7 @@ def meeting_ics(meeting: Meeting, *, for_person: User, method: Method) -> bytes:
     for person in (pair.mentee.person, pair.mentor.person):
         partstat = "ACCEPTED" if person.pk == organiser.pk else "NEEDS-ACTION"
         event.add("attendee", _address(person, partstat=partstat))
-    calendar = _calendar(method)
+    calendar = new_calendar(method)
     calendar.add_component(event)
     return calendar.to_ical()
 
@@ -124,8 +113,7 @@ def feed_meetings(person: User) -> QuerySet[Meeting]:
 
 
 def _feed(person: User, meetings: Iterable[Meeting]) -> bytes:
-    calendar = _calendar("PUBLISH")
-    calendar.add("x-wr-calname", "Mentoring")
+    calendar = subscription_calendar("Mentoring")
     for meeting in meetings:
         calendar.add_component(
             _event(meeting, person, cancelled=meeting.is_cancelled, stamp=meeting.updated_at)

@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from lib.links import absolute_url
+from lib.mail import compose
 from matching.models import Pair
 from meetings.models import DigestSent, Meeting
-from people.mail import subject_line
 from people.models import HR_ADMIN_PERMISSION, User
 from programs.models import Program
 
@@ -88,14 +85,6 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
     counts = digest_counts(now=now)
     sent = 0
     for person in _hr_admins():
-        with translation.override(person.language):
-            context = {
-                "person": person,
-                "programs": counts,
-                "week": week,
-                "url": settings.BASE_URL + reverse("home"),
-            }
-            subject = render_to_string("meetings/email/digest_subject.txt", context)
-            body = render_to_string("meetings/email/digest_message.txt", context)
-        sent += EmailMessage(subject_line(subject), body, None, [person.email]).send()
+        context = {"person": person, "programs": counts, "week": week, "url": absolute_url("home")}
+        sent += compose("meetings/email/digest", to=person, context=context).send()
     return sent

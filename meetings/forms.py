@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import RadioGroup
 from meetings.calendar import one_line
 from meetings.services import MAX_OCCURRENCES, When, plan_horizon, series_last_day
-from programs.forms_enrol import RadioGroup
 
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")), (90, _("1½ hours"))]
 MAX_REPEATS = MAX_OCCURRENCES

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from email.mime.text import MIMEText
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 
+from lib.links import absolute_url
+from lib.mail import compose, send_once
 from meetings.calendar import Method, counterpart, meeting_ics, one_line
 from meetings.models import Meeting
 from meetings.timezones import local_span, zone_name
-from people.mail import send_once, subject_line
 from people.models import User
 
 
@@ -49,11 +47,9 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
         "end_time": time_format(end.time()),
         "zone": zone_name(start, person.time_zone),
         "place": one_line(meeting.place),  # older rows may hold line breaks
-        "url": settings.BASE_URL + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
+        "url": absolute_url("meetings:pair", pair_id=meeting.pair_id),
     }
-    subject = render_to_string("meetings/email/meeting_subject.txt", context)
-    body = render_to_string("meetings/email/meeting_message.txt", context)
-    message = EmailMessage(subject_line(subject), body, None, [person.email])
+    message = compose("meetings/email/meeting", to=person, context=context)
     message.attach(_attachment(meeting_ics(meeting, for_person=person, method=method), method))
     return message
 

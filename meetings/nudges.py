@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from lib.links import absolute_url
+from lib.mail import compose
 from matching.models import Pair
 from meetings.models import Meeting, Nudge
-from people.mail import subject_line
 from people.models import User
 from programs.models import Program
 
@@ -59,17 +57,14 @@ def nudges_plan(*, now: dt.datetime) -> list[int]:
 
 
 def _message(pair: Pair, person: User, other: User) -> EmailMessage:
-    with translation.override(person.language):
-        context = {
-            "person": person,
-            "other": other,
-            "days": pair.program.nudge_after_days,
-            "url": settings.BASE_URL + reverse("meetings:schedule", kwargs={"pair_id": pair.pk}),
-            "settings_url": settings.BASE_URL + reverse("people:email_settings"),
-        }
-        subject = render_to_string("meetings/email/nudge_subject.txt", context)
-        body = render_to_string("meetings/email/nudge_message.txt", context)
-    return EmailMessage(subject_line(subject), body, None, [person.email])
+    context = {
+        "person": person,
+        "other": other,
+        "days": pair.program.nudge_after_days,
+        "url": absolute_url("meetings:schedule", pair_id=pair.pk),
+        "settings_url": absolute_url("people:email_settings"),
+    }
+    return compose("meetings/email/nudge", to=person, context=context)
 
 
 def nudge_send(nudge_id: int) -> int:

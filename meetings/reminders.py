@@ -31,10 +31,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 
+from lib.mail import subject_line
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local_span, zone_name
-from people.mail import subject_line
 from people.models import User
 from programs.models import Program
 
@@ -291,7 +291,7 @@ def _lock_for_sending(reminder: Reminder, attempts: int) -> bool:
 class _MailSession:
     """One SMTP connection for a batch, opened on the first e-mail; after a failure it is
     dropped and the next e-mail opens a new one. Closing is quiet: an error while saying
-    goodbye comes after the server accepted the last message (see ``people.mail``)."""
+    goodbye comes after the server accepted the last message (see ``lib.mail``)."""
 
     def __init__(self) -> None:
         self._connection: Any = None

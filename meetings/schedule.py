@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
+from lib.links import site_host
 from meetings.calendar import calendar_text
-from meetings.models import Attendance, CalendarFeed, new_feed_token
+from meetings.feeds import Kind, feed_owner, feed_reset, feed_token, subscription_calendar
+from meetings.models import Attendance
 from people.models import User
 
-PRODID = "-//Mentoring//Team busy time//EN"
 TEAM_FEED_HISTORY = dt.timedelta(days=90)
 TEAM_FEED_AHEAD = dt.timedelta(days=366)
 
@@ -77,22 +75,13 @@ def meeting_slots_for_manager(
 
 
 def team_feed_token(*, manager_id: int) -> str:
-    """The manager's team feed token, made on first use."""
-    feed, _created = CalendarFeed.objects.get_or_create(
-        person_id=manager_id, kind=CalendarFeed.Kind.TEAM
-    )
-    return feed.token
+    """The manager's team feed token, made on first use (``meetings.feeds``)."""
+    return feed_token(person_id=manager_id, kind=Kind.TEAM)
 
 
 def team_feed_reset(*, manager_id: int) -> str:
     """A new secret token; the old one stops working at once."""
-    with transaction.atomic():
-        feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
-            person_id=manager_id, kind=CalendarFeed.Kind.TEAM
-        )
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
-    return feed.token
+    return feed_reset(person_id=manager_id, kind=Kind.TEAM)
 
 
 def _calendar_text(text: str) -> str:
@@ -101,7 +90,7 @@ def _calendar_text(text: str) -> str:
 
 
 def _uid(slot: MeetingSlot) -> str:
-    host = urlsplit(settings.BASE_URL).hostname or "localhost"
+    host = site_host()
     stamp = slot.start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"team-{slot.report_id}-{stamp}@{host}"  # a report is in one meeting at a time
 
@@ -113,16 +102,10 @@ def team_feed_ics(*, token: str) -> bytes | None:
     ``None`` for an unknown token, a feed that is not a team feed, or an owner who no
     longer has direct reports (roles apply at once, here too).
     """
-    owner = (
-        CalendarFeed.objects.filter(
-            token=token, kind=CalendarFeed.Kind.TEAM, person__is_active=True
-        )
-        .values_list("person_id", "person__language")
-        .first()
-    )
+    owner = feed_owner(token=token, kind=Kind.TEAM)
     if owner is None:
         return None
-    manager_id, language = owner
+    manager_id, language = owner.person_id, owner.language
     if not User.objects.filter(manager_id=manager_id, is_active=True).exists():
         return None
     now = timezone.now()
@@ -130,12 +113,7 @@ def team_feed_ics(*, token: str) -> bytes | None:
         manager_id=manager_id, start=now - TEAM_FEED_HISTORY, end=now + TEAM_FEED_AHEAD
     )
     with translation.override(language or None):
-        calendar = Calendar()
-        calendar.add("prodid", PRODID)
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", _("My team's mentoring time"))
+        calendar = subscription_calendar(_("My team's mentoring time"))
         for slot in slots:
             if slot.cancelled:
                 continue

@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.models import Min, Prefetch, Q, QuerySet
 
 from matching.models import Pair
-from meetings.models import Attendance, CalendarFeed, Meeting
+from meetings.feeds import Kind, feed_owner
+from meetings.models import Attendance, Meeting
 from people.models import User
 
 
@@ -71,9 +72,5 @@ def pair_answers(pair: Pair) -> tuple[tuple[int, str, bool], ...]:
 
 def calendar_feed_owner(token: str) -> User | None:
     """Whoever holds this token's own feed, or nobody."""
-    feed = (
-        CalendarFeed.objects.select_related("person")
-        .filter(token=token, kind=CalendarFeed.Kind.OWN, person__is_active=True)
-        .first()
-    )
-    return feed.person if feed else None
+    owner = feed_owner(token=token, kind=Kind.OWN)
+    return None if owner is None else User.objects.filter(pk=owner.person_id).first()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import Pair
 from meetings.calendar import one_line
-from meetings.models import Attendance, CalendarFeed, Meeting, Series, new_feed_token
+from meetings.models import Attendance, Meeting, Series
 from meetings.timezones import local, to_utc
 from people.models import User
 from programs.models import Program
@@ -379,18 +379,3 @@ def meetings_cancel_for_ended_pair(pair: Pair) -> None:
 
 
 # ---------------------------------------------------------------- calendar feeds
-
-
-def calendar_feed_ensure(*, person: User) -> CalendarFeed:
-    """The person's own feed address, made on first use."""
-    feed, _created = CalendarFeed.objects.get_or_create(person=person, kind=CalendarFeed.Kind.OWN)
-    return feed
-
-
-def calendar_feed_reset(*, person: User) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
-    with transaction.atomic():
-        feed = calendar_feed_ensure(person=person)
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
-    return feed

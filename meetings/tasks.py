@@ -5,9 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
+from lib.mail import email_task
 from meetings.models import Meeting
 from meetings.notifications import meeting_update_recipients, meeting_update_send_to
-from people.mail import email_task
 
 
 @shared_task(name="meetings.send_meeting_update", base=DjangoTask, ignore_result=True)

@@ -6,35 +6,30 @@ gets times, status, counterpart and place of the token holder's meetings, nothin
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings import calendar, selectors, services
+from lib.links import absolute_url
+from meetings import calendar, feeds, selectors
 from meetings.access import access_meeting_for_member
 from meetings.calendar import Method
-from people.models import User
+from people.access import signed_in_person
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # the policy row requires signing in
-
-
 def _feed_url(token: str) -> str:
-    return settings.BASE_URL + reverse("meetings:feed", kwargs={"token": token})
+    return absolute_url("meetings:feed", token=token)
 
 
 @require_GET
 def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     meeting = access_meeting_for_member(person, meeting_id)
     method: Method = "CANCEL" if meeting.is_cancelled else "REQUEST"
     response = HttpResponse(
@@ -49,13 +44,13 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @never_cache
 @require_GET
 def feed_settings(request: HttpRequest) -> HttpResponse:
-    feed = services.calendar_feed_ensure(person=_person(request))
-    return render(request, "meetings/calendar/feed_settings.html", {"url": _feed_url(feed.token)})
+    token = feeds.feed_token(person_id=signed_in_person(request).pk, kind=feeds.Kind.OWN)
+    return render(request, "meetings/calendar/feed_settings.html", {"url": _feed_url(token)})
 
 
 @require_POST
 def feed_reset(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_reset(person=_person(request))
+    feeds.feed_reset(person_id=signed_in_person(request).pk, kind=feeds.Kind.OWN)
     messages.success(
         request,
         _("Your calendar feed has a new address. The old one no longer works: "

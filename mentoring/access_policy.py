@@ -90,6 +90,8 @@ _ACCOUNT_SIGNED_IN = [
 POLICIES: tuple[Policy, ...] = (
     Policy("home", Audience.SIGNED_IN, "Own home page: next steps"),
     Policy("healthz", Audience.PUBLIC, "Status of database, broker and workers; no personal data"),
+    Policy("who_sees_what", Audience.SIGNED_IN, "Who can see what, in plain words"),
+    Policy("who_sees_what_moved", Audience.SIGNED_IN, "The old address of who can see what"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
     Policy(
@@ -100,7 +102,6 @@ POLICIES: tuple[Policy, ...] = (
     Policy("manager_view:feed_settings", Audience.MANAGER, "Own team busy-time feed address"),
     Policy("manager_view:feed_reset", Audience.MANAGER, "Give the team feed a new address"),
     Policy("manager_view:feed", Audience.PUBLIC, "A team busy-time feed, for its token holder"),
-    Policy("manager_view:who_sees_what", Audience.SIGNED_IN, "Who can see what, in plain words"),
     # Employees; object access (own enrolment, program open to me) is in programs/access.py.
     Policy("programs:list", Audience.SIGNED_IN, "Programs open to me and the ones I am in"),
     Policy("programs:detail", Audience.SIGNED_IN, "A program open to me or that I am in"),

@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.env import (
+from lib.env import (
     env_bool,
     env_int,
     env_list,
@@ -150,7 +150,7 @@ else:
         }
     }
 
-# Rendered pages (mentoring.page_cache): in each process's memory on purpose, since a
+# Rendered pages (people.page_cache): in each process's memory on purpose, since a
 # stored page carries a placeholder that only its own process fills in.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mentoring import views
 
@@ -17,6 +18,13 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("meetings/", include("meetings.urls")),
     path("journal/", include("journal.urls")),
+    path("who-can-see-what/", views.who_sees_what, name="who_sees_what"),
+    # Its address until the page moved out of the manager's view: kept for old links.
+    path(
+        "team/who-can-see-what/",
+        RedirectView.as_view(pattern_name="who_sees_what", permanent=True),
+        name="who_sees_what_moved",
+    ),
     path("team/", include("manager_view.urls")),
     path("ops/admin/", admin.site.urls),
 ]

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 
+from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
 from mentoring.health import check_broker, check_database, check_reminders, check_worker
 from mentoring.home import HomeData, home_data
+from mentoring.privacy_table import COLUMNS, ROWS
+from people.access import signed_in_person
 from people.models import User
 from people.page_cache import cached_page
 from people.roles import request_roles
@@ -18,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     Drawn from plain values (mentoring.home) read on every request, and kept rendered
     under those values: a change to anything it shows makes a new key."""
-    person: User = request.user  # type: ignore[assignment]  # the route is for people signed in
+    person = signed_in_person(request)
     data = home_data(person=person)
     return cached_page(
         request, lambda extra: _home_page(request, person, data, extra), key=(data, person.title)
@@ -58,3 +64,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@dataclass(frozen=True)
+class AudienceGroup:
+    audience: Audience
+    label: str
+    policies: list[Policy]
+
+
+def policy_groups() -> list[AudienceGroup]:
+    """The access policy table grouped by audience, in the order of ``Audience``."""
+    grouped: dict[Audience, list[Policy]] = defaultdict(list)
+    for policy in POLICIES:
+        grouped[policy.audience].append(policy)
+    return [
+        AudienceGroup(audience, str(AUDIENCE_LABELS[audience]), grouped[audience])
+        for audience in Audience
+        if grouped[audience]
+    ]
+
+
+@require_GET
+def who_sees_what(request: HttpRequest) -> HttpResponse:
+    """The product's promise as tables: who sees which data, and who may open which page."""
+    return render(
+        request,
+        "mentoring/who_sees_what.html",
+        {"columns": COLUMNS, "rows": ROWS, "groups": policy_groups()},
+    )

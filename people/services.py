@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 
 from people import tasks
 from people.imports import (
@@ -26,7 +19,6 @@ from people.imports import (
     parse_people_csv,
     problems_sorted,
 )
-from people.mail import send_once, subject_line
 from people.models import Department, User
 
 # Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
@@ -190,50 +182,6 @@ def _primary_addresses_update(new_emails: dict[int, str]) -> None:
         _primary_address(pk, email) for pk, email in new_emails.items() if pk not in primaries
     ]
     EmailAddress.objects.bulk_create(missing, batch_size=WRITE_BATCH)
-
-
-# ---------------------------------------------------------------- invitations
-
-
-def person_send_invitation(*, user_id: int) -> bool:
-    """Send the invitation e-mail once; False when the person was already invited."""
-    claimed_at = timezone.now()
-    # The conditional update is the claim: a duplicate or retried task finds no row.
-    claimed = User.objects.filter(pk=user_id, invited_at__isnull=True, is_active=True).update(
-        invited_at=claimed_at
-    )
-    if not claimed:
-        return False
-    try:
-        _invitation_send(User.objects.get(pk=user_id))
-    except Exception:
-        # Give the claim back so that the task's retry can send it.
-        User.objects.filter(pk=user_id, invited_at=claimed_at).update(invited_at=None)
-        raise
-    return True
-
-
-def _invitation_send(person: User) -> None:
-    with translation.override(person.language):
-        context = {
-            "full_name": person.full_name,
-            "set_password_url": _set_password_url(person),
-            "login_url": settings.BASE_URL.rstrip("/") + reverse("account_login"),
-        }
-        subject = render_to_string("people/email/invitation_subject.txt", context)
-        message = render_to_string("people/email/invitation_message.txt", context)
-    send_once(EmailMessage(subject_line(subject), message, None, [person.email]))
-
-
-def _set_password_url(person: User) -> str:
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(person),
-            "key": default_token_generator.make_token(person),
-        },
-    )
-    return settings.BASE_URL.rstrip("/") + path
 
 
 def person_regional_settings_set(*, person: User, language: str, time_zone: str) -> User:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from people import services
-from people.mail import email_task
+from lib.mail import email_task
+from people import notifications
 
 
 @email_task("people.send_invitation")
 def send_invitation(user_id: int) -> None:  # a failed send gives the claim back first
-    services.person_send_invitation(user_id=user_id)
+    notifications.person_send_invitation(user_id=user_id)

@@ -7,8 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from people.access import signed_in_person
 from people.forms import EmailPreferencesForm, PeopleImportForm, RegionalSettingsForm
-from people.models import User
 from people.selectors import direct_reports
 from people.services import (
     people_import_csv,
@@ -68,7 +68,7 @@ REGIONAL, EMAIL = "regional", "email"  # which form of the settings page was sen
 def email_settings(request: HttpRequest) -> HttpResponse:
     """Your settings: language and time zone, and the optional e-mails. Two forms on one
     page, each saved on its own (the address keeps its old name: e-mails link to it)."""
-    person: User = request.user  # type: ignore[assignment]  # the policy lets only people signed in
+    person = signed_in_person(request)
     sent = request.POST.get("section") if request.method == "POST" else None
     regional = RegionalSettingsForm(
         request.POST if sent == REGIONAL else None,

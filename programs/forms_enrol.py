@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 
+from lib.widgets import CheckboxGroup, RadioGroup
 from programs.models import (
     AVAILABILITY_SLOTS,
     DAY_PARTS,
@@ -21,18 +22,6 @@ from programs.models import (
 )
 
 LANGUAGE_CODES = {code for code, _label in MENTORING_LANGUAGES}
-
-
-class CheckboxGroup(forms.CheckboxSelectMultiple):
-    """Checkboxes whose field id is the first box's, so error links land on a control."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class RadioGroup(forms.RadioSelect):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-
-from people.mail import send_once, subject_line
+from lib.links import absolute_url
+from lib.mail import compose, send_once
 from people.models import User
 from programs.models import Enrolment, Program
 
@@ -21,12 +16,9 @@ def program_invitation_send(*, program_id: int, person_id: int) -> None:
     context = {
         "person": person,
         "program": program,
-        "url": settings.BASE_URL + reverse("programs:detail", kwargs={"program_id": program.pk}),
+        "url": absolute_url("programs:detail", program_id=program.pk),
     }
-    with translation.override(person.language):
-        subject = render_to_string("programs/email/invitation_subject.txt", context)
-        body = render_to_string("programs/email/invitation_message.txt", context)
-    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
+    send_once(compose("programs/email/invitation", to=person, context=context))
 
 
 def enrolment_decision_send(*, enrolment_id: int) -> None:
@@ -45,19 +37,18 @@ def enrolment_decision_send(*, enrolment_id: int) -> None:
         return
     person, program = enrolment.person, enrolment.program
     accepted = enrolment.status == Enrolment.Status.ACCEPTED
-    with translation.override(person.language):
-        context = {
+
+    def context() -> dict[str, object]:  # the role worded in the person's language
+        return {
             "person": person,
             "program": program,
             "role": enrolment.role_in_a_sentence,
             "accepted": accepted,
-            "url": settings.BASE_URL
-            + (
-                reverse("programs:detail", kwargs={"program_id": program.pk})
+            "url": (
+                absolute_url("programs:detail", program_id=program.pk)
                 if accepted
-                else reverse("programs:list")
+                else absolute_url("programs:list")
             ),
         }
-        subject = render_to_string("programs/email/decision_subject.txt", context)
-        body = render_to_string("programs/email/decision_message.txt", context)
-    send_once(EmailMessage(subject_line(subject), body, None, [person.email]))
+
+    send_once(compose("programs/email/decision", to=person, context=context))

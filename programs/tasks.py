@@ -1,4 +1,4 @@
-from people.mail import email_task
+from lib.mail import email_task
 from programs.notifications import enrolment_decision_send, program_invitation_send
 
 

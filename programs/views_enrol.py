@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from people.access import signed_in_person
 from people.models import User
 from programs import services
 from programs.access import (
@@ -47,10 +48,6 @@ class ProgramCard:
     my_roles: list[str] = field(default_factory=list)  # my live enrolments' roles, in words
 
 
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # every route here is for people signed in
-
-
 def _live_roles_by_program(enrolments: list[Enrolment]) -> dict[int, list[str]]:
     roles: dict[int, list[str]] = defaultdict(list)
     for enrolment in enrolments:
@@ -61,7 +58,7 @@ def _live_roles_by_program(enrolments: list[Enrolment]) -> dict[int, list[str]]:
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     mine = list(enrolments_of(person=person))
     roles = _live_roles_by_program(mine)
     open_programs = programs_open_to(person=person).prefetch_related("departments")
@@ -73,7 +70,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     program = access_program(person, program_id)
     mine = list(
         Enrolment.objects.filter(program=program, person=person).order_by("role", "-created_at")
@@ -138,7 +135,7 @@ def _refusal_before_form(program: Program, person: User, role: str) -> str:
 
 
 def _enrol(request: HttpRequest, program_id: int, role: str) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     program = access_program(person, program_id)
     if request.method == "POST":
         form = EnrolmentForm(request.POST, role=role, program=program, time_zone=person.time_zone)
@@ -187,7 +184,7 @@ def enrol_mentor(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     enrolment = access_own_enrolment(person, enrolment_id)
     program = enrolment.program
     refusal = ""
@@ -238,7 +235,7 @@ def enrolment_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = access_own_enrolment(_person(request), enrolment_id)
+    enrolment = access_own_enrolment(signed_in_person(request), enrolment_id)
     if request.method == "POST":
         names = {
             "program": enrolment.program.name,
@@ -267,7 +264,7 @@ def enrolment_withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @require_POST
 def nomination_dismiss(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = access_nomination_for_report(_person(request), nomination_id)
+    nomination = access_nomination_for_report(signed_in_person(request), nomination_id)
     services.nomination_dismiss(nomination=nomination)
     messages.success(
         request,
@@ -279,7 +276,7 @@ def nomination_dismiss(request: HttpRequest, nomination_id: int) -> HttpResponse
 
 @require_POST
 def suggestion_dismiss(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    suggestion = access_focus_suggestion_for_report(_person(request), suggestion_id)
+    suggestion = access_focus_suggestion_for_report(signed_in_person(request), suggestion_id)
     services.focus_suggestion_dismiss(suggestion=suggestion)
     messages.success(request, _("You dismissed the focus suggestion."))
     return redirect("home")

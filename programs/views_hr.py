@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from people.models import User
+from people.access import signed_in_person
 from people.page_cache import cached_page
 from programs import services
 from programs.access import access_program_for_hr, access_skill_for_hr
@@ -57,10 +57,6 @@ CLOSE_ACTION = (
 LIFECYCLE = (Status.DRAFT, Status.OPEN, Status.MATCHING, Status.ACTIVE, Status.CLOSED)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # ---------------------------------------------------------------- programs
 
 
@@ -83,7 +79,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_create(
-                created_by=_user(request),
+                created_by=signed_in_person(request),
                 values=form.service_values(),
                 departments=form.chosen_departments(),
             )
@@ -99,7 +95,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     if program.status == Status.CLOSED:
         return _closed_settings(request, program)
     form = ProgramForm(request.POST if request.method == "POST" else None, instance=program)
@@ -135,7 +131,7 @@ def _closed_settings(request: HttpRequest, program: Program) -> HttpResponse:
 
 @require_safe
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     counted = program_list_for_hr().get(pk=program.pk)
     context = {
         "program": program,
@@ -176,7 +172,7 @@ def _next_actions(program: Program) -> list[dict[str, object]]:
 
 @require_POST
 def program_transition(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     to = request.POST.get("to", "")
     if to not in Status.values:
         messages.error(request, _("Choose what should happen to the program."))
@@ -199,8 +195,8 @@ def program_transition(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_POST
 def program_duplicate(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
-    copy = services.program_duplicate(program=program, created_by=_user(request))
+    program = access_program_for_hr(signed_in_person(request), program_id)
+    copy = services.program_duplicate(program=program, created_by=signed_in_person(request))
     messages.success(
         request,
         _(
@@ -232,7 +228,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def skill_edit(request: HttpRequest, skill_id: int) -> HttpResponse:
-    skill = access_skill_for_hr(_user(request), skill_id)
+    skill = access_skill_for_hr(signed_in_person(request), skill_id)
     action = request.POST.get("action") if request.method == "POST" else None
     rename_form = SkillForm(
         request.POST if action == "rename" else None, initial={"name": skill.name}

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from people.access import signed_in_person
 from people.models import User
 from programs.access import access_direct_report
 from programs.forms_manager import FocusSuggestionForm, NominationForm
@@ -26,7 +27,7 @@ from programs.services import focus_suggestion_create, nomination_create
 
 
 def _manager_and_report(request: HttpRequest, person_id: int) -> tuple[User, User]:
-    manager: User = request.user  # type: ignore[assignment]
+    manager = signed_in_person(request)
     return manager, access_direct_report(manager, person_id)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from people.models import User
+from people.access import signed_in_person
 from people.paging import window
 from programs.access import access_enrolment_for_hr, access_program_for_hr
 from programs.exports import participants_csv
@@ -48,10 +48,6 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 
-def _hr(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # the access policy let only HR in
-
-
 def _filter_form(request: HttpRequest, program: Program) -> ParticipantFilterForm:
     departments = list(participant_departments(program=program))
     return ParticipantFilterForm(request.GET, departments=departments)
@@ -59,7 +55,7 @@ def _filter_form(request: HttpRequest, program: Program) -> ParticipantFilterFor
 
 @require_safe
 def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_hr(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     form = _filter_form(request, program)
     enrolments = participants_for_hr(program=program, **form.filters())
     counts = participant_status_counts(program=program)
@@ -110,8 +106,8 @@ def _back_to_list(program: Program, next_url: str) -> str:
 
 @require_POST
 def participant_decide(request: HttpRequest, program_id: int, enrolment_id: int) -> HttpResponse:
-    program = access_program_for_hr(_hr(request), program_id)
-    enrolment = access_enrolment_for_hr(_hr(request), program, enrolment_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
+    enrolment = access_enrolment_for_hr(signed_in_person(request), program, enrolment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or decline the application."))
@@ -136,7 +132,7 @@ def participant_decide(request: HttpRequest, program_id: int, enrolment_id: int)
 
 @require_safe
 def participants_export(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_hr(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     form = _filter_form(request, program)
     enrolments = participants_for_hr(program=program, **form.filters())
     response = HttpResponse(participants_csv(enrolments), content_type="text/csv; charset=utf-8")
@@ -151,12 +147,14 @@ def _slug(program: Program) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_hr(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     form = InviteForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         emails = form.cleaned_data["emails"]
         try:
-            fresh = program_invite(program=program, emails=emails, invited_by=_hr(request))
+            fresh = program_invite(
+                program=program, emails=emails, invited_by=signed_in_person(request)
+            )
         except ValidationError as refusal:
             form.add_error("emails", refusal)
         else:

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from meetings.feeds import Kind, feed_token
 from meetings.models import CalendarFeed
-from meetings.services import calendar_feed_ensure, meeting_cancel
+from meetings.services import meeting_cancel
 from people.models import User
 from tests.factories import UserFactory
 from tests.manager_view.helpers import canaries, client_for, meet
@@ -96,8 +97,8 @@ def test_an_unknown_token_is_404(db: None) -> None:
 
 
 def test_a_personal_feed_token_does_not_open_the_team_feed(manager: User, mentee: User) -> None:
-    own = calendar_feed_ensure(person=manager)
-    assert client_for(None).get(_feed_path(own.token)).status_code == 404
+    own = feed_token(person_id=manager.pk, kind=Kind.OWN)
+    assert client_for(None).get(_feed_path(own)).status_code == 404
 
 
 def test_a_former_managers_feed_is_404_once_the_last_report_moved(

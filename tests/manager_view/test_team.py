@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from matching.services import pair_end
 from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from meetings.services import meeting_cancel, meeting_reschedule
-from mentoring.page_cache import PAGES
 from people.models import User
+from people.page_cache import PAGES
 from tests.factories import UserFactory, make_hr_admin
 from tests.manager_view.helpers import canaries, client_for, meet, window_monday
 from tests.meetings.factories import when

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pair
+from meetings.feeds import Kind, feed_token
 from meetings.models import Attendance, Meeting
 from meetings.notifications import meeting_update_send
-from meetings.services import calendar_feed_ensure, meeting_cancel
+from meetings.services import meeting_cancel
 from people.models import User
 from tests.meetings.factories import make_pair
 
@@ -75,7 +76,7 @@ def test_pages_with_a_meeting_at_the_ends_of_the_calendar_still_answer(
             reverse("meetings:reschedule", args=[meeting.pk]),
             reverse("meetings:cancel", args=[meeting.pk]),
             reverse("meetings:ics", args=[meeting.pk]),
-            reverse("meetings:feed", args=[calendar_feed_ensure(person=person).token]),
+            reverse("meetings:feed", args=[feed_token(person_id=person.pk, kind=Kind.OWN)]),
         ):
             response = client.get(url, follow=True)
             assert response.status_code == 200, (url, person.time_zone)

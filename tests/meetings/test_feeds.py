@@ -252,3 +252,18 @@ def test_the_feed_query_count_does_not_grow_with_meetings(mentee: User) -> None:
             assert _client().get(_feed_path(feed)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_both_kinds_of_feed_share_one_token_and_reset_rule(manager: User) -> None:
+    """A person's own feed and a manager's team feed are one concept: separate tokens, made
+    on first use, kept until reset, and a reset stops only that kind's old address."""
+    from meetings.feeds import Kind, feed_owner, feed_reset, feed_token
+
+    own, team = (feed_token(person_id=manager.pk, kind=k) for k in (Kind.OWN, Kind.TEAM))
+    assert own != team
+    assert feed_token(person_id=manager.pk, kind=Kind.OWN) == own  # kept, not remade
+    assert feed_owner(token=own, kind=Kind.TEAM) is None  # a token opens its own kind only
+    new_team = feed_reset(person_id=manager.pk, kind=Kind.TEAM)
+    assert feed_owner(token=team, kind=Kind.TEAM) is None
+    assert feed_owner(token=new_team, kind=Kind.TEAM).person_id == manager.pk  # type: ignore[union-attr]
+    assert feed_owner(token=own, kind=Kind.OWN).person_id == manager.pk  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from mentoring.env import env_bool, env_int, env_list, env_time_zone, env_url
+from lib.env import env_bool, env_int, env_list, env_time_zone, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

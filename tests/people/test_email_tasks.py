@@ -19,11 +19,11 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from pytest_django import Settings
 
+from lib.mail import send_once
 from matching.tasks import send_pair_introduction, send_pair_introduction_to
 from meetings.services import meeting_schedule
 from meetings.tasks import send_meeting_update, send_meeting_update_to
 from mentoring.celery import app
-from people.mail import send_once
 from people.models import User
 from people.tasks import send_invitation
 from programs.services import enrolment_approve

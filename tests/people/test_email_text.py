@@ -25,7 +25,7 @@ from meetings.nudges import nudge_send, nudges_plan
 from meetings.reminders import reminder_message
 from meetings.services import meeting_cancel, meeting_schedule
 from people.models import User
-from people.services import person_send_invitation
+from people.notifications import person_send_invitation
 from programs.models import Enrolment, Program
 from programs.notifications import enrolment_decision_send, program_invitation_send
 from tests.factories import UserFactory, make_hr_admin

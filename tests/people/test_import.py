@@ -16,7 +16,8 @@ from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from people.imports import MAX_FILE_BYTES, ImportProblem
 from people.models import Department, User
-from people.services import ImportResult, people_import_csv, person_send_invitation
+from people.notifications import person_send_invitation
+from people.services import ImportResult, people_import_csv
 from tests.factories import UserFactory
 from tests.people.csv_factory import (
     COLUMNS,
@@ -717,7 +718,7 @@ def test_failed_send_gives_the_claim_back_for_the_retry(monkeypatch: pytest.Monk
     def refuse(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("people.services.send_once", refuse)
+    monkeypatch.setattr("people.notifications.send_once", refuse)
     with pytest.raises(ConnectionRefusedError):
         person_send_invitation(user_id=imported.pk)
     imported.refresh_from_db()
@@ -729,7 +730,7 @@ def test_failed_send_gives_the_claim_back_for_the_retry(monkeypatch: pytest.Monk
 
 
 def test_invitation_task_retries_after_a_network_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from people.mail import send_once
+    from lib.mail import send_once
     from people.tasks import send_invitation
 
     import_csv(people_csv([person(1)]))
@@ -742,7 +743,7 @@ def test_invitation_task_retries_after_a_network_error(monkeypatch: pytest.Monke
             raise TimeoutError("SMTP timed out")
         send_once(message)
 
-    monkeypatch.setattr("people.services.send_once", flaky)
+    monkeypatch.setattr("people.notifications.send_once", flaky)
     # Run as a worker would (apply, errors not raised), so that autoretry can act.
     send_invitation.apply(args=(imported.pk,), throw=False)
 

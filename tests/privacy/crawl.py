@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.apps import apps
-from django.core.mail import EmailMessage
 from django.db import connection
 from django.http import HttpResponseBase
 from django.test import Client
@@ -110,13 +109,6 @@ def seed_urls(ids: Mapping[str, Iterable[object]]) -> Iterator[str]:
                 yield reverse(route.name, kwargs=dict(zip(names, values, strict=True)))
             except NoReverseMatch:
                 continue
-
-
-def mail_text(message: EmailMessage) -> str:
-    parts = [str(message.subject), str(message.body), *message.recipients()]
-    parts += [str(content) for content, _type in getattr(message, "alternatives", [])]
-    parts += [str(a) for a in message.attachments]
-    return "\n".join(parts)
 
 
 def found(texts: Mapping[str, str], canaries: Iterable[str]) -> list[tuple[str, str]]:

@@ -19,7 +19,8 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from people.models import User
-from tests.privacy.crawl import found, mail_text
+from tests.mail import assert_mail_lacks
+from tests.privacy.crawl import found
 from tests.privacy.world import OBSERVERS, build_proof_world, sweep
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,9 @@ def test_no_manager_or_hr_admin_reads_a_single_canary(
     assert {name: s.leaks for name, s in sweeps.items()} == {name: [] for name in OBSERVERS}
     assert found({"logs": caplog.text}, world.every_canary()) == []
     # Every e-mail sent at all (to the pairs too) carries no session content.
-    every_mail = {f"mail {i}": mail_text(m) for i, m in enumerate(mail.outbox)}
     journal_canaries = [c for p in world.pairs.values() for c in p.content_canaries]
-    assert found(every_mail, journal_canaries) == []
-    print("e-mails checked:", len(every_mail))  # noqa: T201
+    assert_mail_lacks(mail.outbox, *journal_canaries)
+    print("e-mails checked:", len(mail.outbox))  # noqa: T201
 
     # The sweep really went where the content is, and read real pages, feeds and mail.
     for name, result in sweeps.items():

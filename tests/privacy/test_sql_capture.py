@@ -75,7 +75,7 @@ def _assert_no_journal_sql(world: ProofWorld, name: str) -> dict[str, Page]:
 def test_sending_any_email_a_manager_can_receive_never_touches_the_journal(
     personas: dict[str, User | None],
 ) -> None:
-    from people.services import person_send_invitation
+    from people.notifications import person_send_invitation
     from programs.notifications import program_invitation_send
 
     world = build_proof_world(personas, emails=False)

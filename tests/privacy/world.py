@@ -218,7 +218,7 @@ def _send_pair_mail(pairs: dict[str, PairObjects]) -> None:
 def _send_observer_mail(people: dict[str, User | None], program: Program) -> None:
     """Every kind of e-mail a manager or HR admin can receive: the account invitation
     and a program invitation."""
-    from people.services import person_send_invitation
+    from people.notifications import person_send_invitation
     from programs.notifications import program_invitation_send
 
     for name in OBSERVERS:
@@ -232,7 +232,7 @@ def _send_observer_mail(people: dict[str, User | None], program: Program) -> Non
 
 def observer_mail(person: User) -> dict[str, str]:
     """The e-mails in the outbox addressed to one person."""
-    from tests.privacy.crawl import mail_text
+    from tests.mail import mail_text
 
     return {
         f"mail {i} to {person.email}: {m.subject}": mail_text(m)

@@ -9,14 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from manager_view.privacy_table import ROWS
 from mentoring.access_policy import AUDIENCE_LABELS, POLICIES
+from mentoring.privacy_table import ROWS
 from people.models import User
 from tests.manager_view.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("manager_view:who_sees_what")
+PAGE = reverse("who_sees_what")
 
 
 @pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "hr_admin", "outsider"])
@@ -55,3 +55,9 @@ def test_the_page_states_the_data_table_in_plain_words(outsider: User) -> None:
 def test_the_footer_links_to_the_page(outsider: User) -> None:
     body = client_for(outsider).get(reverse("home")).content.decode()
     assert f'href="{PAGE}"' in body
+
+
+def test_the_old_address_under_the_team_pages_leads_to_the_page(outsider: User) -> None:
+    response = client_for(outsider).get("/team/who-can-see-what/")
+    assert response.status_code == 301
+    assert response["Location"] == PAGE

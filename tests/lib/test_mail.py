@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from people.mail import subject_line
+from lib.mail import subject_line
 
 
 def test_line_breaks_become_single_spaces() -> None:
