@@ -6,29 +6,25 @@ they are only ever looked up by (meeting, author=the person asking).
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from journal.models import AgendaItem, Goal, SharedNoteVersion
+from matching.membership import member_q, member_related
 from meetings.models import Meeting
 from people.models import User
 
 
-def _member(user: User, prefix: str) -> Q:
-    return Q(**{f"{prefix}mentee__person": user}) | Q(**{f"{prefix}mentor__person": user})
-
-
 def access_goal_for_member(user: User, goal_id: int) -> Goal:
     return get_object_or_404(
-        Goal.objects.filter(_member(user, "pair__")).select_related("pair__mentee", "pair__mentor"),
+        Goal.objects.filter(member_q(user, "pair__")).select_related(*member_related("pair__")),
         pk=goal_id,
     )
 
 
 def access_agenda_item_for_member(user: User, item_id: int) -> AgendaItem:
     return get_object_or_404(
-        AgendaItem.objects.filter(_member(user, "meeting__pair__")).select_related(
-            "meeting__pair__mentee", "meeting__pair__mentor"
+        AgendaItem.objects.filter(member_q(user, "meeting__pair__")).select_related(
+            *member_related("meeting__pair__")
         ),
         pk=item_id,
     )

@@ -24,6 +24,7 @@ from journal.models import (
     SharedNote,
     SharedNoteVersion,
 )
+from matching.membership import is_member, is_mentee
 from matching.models import Pair
 from meetings.models import Meeting
 from people.models import User
@@ -48,12 +49,12 @@ class NotesSave:
 
 
 def _require_member(pair: Pair, person: User) -> None:
-    if person.pk not in (pair.mentee.person_id, pair.mentor.person_id):
+    if not is_member(pair, person):
         raise ValidationError(_("Only the two people of a pair can write in its journal."))
 
 
 def _require_mentee(pair: Pair, person: User) -> None:
-    if person.pk != pair.mentee.person_id:
+    if not is_mentee(pair, person):
         raise ValidationError(_("Only the mentee can do this: the goals are theirs."))
 
 

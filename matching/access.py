@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from matching.membership import member_q, member_related
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from people.models import User
 from programs.models import Enrolment, Program
@@ -72,7 +72,7 @@ def access_request_for_mentee(user: User, request_id: int) -> MentorshipRequest:
 def access_own_pair(user: User, pair_id: int) -> Pair:
     """A pair the user is in, as mentee or as mentor."""
     return get_object_or_404(
-        Pair.objects.select_related("program", "mentee__person", "mentor__person"),
-        Q(mentee__person=user) | Q(mentor__person=user),
+        Pair.objects.select_related("program", *member_related()),
+        member_q(user),
         pk=pair_id,
     )

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 
 from lib.links import absolute_url
 from lib.mail import compose, send_once
+from matching.membership import counterpart, members
 from matching.models import MentorshipRequest, Pair
 from people.models import User
 
@@ -21,8 +22,7 @@ def _active_pair(pair_id: int) -> Pair | None:
 
 def _introduced(pair: Pair) -> list[tuple[User, User]]:
     """Each active person of the pair, with the one they are introduced to."""
-    mentee, mentor = pair.mentee.person, pair.mentor.person
-    return [(p, other) for p, other in ((mentee, mentor), (mentor, mentee)) if p.is_active]
+    return [(p, counterpart(pair, p)) for p in members(pair) if p.is_active]
 
 
 def pair_introduction_recipients(*, pair_id: int) -> list[int]:

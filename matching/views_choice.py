@@ -11,7 +11,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from matching import selectors, services
+from matching import membership, selectors, services
 from matching.access import (
     access_choice_mentee_enrolment,
     access_choice_mentor,
@@ -184,7 +184,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
 def pair_end(request: HttpRequest, pair_id: int) -> HttpResponse:
     person = signed_in_person(request)
     pair = access_own_pair(person, pair_id)
-    counterpart = pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
+    counterpart = membership.counterpart(pair, person)
     if request.method == "POST":
         if pair.status == Pair.Status.ACTIVE:
             services.pair_end(pair=pair)

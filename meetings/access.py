@@ -6,22 +6,17 @@ and everybody else get a 404 identical to a missing id.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from matching.membership import member_q, member_related, pairs_of
 from matching.models import Pair
 from meetings.models import Meeting
 from people.models import User
 
 
-def _member_of_pair(user: User, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}mentee__person": user}) | Q(**{f"{prefix}mentor__person": user})
-
-
 def pairs_of_member(user: User) -> QuerySet[Pair]:
-    return Pair.objects.filter(_member_of_pair(user)).select_related(
-        "program", "mentee__person", "mentor__person"
-    )
+    return pairs_of(user).select_related("program", *member_related())
 
 
 def access_pair_for_member(user: User, pair_id: int) -> Pair:
@@ -32,8 +27,8 @@ def access_pair_for_member(user: User, pair_id: int) -> Pair:
 def access_meeting_for_member(user: User, meeting_id: int) -> Meeting:
     """A meeting of a pair the user is one of the two people of."""
     return get_object_or_404(
-        Meeting.objects.filter(_member_of_pair(user, "pair__")).select_related(
-            "pair__program", "pair__mentee__person", "pair__mentor__person", "series"
+        Meeting.objects.filter(member_q(user, "pair__")).select_related(
+            "pair__program", *member_related("pair__"), "series"
         ),
         pk=meeting_id,
     )

@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Event, vCalAddress, vText
 
 from lib.links import site_host
+from matching.membership import counterpart, member_q, member_related, members
 from meetings.feeds import new_calendar, subscription_calendar
 from meetings.models import Meeting
 from people.models import User
@@ -52,11 +53,6 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
-def counterpart(meeting: Meeting, person: User) -> User:
-    pair = meeting.pair
-    return pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
-
-
 def _address(person: User, *, partstat: str | None = None) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
     address.params["CN"] = vText(calendar_text(person.full_name or person.email))
@@ -68,7 +64,7 @@ def _address(person: User, *, partstat: str | None = None) -> vCalAddress:
 
 
 def _event(meeting: Meeting, person: User, *, cancelled: bool, stamp: dt.datetime) -> Event:
-    other = counterpart(meeting, person)
+    other = counterpart(meeting.pair, person)
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.version)
@@ -92,9 +88,9 @@ def meeting_ics(meeting: Meeting, *, for_person: User, method: Method) -> bytes:
     cancelled = method == "CANCEL" or meeting.is_cancelled
     event = _event(meeting, for_person, cancelled=cancelled, stamp=timezone.now())
     pair = meeting.pair
-    organiser = meeting.organiser or pair.mentee.person
+    organiser = meeting.organiser or members(pair)[0]
     event.add("organizer", _address(organiser))
-    for person in (pair.mentee.person, pair.mentor.person):
+    for person in members(pair):
         partstat = "ACCEPTED" if person.pk == organiser.pk else "NEEDS-ACTION"
         event.add("attendee", _address(person, partstat=partstat))
     calendar = new_calendar(method)
@@ -105,9 +101,9 @@ def meeting_ics(meeting: Meeting, *, for_person: User, method: Method) -> bytes:
 def feed_meetings(person: User) -> QuerySet[Meeting]:
     """The person's meetings in all their pairs, from 90 days ago on, cancelled ones too."""
     return (
-        Meeting.objects.filter(Q(pair__mentee__person=person) | Q(pair__mentor__person=person))
+        Meeting.objects.filter(member_q(person, "pair__"))
         .filter(end__gte=timezone.now() - FEED_HISTORY)
-        .select_related("pair__mentee__person", "pair__mentor__person")
+        .select_related(*member_related("pair__"))
         .order_by("start", "pk")
     )
 

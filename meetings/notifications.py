@@ -14,7 +14,8 @@ from django.utils.formats import date_format, time_format
 
 from lib.links import absolute_url
 from lib.mail import compose, send_once
-from meetings.calendar import Method, counterpart, meeting_ics, one_line
+from matching.membership import counterpart, members
+from meetings.calendar import Method, meeting_ics, one_line
 from meetings.models import Meeting
 from meetings.timezones import local_span, zone_name
 from people.models import User
@@ -41,7 +42,7 @@ def _message(meeting: Meeting, person: User, method: Method) -> EmailMessage:
         "kind": _kind(meeting),
         "organiser": organiser,
         "is_organiser": organiser is not None and organiser.pk == person.pk,
-        "other": counterpart(meeting, person),
+        "other": counterpart(meeting.pair, person),
         "date": date_format(start.date()),
         "time": time_format(start.time()),
         "end_time": time_format(end.time()),
@@ -68,7 +69,7 @@ def _current(meeting_id: int, version: int) -> Meeting | None:
 
 
 def _recipients(meeting: Meeting) -> list[User]:
-    people = (meeting.pair.mentee.person, meeting.pair.mentor.person)
+    people = members(meeting.pair)
     return [person for person in people if person.is_active and person.email]
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lib.links import absolute_url
 from lib.mail import compose
+from matching.membership import counterpart, members
 from matching.models import Pair
 from meetings.models import Meeting, Nudge
 from people.models import User
@@ -92,9 +93,8 @@ def nudge_send(nudge_id: int) -> int:
         status=Nudge.Status.SENT, sent_at=timezone.now()
     ):
         return 0
-    mentee, mentor = pair.mentee.person, pair.mentor.person
     sent = 0
-    for person, other in ((mentee, mentor), (mentor, mentee)):
+    for person in members(pair):
         if person.is_active and person.email and person.email_nudges:
-            sent += _message(pair, person, other).send()
+            sent += _message(pair, person, counterpart(pair, person)).send()
     return sent

@@ -1,0 +1,68 @@
+"""Who is in a pair: said once, here.
+
+A pair is a mentee and a mentor today. Every access check and every loop over a pair's
+people goes through these functions, so a pair of more people (group mentoring) is a
+change behind this module, not an edit in every app. Pass ``prefix`` to ``member_q``
+for a query on a model that points at pairs (``"pair__"``, ``"meeting__pair__"``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from matching.models import Pair
+from people.models import User
+
+MEMBER_ROLES = ("mentee", "mentor")  # the enrolments of a pair that hold its people
+
+
+def member_q(person: User | int, prefix: str = "") -> Q:
+    """A filter for rows whose pair has this person as a member."""
+    person_id = person if isinstance(person, int) else person.pk
+    q = Q()
+    for role in MEMBER_ROLES:
+        q |= Q(**{f"{prefix}{role}__person_id": person_id})
+    return q
+
+
+def member_related(prefix: str = "") -> list[str]:
+    """``select_related`` paths that load every member of the pair with the rows."""
+    return [f"{prefix}{role}__person" for role in MEMBER_ROLES]
+
+
+def members(pair: Pair) -> list[User]:
+    """The people of the pair, mentee first."""
+    return [getattr(pair, role).person for role in MEMBER_ROLES]
+
+
+def member_ids(pair: Pair) -> list[int]:
+    return [getattr(pair, role).person_id for role in MEMBER_ROLES]
+
+
+def is_member(pair: Pair, person: User | int) -> bool:
+    person_id = person if isinstance(person, int) else person.pk
+    return person_id in member_ids(pair)
+
+
+def is_mentee(pair: Pair, person: User | int) -> bool:
+    person_id = person if isinstance(person, int) else person.pk
+    return pair.mentee.person_id == person_id
+
+
+def counterparts(pair: Pair, person: User | int) -> list[User]:
+    """Everybody else in the pair, in the order of ``members``."""
+    person_id = person if isinstance(person, int) else person.pk
+    return [member for member in members(pair) if member.pk != person_id]
+
+
+def counterpart(pair: Pair, person: User | int) -> User:
+    """The other person of a two-person pair (the pages and e-mails that name one person).
+
+    With more people in a pair, callers move to ``counterparts``."""
+    [other] = counterparts(pair, person)
+    return other
+
+
+def pairs_of(person: User | int) -> QuerySet[Pair]:
+    """Every pair the person is a member of, whatever its status."""
+    return Pair.objects.filter(member_q(person))

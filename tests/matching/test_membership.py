@@ -1,0 +1,88 @@
+"""Who is in a pair is said once (matching.membership), and every door agrees with it.
+
+The test learns a pair's people from the module only, then knocks on every door that
+admits "a person of the pair": each member gets in, the mentee's manager, HR and an
+outsider get the 404 of a missing id. A pair of more people is then a change inside the
+module, and this test still says what must hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from journal.access import access_agenda_item_for_member, access_goal_for_member
+from journal.services import agenda_item_add, goal_add
+from matching import membership
+from matching.access import access_own_pair
+from meetings.access import access_meeting_for_member, access_pair_for_member
+from meetings.calendar import feed_meetings
+from meetings.services import meeting_schedule
+from people.models import User
+from tests.meetings.factories import make_pair, when
+
+
+@pytest.fixture
+def world(mentee: User, mentor: User) -> dict[str, object]:
+    pair = make_pair(mentee, mentor)
+    people = membership.members(pair)
+    day = timezone.localdate() + dt.timedelta(days=7)
+    meetings = meeting_schedule(pair=pair, organiser=people[0], when=when(day), place="Room 1")
+    meeting = meetings[0]
+    return {
+        "pair": pair,
+        "meeting": meeting,
+        "goal": goal_add(pair=pair, by=people[0], title="Speak up in reviews"),
+        "item": agenda_item_add(meeting=meeting, author=people[-1], text="Feedback"),
+    }
+
+
+def _doors(world: dict[str, object], person: User) -> dict[str, bool]:
+    pair, meeting = world["pair"], world["meeting"]
+    checks = {
+        "matching pair": lambda: access_own_pair(person, pair.pk),  # type: ignore[attr-defined]
+        "meetings pair": lambda: access_pair_for_member(person, pair.pk),  # type: ignore[attr-defined]
+        "meeting": lambda: access_meeting_for_member(person, meeting.pk),  # type: ignore[attr-defined]
+        "goal": lambda: access_goal_for_member(person, world["goal"].pk),  # type: ignore[attr-defined]
+        "agenda item": lambda: access_agenda_item_for_member(person, world["item"].pk),  # type: ignore[attr-defined]
+    }
+    opened = {}
+    for door, knock in checks.items():
+        try:
+            knock()
+        except Http404:
+            opened[door] = False
+        else:
+            opened[door] = True
+    opened["own calendar feed"] = feed_meetings(person).filter(pk=meeting.pk).exists()  # type: ignore[attr-defined]
+    opened["pairs of"] = membership.pairs_of(person).filter(pk=pair.pk).exists()  # type: ignore[attr-defined]
+    return opened
+
+
+def test_every_member_and_only_members_get_through_every_door(
+    world: dict[str, object], manager: User, hr_admin: User, outsider: User
+) -> None:
+    pair = world["pair"]
+    people = membership.members(pair)  # type: ignore[arg-type]
+    assert len(people) == len({p.pk for p in people}) >= 2
+    for person in people:
+        assert membership.is_member(pair, person)  # type: ignore[arg-type]
+        assert set(_doors(world, person).values()) == {True}, person
+        others = membership.counterparts(pair, person)  # type: ignore[arg-type]
+        assert {p.pk for p in others} == {p.pk for p in people} - {person.pk}
+    for person in (manager, hr_admin, outsider):
+        assert not membership.is_member(pair, person)  # type: ignore[arg-type]
+        assert set(_doors(world, person).values()) == {False}, person
+
+
+def test_the_membership_query_finds_the_same_people_as_the_pair(
+    world: dict[str, object],
+) -> None:
+    from matching.models import Pair
+
+    pair = world["pair"]
+    for person in membership.members(pair):  # type: ignore[arg-type]
+        assert list(Pair.objects.filter(membership.member_q(person))) == [pair]
+        assert list(Pair.objects.filter(membership.member_q(person.pk))) == [pair]
