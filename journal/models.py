@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pair
@@ -163,12 +164,31 @@ class Agreement(models.Model):
     confidentiality = models.TextField(
         _("confidentiality"), max_length=2000, default=DEFAULT_CONFIDENTIALITY
     )
-    acknowledged_by_mentee_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by_mentor_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Agreement #{self.pk}"
+
+
+class AgreementAcknowledgement(models.Model):
+    """One member of the pair acknowledged the agreement's current text: one row per member,
+    so the agreement asks everybody in the pair, however many people it has."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person"], name="journal_one_acknowledgement_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Acknowledgement #{self.pk}"
 
 
 class SharedFocus(models.Model):

@@ -6,6 +6,7 @@ A fixed number of queries whatever the number of goals, notes or meetings.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from typing import Any
@@ -15,6 +16,7 @@ from django.db.models import Model, QuerySet
 from journal.models import (
     AgendaItem,
     Agreement,
+    AgreementAcknowledgement,
     Goal,
     GoalUpdate,
     PrivateNote,
@@ -22,6 +24,7 @@ from journal.models import (
     SharedNote,
     SharedNoteVersion,
 )
+from matching.membership import counterpart, is_mentee, members
 from matching.models import Pair
 from meetings.models import Meeting
 from people.models import User
@@ -35,12 +38,20 @@ class GoalWithUpdates:
 
 
 @dataclass(frozen=True)
+class MemberAcknowledgement:
+    person: User
+    is_mentee: bool
+    acknowledged_at: dt.datetime | None  # None: not (yet, or again) for the current text
+
+
+@dataclass(frozen=True)
 class PairJournal:
     pair: Pair
     is_mentee: bool
     counterpart: User
     goals: list[GoalWithUpdates]
     agreement: Agreement | None
+    acknowledgements: list[MemberAcknowledgement]  # one per member of the pair, mentee first
     suggestions: list[FocusSuggestion]  # the mentee's own, undismissed, not yet shared here
     shared_focus: list[SharedFocus]
     meetings: list[Meeting]
@@ -64,8 +75,19 @@ def _goals_of(pair: Pair) -> list[GoalWithUpdates]:
     return [GoalWithUpdates(goal, updates[goal.pk]) for goal in goals]
 
 
+def _acknowledgements(pair: Pair, agreement: Agreement | None) -> list[MemberAcknowledgement]:
+    at: dict[int, dt.datetime] = {}
+    if agreement is not None:
+        rows = AgreementAcknowledgement.objects.filter(agreement=agreement)
+        at = dict(rows.values_list("person_id", "acknowledged_at"))
+    return [
+        MemberAcknowledgement(person, is_mentee(pair, person), at.get(person.pk))
+        for person in members(pair)
+    ]
+
+
 def _suggestions_to_share(pair: Pair, viewer: User) -> list[FocusSuggestion]:
-    if viewer.pk != pair.mentee.person_id:
+    if not is_mentee(pair, viewer):
         return []
     shared = SharedFocus.objects.filter(pair=pair).values("suggestion_id")
     return list(
@@ -76,13 +98,14 @@ def _suggestions_to_share(pair: Pair, viewer: User) -> list[FocusSuggestion]:
 
 
 def pair_journal(*, pair: Pair, viewer: User) -> PairJournal:
-    is_mentee = viewer.pk == pair.mentee.person_id
+    agreement = Agreement.objects.filter(pair=pair).first()
     return PairJournal(
         pair=pair,
-        is_mentee=is_mentee,
-        counterpart=pair.mentor.person if is_mentee else pair.mentee.person,
+        is_mentee=is_mentee(pair, viewer),
+        counterpart=counterpart(pair, viewer),
         goals=_goals_of(pair),
-        agreement=Agreement.objects.filter(pair=pair).first(),
+        agreement=agreement,
+        acknowledgements=_acknowledgements(pair, agreement),
         suggestions=_suggestions_to_share(pair, viewer),
         shared_focus=list(SharedFocus.objects.filter(pair=pair)),
         meetings=list(Meeting.objects.filter(pair=pair).order_by("-start")),
@@ -123,11 +146,9 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
 
 
 def meeting_journal(*, meeting: Meeting, viewer: User) -> MeetingJournal:
-    pair = meeting.pair
-    is_mentee = viewer.pk == pair.mentee.person_id
     return MeetingJournal(
         meeting=meeting,
-        counterpart=pair.mentor.person if is_mentee else pair.mentee.person,
+        counterpart=counterpart(meeting.pair, viewer),
         agenda=list(agenda_of(meeting)),
         shared_note=SharedNote.objects.filter(meeting=meeting).select_related("updated_by").first(),
         history_count=SharedNoteVersion.objects.filter(meeting=meeting).count(),
@@ -145,11 +166,9 @@ class NotesHistory:
 
 def shared_notes_history(*, meeting: Meeting, viewer: User) -> NotesHistory:
     """Every text the meeting's shared notes have had; for the two people of the pair."""
-    pair = meeting.pair
-    mentee = pair.mentee.person
     return NotesHistory(
         meeting=meeting,
-        counterpart=pair.mentor.person if viewer.pk == pair.mentee.person_id else mentee,
+        counterpart=counterpart(meeting.pair, viewer),
         note=SharedNote.objects.filter(meeting=meeting).first(),
         versions=list(SharedNoteVersion.objects.filter(meeting=meeting).select_related("author")),
     )

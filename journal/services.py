@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journal.merge import merge_texts, normalised
@@ -17,6 +16,7 @@ from journal.models import (
     DEFAULT_CONFIDENTIALITY,
     AgendaItem,
     Agreement,
+    AgreementAcknowledgement,
     Goal,
     GoalUpdate,
     PrivateNote,
@@ -223,9 +223,8 @@ def agreement_save(
     text = (expectations.strip(), cadence.strip(), confidentiality)
     if text != (agreement.expectations, agreement.cadence, agreement.confidentiality):
         agreement.expectations, agreement.cadence, agreement.confidentiality = text
-        agreement.acknowledged_by_mentee_at = None
-        agreement.acknowledged_by_mentor_at = None
         agreement.save()
+        AgreementAcknowledgement.objects.filter(agreement=agreement).delete()
     return agreement
 
 
@@ -235,14 +234,9 @@ def agreement_acknowledge(*, pair: Pair, by: User) -> Agreement:
     agreement, _created = Agreement.objects.select_for_update().get_or_create(
         pair=pair, defaults={"confidentiality": str(DEFAULT_CONFIDENTIALITY)}
     )
-    field = (
-        "acknowledged_by_mentee_at"
-        if by.pk == pair.mentee.person_id
-        else "acknowledged_by_mentor_at"
-    )
-    if getattr(agreement, field) is None:
-        setattr(agreement, field, timezone.now())
-        agreement.save(update_fields=[field, "updated_at"])
+    _ack, created = AgreementAcknowledgement.objects.get_or_create(agreement=agreement, person=by)
+    if created:
+        agreement.save(update_fields=["updated_at"])
     return agreement
 
 

@@ -34,7 +34,7 @@ from journal.forms import (
     SharedNotesForm,
     ShareFocusForm,
 )
-from journal.models import DEFAULT_CONFIDENTIALITY, Agreement, Goal
+from journal.models import DEFAULT_CONFIDENTIALITY, Goal
 from journal.services import NotesOutcome, NotesSave
 from matching.models import Pair
 from meetings.access import access_meeting_for_member, access_pair_for_member
@@ -100,18 +100,15 @@ def _pair_page(
             "goal_form": goal_form or GoalForm(),
             "agreement": agreement,
             "agreement_form": agreement_form,
-            "my_ack": _my_ack(pair, agreement, _person(request)),
+            "my_ack": _my_ack(journal, _person(request)),
         },
         status=400 if bound else 200,
     )
 
 
-def _my_ack(pair: Pair, agreement: Agreement | None, user: User) -> dt.datetime | None:
-    if agreement is None:
-        return None
-    if user.pk == pair.mentee.person_id:
-        return agreement.acknowledged_by_mentee_at
-    return agreement.acknowledged_by_mentor_at
+def _my_ack(journal: selectors.PairJournal, user: User) -> dt.datetime | None:
+    mine = [a for a in journal.acknowledgements if a.person.pk == user.pk]
+    return mine[0].acknowledged_at if mine else None
 
 
 @require_safe

@@ -85,18 +85,29 @@ def test_editing_the_agreement_asks_both_to_acknowledge_again(mentee: User, ment
     agreement = services.agreement_acknowledge(pair=pair, by=mentee)
     assert agreement.confidentiality.startswith("What we discuss stays between us.")
     agreement = services.agreement_acknowledge(pair=pair, by=mentor)
-    assert agreement.acknowledged_by_mentee_at
-    assert agreement.acknowledged_by_mentor_at
+    assert _acknowledged(agreement) == {mentee.pk, mentor.pk}
+    services.agreement_acknowledge(pair=pair, by=mentor)  # again: still one row each
+    assert agreement.acknowledgements.count() == 2
     kept = services.agreement_save(
         pair=pair, by=mentor, expectations="", cadence="", confidentiality=agreement.confidentiality
     )
-    assert kept.acknowledged_by_mentee_at is not None  # nothing changed, nothing reset
+    assert _acknowledged(kept) == {mentee.pk, mentor.pk}  # nothing changed, nothing reset
     changed = services.agreement_save(
         pair=pair, by=mentor, expectations="Honesty", cadence="Monthly",
         confidentiality=agreement.confidentiality,
     )  # fmt: skip
-    assert changed.acknowledged_by_mentee_at is None
-    assert changed.acknowledged_by_mentor_at is None
+    assert _acknowledged(changed) == set()
+
+
+def _acknowledged(agreement: Agreement) -> set[int]:
+    return set(agreement.acknowledgements.values_list("person_id", flat=True))
+
+
+def test_only_members_of_the_pair_acknowledge(mentee: User, mentor: User, manager: User) -> None:
+    pair, _meeting = pair_with_meeting(mentee, mentor)
+    with pytest.raises(ValidationError):
+        services.agreement_acknowledge(pair=pair, by=manager)
+    assert not Agreement.objects.filter(acknowledgements__isnull=False).exists()
 
 
 def test_agreement_needs_a_confidentiality_statement(mentee: User, mentor: User) -> None:

@@ -160,10 +160,11 @@ def test_both_acknowledge_and_an_edit_resets(mentee: User, mentor: User) -> None
     _client(mentee).post(url, {"action": "acknowledge"})
     _client(mentor).post(url, {"action": "acknowledge"})
     agreement = Agreement.objects.get()
-    assert agreement.acknowledged_by_mentee_at
-    assert agreement.acknowledged_by_mentor_at
+    acknowledged = set(agreement.acknowledgements.values_list("person_id", flat=True))
+    assert acknowledged == {mentee.pk, mentor.pk}
     page = _client(mentee).get(reverse("journal:pair", args=[pair.pk])).content.decode()
     assert 'value="acknowledge"' not in page
+    assert page.count('badge-success">Acknowledged</span>') == 2  # both shown as acknowledged
     response = _client(mentor).post(
         url,
         {"action": "save", "expectations": "Be honest", "cadence": "Monthly",
@@ -171,7 +172,7 @@ def test_both_acknowledge_and_an_edit_resets(mentee: User, mentor: User) -> None
     )  # fmt: skip
     assert response.status_code == 302
     agreement.refresh_from_db()
-    assert agreement.acknowledged_by_mentee_at is None
+    assert not agreement.acknowledgements.exists()
     assert agreement.expectations == "Be honest"
 
 
