@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from matching.events import PairEnded
 from matching.models import Pair
 from meetings import tasks
 from meetings.calendar import one_line
@@ -365,8 +366,10 @@ def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> li
     return _saved(meeting.pair, save, by.time_zone)
 
 
-def meetings_cancel_for_ended_pair(pair: Pair) -> None:
-    """A pair ended: its future meetings are cancelled (past ones stay as history)."""
+def meetings_cancel_for_ended_pair(event: PairEnded) -> None:
+    """A pair ended (a receiver of ``pair_ended``): its future meetings are cancelled, past
+    ones stay as history."""
+    pair = event.pair
     future = list(
         Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED, start__gt=timezone.now())
     )
