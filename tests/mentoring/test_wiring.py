@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -85,3 +87,27 @@ def test_no_app_connects_receivers_or_keeps_hook_lists() -> None:
         if wiring.search(line)
     ]
     assert offenders == []
+
+
+def test_only_the_project_package_does_work_at_start_up() -> None:
+    ready = [app for app in APPS if "def ready" in (ROOT / app / "apps.py").read_text()]
+    assert ready == ["mentoring"]
+
+
+def test_the_reminder_tasks_are_found_by_autodiscovery_alone() -> None:
+    """In a fresh process: Django's start-up imports no reminder task module, and the
+    Celery app finds its tasks as a worker does when it starts."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "assert 'meetings.tasks_reminders' not in sys.modules, 'imported at start-up'\n"
+        "from mentoring.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "names = {'meetings.dispatch_reminders', 'meetings.send_reminders',\n"
+        "         'meetings.sweep_reminders', 'meetings.send_meeting_update'}\n"
+        "missing = names - set(app.tasks)\n"
+        "assert not missing, missing\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
