@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import smtplib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -20,12 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import engine, notifications, tasks
+from matching import engine, events, notifications, tasks
 from matching.explanations import explanation_facts_bulk
 from matching.features import Cohort, explanation_facts, goal_weights, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES
 from people.models import User
+from programs.events import EnrolmentWithdrawn
 from programs.models import Enrolment, Program
 
 # ---------------------------------------------------------------- runs
@@ -357,19 +358,17 @@ def _pairs_from_proposals(run: MatchRun) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-# What apps above this one (meetings: cancel future meetings) do when a pair ends.
-# They register at start-up, so matching never imports them.
-PAIR_END_HOOKS: list[Callable[[Pair], None]] = []
-
-
 def _pairs_ended(pairs: list[Pair]) -> None:
+    """The apps above react to each pair's end in this transaction (their receivers are
+    listed in ``mentoring/wiring.py``): its future meetings are cancelled, and so on."""
     for pair in pairs:
-        for hook in PAIR_END_HOOKS:
-            hook(pair)
+        events.pair_ended.send(events.PairEnded(pair=pair))
 
 
-def pairs_end_for_withdrawal(enrolment: Enrolment) -> None:
-    """Someone withdrew: their pairs end and their open requests are withdrawn."""
+def pairs_end_for_withdrawal(event: EnrolmentWithdrawn) -> None:
+    """Someone withdrew (a receiver of ``enrolment_withdrawn``): their pairs end and their
+    open requests are withdrawn."""
+    enrolment = event.enrolment
     now = timezone.now()
     active = Pair.objects.filter(
         Q(mentee=enrolment) | Q(mentor=enrolment), status=Pair.Status.ACTIVE

@@ -18,9 +18,12 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from matching.events import PairEnded
 from matching.models import Pair
+from meetings import tasks
 from meetings.calendar import one_line
 from meetings.models import Attendance, Meeting, Series
+from meetings.reminders import reminders_plan
 from meetings.timezones import local, to_utc
 from people.models import User
 from programs.models import Program
@@ -28,10 +31,6 @@ from programs.models import Program
 MAX_OCCURRENCES = 52
 MAX_DURATION = dt.timedelta(hours=8)
 PLAN_AHEAD_YEARS = 2  # the first meeting of a plan; a series then runs its course
-
-# Apps above this one (reminders, calendars) learn about schedule changes here, in the
-# same transaction, without this module importing them.
-SCHEDULE_HOOKS: list[Callable[[Meeting], None]] = []
 
 
 @dataclass(frozen=True)
@@ -192,13 +191,16 @@ def _write_attendances(meeting: Meeting, organiser: User | None) -> None:
 
 def _schedule_changed(pair: Pair, meetings: Sequence[Meeting]) -> None:
     """Inside the write's transaction: the pair's two people get a new schedule revision
-    (what the manager's page keys its cache on) and the hooks hear of each meeting."""
+    (what the manager's page keys its cache on); each meeting's invitation, update or
+    cancellation is e-mailed once the change commits, and its reminder rows are re-planned
+    in this transaction."""
     User.objects.filter(pk__in=[pair.mentee.person_id, pair.mentor.person_id]).update(
         schedule_revision=F("schedule_revision") + 1
     )
     for meeting in meetings:
-        for hook in SCHEDULE_HOOKS:
-            hook(meeting)
+        if not meeting.logged:  # a meeting logged afterwards already happened: no invitation
+            tasks.send_meeting_update.delay_on_commit(meeting.pk, meeting.version)
+        reminders_plan(meeting)
 
 
 def _saved(pair: Pair, save: Callable[[], list[Meeting]], viewer_zone: str) -> list[Meeting]:
@@ -364,8 +366,10 @@ def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> li
     return _saved(meeting.pair, save, by.time_zone)
 
 
-def meetings_cancel_for_ended_pair(pair: Pair) -> None:
-    """A pair ended: its future meetings are cancelled (past ones stay as history)."""
+def meetings_cancel_for_ended_pair(event: PairEnded) -> None:
+    """A pair ended (a receiver of ``pair_ended``): its future meetings are cancelled, past
+    ones stay as history."""
+    pair = event.pair
     future = list(
         Meeting.objects.filter(pair=pair, status=Meeting.Status.SCHEDULED, start__gt=timezone.now())
     )

@@ -6,7 +6,6 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from lib.mail import email_task
-from meetings.models import Meeting
 from meetings.notifications import meeting_update_recipients, meeting_update_send_to
 
 
@@ -22,12 +21,3 @@ def send_meeting_update(meeting_id: int, version: int) -> None:
 @email_task("meetings.send_meeting_update_to")
 def send_meeting_update_to(meeting_id: int, version: int, person_id: int) -> None:
     meeting_update_send_to(meeting_id=meeting_id, version=version, person_id=person_id)
-
-
-def meeting_update_enqueue(meeting: Meeting) -> None:
-    """A schedule hook: e-mail both people once the change is committed.
-
-    Meetings logged afterwards already happened: nobody needs an invitation.
-    """
-    if not meeting.logged:
-        send_meeting_update.delay_on_commit(meeting.pk, meeting.version)

@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 app = Celery("mentoring", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The reminder tasks have a module of their own, beside meetings/tasks.py.
+app.autodiscover_tasks(related_name="tasks_reminders")
 
 
 @worker_ready.connect

@@ -6,7 +6,7 @@ changed when one is raised (each service is one transaction).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import Department, User
-from programs import tasks
+from programs import events, tasks
 from programs.models import (
     Enrolment,
     FocusSuggestion,
@@ -223,13 +223,11 @@ def enrolment_update(
     return enrolment
 
 
-# What apps above this one (matching: end the person's pairs) must do when someone
-# withdraws. They register here at start-up, so programs never imports them.
-WITHDRAWAL_HOOKS: list[Callable[[Enrolment], None]] = []
-
-
 def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
-    """A no-fault exit, allowed at any time; matching leaves the person out from now on."""
+    """A no-fault exit, allowed at any time; matching leaves the person out from now on.
+
+    The apps above react to ``enrolment_withdrawn`` in this transaction (their receivers
+    are listed in ``mentoring/wiring.py``): the person's pairs end, and so on."""
     with transaction.atomic():
         updated = Enrolment.objects.filter(
             pk=enrolment.pk,
@@ -238,8 +236,7 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
         if not updated:
             raise ValidationError(_("This enrolment is not active."))
         enrolment.refresh_from_db()
-        for hook in WITHDRAWAL_HOOKS:
-            hook(enrolment)
+        events.enrolment_withdrawn.send(events.EnrolmentWithdrawn(enrolment=enrolment))
     return enrolment
 
 

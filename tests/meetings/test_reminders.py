@@ -176,10 +176,11 @@ def test_a_logged_meeting_gets_no_reminders(pair: Pair) -> None:
 
 
 def test_ending_the_pair_skips_its_reminders(pair: Pair) -> None:
+    from matching.events import PairEnded
     from meetings.services import meetings_cancel_for_ended_pair
 
     meeting = _book(pair, hours_ahead=72)
-    meetings_cancel_for_ended_pair(pair)
+    meetings_cancel_for_ended_pair(PairEnded(pair=pair))
     assert {row.status for row in _rows(meeting).values()} == {Reminder.Status.SKIPPED}
 
 
