@@ -19,6 +19,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from matching.events import PairEnded
+from matching.membership import is_member, members
 from matching.models import Pair
 from meetings import tasks
 from meetings.calendar import one_line
@@ -47,12 +48,8 @@ class When:
         return to_utc(day or self.day, self.time, self.time_zone, fold=self.fold)
 
 
-def _people(pair: Pair) -> list[User]:
-    return [pair.mentee.person, pair.mentor.person]
-
-
 def _require_member(pair: Pair, person: User) -> None:
-    if person.pk not in (pair.mentee.person_id, pair.mentor.person_id):
+    if not is_member(pair, person):
         raise ValidationError(_("Only the two people of a pair can change its meetings."))
 
 
@@ -171,7 +168,7 @@ def _check_free(
 
 
 def _write_attendances(meeting: Meeting, organiser: User | None) -> None:
-    for person in _people(meeting.pair):
+    for person in members(meeting.pair):
         response = (
             Attendance.Response.ACCEPTED
             if (organiser and person.pk == organiser.pk) or meeting.logged
@@ -243,7 +240,7 @@ def meeting_schedule(
     slots = [(start, start + when.duration) for start in starts]
 
     def save() -> list[Meeting]:
-        _check_free(_people(pair), slots, viewer_zone=when.time_zone)
+        _check_free(members(pair), slots, viewer_zone=when.time_zone)
         series = (
             Series.objects.create(
                 pair=pair, organiser=organiser, time_zone=when.time_zone, interval_weeks=every_weeks
@@ -273,7 +270,7 @@ def meeting_log(*, pair: Pair, by: User, when: When) -> Meeting:
         raise ValidationError(_("Only meetings that already happened can be logged."))
 
     def save() -> list[Meeting]:
-        _check_free(_people(pair), [(start, start + when.duration)], viewer_zone=when.time_zone)
+        _check_free(members(pair), [(start, start + when.duration)], viewer_zone=when.time_zone)
         meeting = Meeting.objects.create(
             pair=pair, organiser=by, start=start, end=start + when.duration, logged=True
         )
@@ -333,7 +330,7 @@ def meeting_reschedule(
 
     def save() -> list[Meeting]:
         _check_free(
-            _people(meeting.pair), slots, ignore=[m.pk for m in meetings],
+            members(meeting.pair), slots, ignore=[m.pk for m in meetings],
             viewer_zone=when.time_zone,
         )  # fmt: skip
         for moved, (start, end) in zip(meetings, slots, strict=True):
