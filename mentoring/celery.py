@@ -5,10 +5,8 @@ after the surrounding transaction commits.
 """
 
 import os
-from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
@@ -18,10 +16,4 @@ app.autodiscover_tasks()
 # The reminder tasks have a module of their own, beside meetings/tasks.py.
 app.autodiscover_tasks(related_name="tasks_reminders")
 
-
-@worker_ready.connect
-def heartbeat_at_start(sender: Any, **kwargs: Any) -> None:
-    """A worker proves itself alive as soon as it consumes, not a beat interval later."""
-    from mentoring.tasks import heartbeat_at_worker_start
-
-    heartbeat_at_worker_start()
+# mentoring/tasks.py records a heartbeat as soon as a worker is ready (``worker_ready``).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -32,10 +33,8 @@ def check_database() -> Check:
 
 
 def check_broker() -> Check:
-    from mentoring.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
+    try:  # the project's Celery app (mentoring/__init__.py makes it the current one)
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # any failure means "down"; the type goes in the report
         return Check(ok=False, detail=type(exc).__name__)

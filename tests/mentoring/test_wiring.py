@@ -78,7 +78,7 @@ def test_every_receiver_lives_in_another_app_than_its_event() -> None:
 
 def test_no_app_connects_receivers_or_keeps_hook_lists() -> None:
     # An event's or a Django signal's receiver connected in code, or a list of hooks.
-    # (Celery's ``@worker_ready.connect`` in mentoring/celery.py is the worker's own.)
+    # (Celery's ``@worker_ready.connect`` in mentoring/tasks.py is the worker's own.)
     wiring = re.compile(r"\.connect\(|@receiver\b|\b[A-Z_]*HOOKS\b")
     offenders = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
