@@ -25,6 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
+from matching._blas import single_threaded_blas
+
 HOURS_PER_WEEK = 7 * 24
 FACTORS = ("skills", "goals", "seniority", "time_zone", "language", "availability", "picks")
 SCORE_SCALE = 10_000  # integer costs for the flow: score points x 10,000
@@ -586,7 +588,7 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
         return rows[local], columns, scores[local, columns]
 
     # Blocks write disjoint rows; numpy and BLAS release the GIL, so threads share the cores.
-    with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+    with single_threaded_blas(), ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
         for mentee, mentor, score_of in pool.map(score, _blocks(n, scorer.rows_per_block())):
             candidates.add(mentee, mentor, score_of)
     return candidates, allowed_counts, bounds
