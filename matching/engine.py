@@ -43,6 +43,8 @@ MAX_PRICING_ROUNDS = 8
 FLOAT32_PRICES = 4_000_000.0  # SCORE_SCALE units: prices up to this keep keys in float32
 KEY_MARGIN = 2.0  # SCORE_SCALE units: more than float32 rounds keys up to FLOAT32_PRICES
 WIDEN_PER_MENTEE = 16  # pairs a row scored again adds at most
+CROWDED_PER_MENTEE = 4  # pairs a mentee keeps on crowded mentors before the first flow
+CROWDED_SEAT_SHARE = 4  # ... when crowded mentors hold at most 1/4 of the seats needed
 
 FloatArray = NDArray[np.float32]
 IntArray = NDArray[np.int64]
@@ -692,11 +694,49 @@ def _spread_over_crowds(
     needed = min(int(np.count_nonzero(allowed_counts)), int(capacity.sum()))
     if int(np.minimum(demand, capacity).sum()) >= needed:
         return
-    # Above any score, so every other allowed pair ranks first, and still float32 keys.
-    priced_out = np.where(demand > 2 * capacity, FLOAT32_PRICES, 0.0)
+    crowded = demand > 2 * capacity
+    # Ranked by sketch level, every other mentor before any crowded one: a level on
+    # another mentor counts 256 times. Integer keys, 0 still for pairs not allowed.
+    rank_weight = np.where(crowded, 1, SKETCH_LEVELS).astype(np.uint16)
     rows = np.flatnonzero(allowed_counts)
-    floor = np.full(allowed_counts.size, -1e16)
-    _widen(scorer, rows, priced_out, floor, bounds, candidates, per_mentee, record=False)
+    step = max(16, BLOCK_CELLS // max(scorer.m, 1))
+    for start in range(0, rows.size, step):
+        chunk = rows[start : start + step]
+        keys = np.multiply(bounds.sketch[chunk], rank_weight, dtype=np.uint16)
+        local, columns, _ = _select(keys, per_mentee)
+        mentee = chunk[local]
+        candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
+        bounds.forget(mentee, columns)
+    # Few crowded seats (star mentors): most mentees are seated elsewhere, so their many
+    # pairs on crowded mentors only slow every flow down. When most seats are crowded
+    # (a shortage), those pairs are the assignment: keep them.
+    if CROWDED_SEAT_SHARE * int(capacity[crowded].sum()) <= needed:
+        _trim_crowded(scorer.m, bounds, candidates, crowded, CROWDED_PER_MENTEE)
+
+
+def _trim_crowded(
+    m: int, bounds: _Bounds, candidates: Candidates, crowded: BoolArray, keep: int
+) -> None:
+    """Each mentee keeps only its ``keep`` best candidates on crowded mentors; the others
+    go back to the sketch and the row's bound (at prices 0), where the flow's prices will
+    rule most of them out."""
+    mentee, mentor, score = candidates.arrays(m)
+    on_crowd = np.flatnonzero(crowded[mentor])
+    order = on_crowd[np.lexsort((-score[on_crowd], mentee[on_crowd]))]
+    grouped = mentee[order]
+    first = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    position = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
+    drop = order[position >= keep]
+    if drop.size == 0:
+        return
+    levels = score[drop] * np.float32(1 / bounds.step)
+    np.clip(levels, 0, SKETCH_LEVELS - 2, out=levels)
+    bounds.sketch[mentee[drop], mentor[drop]] = levels.astype(np.uint8) + 1
+    np.maximum.at(bounds.ceiling, mentee[drop], score[drop].astype(np.float64) * SCORE_SCALE)
+    kept = np.ones(mentee.size, dtype=bool)
+    kept[drop] = False
+    candidates.mentee, candidates.mentor = [mentee[kept]], [mentor[kept]]
+    candidates.score = [score[kept]]
 
 
 def candidate_pairs(
