@@ -25,6 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
+from matching._blas import single_threaded_blas
+
 HOURS_PER_WEEK = 7 * 24
 FACTORS = ("skills", "goals", "seniority", "time_zone", "language", "availability", "picks")
 SCORE_SCALE = 10_000  # integer costs for the flow: score points x 10,000
@@ -38,7 +40,11 @@ SCORING_THREADS = 2  # the first pass scores blocks in parallel
 PAIR_CHUNK = 65_536  # single pairs scored at once
 PRICE_TOLERANCE = 0.5  # SCORE_SCALE units: below the flow's integer rounding
 MAX_PRICING_ROUNDS = 8
+FLOAT32_PRICES = 4_000_000.0  # SCORE_SCALE units: prices up to this keep keys in float32
+KEY_MARGIN = 2.0  # SCORE_SCALE units: more than float32 rounds keys up to FLOAT32_PRICES
 WIDEN_PER_MENTEE = 16  # pairs a row scored again adds at most
+CROWDED_PER_MENTEE = 4  # pairs a mentee keeps on crowded mentors before the first flow
+CROWDED_SEAT_SHARE = 4  # ... when crowded mentors hold at most 1/4 of the seats needed
 
 FloatArray = NDArray[np.float32]
 IntArray = NDArray[np.int64]
@@ -319,10 +325,13 @@ class _Scorer:
             linear_o.append(o.goals)
         self.linear_e = np.ascontiguousarray(np.hstack(linear_e), dtype=np.float32)
         self.linear_o = np.ascontiguousarray(np.hstack(linear_o).T, dtype=np.float32)
+        self.linear_o_rows = np.ascontiguousarray(self.linear_o.T)  # gathered by pair
         self.goals_o = np.ascontiguousarray(o.goals.T, dtype=np.float32)
         # Scaled by their weights, so a minimum against the weight is the whole factor.
         self.availability_e = e.availability * np.float32(w.availability / 6)
         self.availability_o = np.ascontiguousarray(o.availability.T, dtype=np.float32)
+        # Single pairs count shared hours on bits: 24 bytes a person instead of 672.
+        self.hours_e, self.hours_o = _hour_bits(e.availability), _hour_bits(o.availability)
         self.language_scale = np.float32(w.language / 2 if w.language > 0 else 1)
         self.languages_e = e.languages * self.language_scale
         self.languages_o = np.ascontiguousarray(o.languages.T, dtype=np.float32)
@@ -386,12 +395,16 @@ class _Scorer:
 
     def _pair_chunk(self, i: IntArray, j: IntArray) -> FloatArray:
         e, o, w = self.problem.mentees, self.problem.mentors, self.problem.weights
-        scores = _rowwise_dot(self.linear_e[i], self.linear_o.T[j])
+        scores = _rowwise_dot(self.linear_e[i], self.linear_o_rows[j])
         if not self.goals_linear and w.goals:
             goals = np.clip(_rowwise_dot(e.goals[i], o.goals[j]), 0, 1)
             scores += np.float32(w.goals) * goals
         if w.availability:
-            overlap = np.minimum(_rowwise_dot(e.availability[i], o.availability[j]), 6)
+            if self.hours_e is not None and self.hours_o is not None:
+                shared_hours = np.bitwise_count(self.hours_e[i] & self.hours_o[j]).sum(axis=1)
+                overlap = np.minimum(shared_hours.astype(np.float32), 6)
+            else:
+                overlap = np.minimum(_rowwise_dot(e.availability[i], o.availability[j]), 6)
             scores += np.float32(w.availability / 6) * overlap
         if w.language:
             shared = np.minimum(_rowwise_dot(e.languages[i], o.languages[j]), 2)
@@ -450,6 +463,17 @@ def _rowwise_dot(a: FloatArray, b: FloatArray) -> FloatArray:
     return np.einsum("ij,ij->i", a, b)
 
 
+def _hour_bits(availability: FloatArray) -> NDArray[np.uint64] | None:
+    """Weekly hours as bits, 64 to a word; None unless every value is 0 or 1."""
+    if not np.isin(availability, (0, 1)).all():
+        return None
+    bits = np.packbits(availability.astype(bool), axis=1)
+    words = -(-bits.shape[1] // 8)
+    padded = np.zeros((bits.shape[0], words * 8), dtype=np.uint8)
+    padded[:, : bits.shape[1]] = bits
+    return padded.view(np.uint64)
+
+
 def _unit_non_negative(vectors: FloatArray) -> bool:
     if vectors.size == 0:
         return True
@@ -470,39 +494,50 @@ def _same_person(mentees: Side, mentors: Side) -> IntArray:
 
 
 def _select(
-    keys: NDArray[np.floating], count: int, available: IntArray | None = None
-) -> tuple[IntArray, IntArray, NDArray[np.float64]]:
-    """The ``count`` highest keys of every row (-inf = not allowed; ``available`` counts
-    the others), and for each row a bound on the keys left out."""
+    keys: NDArray[np.floating] | NDArray[np.unsignedinteger], count: int,
+    available: IntArray | None = None,
+) -> tuple[IntArray, IntArray, NDArray[np.float64]]:  # fmt: skip
+    """The ``count`` highest keys of every row (-inf, or 0 for integer keys = not allowed;
+    ``available`` counts the others), and for each row a bound on the keys left out (in
+    the keys' units)."""
     rows, width = keys.shape
+    integer = np.issubdtype(keys.dtype, np.integer)
+    allowed_from = 1 if integer else np.finfo(np.dtype(keys.dtype.char)).min
     if available is None:
-        available = np.count_nonzero(keys > -np.inf, axis=1)
+        available = np.count_nonzero(keys >= allowed_from, axis=1)
     if width <= count:
-        local, columns = np.nonzero(keys > -np.inf)
+        local, columns = np.nonzero(keys >= allowed_from)
         return local, columns.astype(np.int64), np.full(rows, -np.inf)
     # A threshold from a sample of the columns, set to catch a few more than ``count``:
     # one pass over the block instead of a partition of every row.
     sample = keys[:, :: max(1, width // 256)]
-    rank = min(sample.shape[1], max(2, int(np.ceil(1.5 * count * sample.shape[1] / width))))
+    rank = min(sample.shape[1], max(2, int(np.ceil(3 * count * sample.shape[1] / width))))
     threshold = np.partition(sample, sample.shape[1] - rank, axis=1)[:, -rank]
-    threshold = np.maximum(threshold, np.finfo(keys.dtype).min)
+    threshold = np.maximum(threshold, allowed_from)
     chosen = keys >= threshold[:, None]
-    taken = np.count_nonzero(chosen, axis=1)
+    # Flat indices: much faster than a 2-D nonzero, and they count each row's too.
+    flat = np.flatnonzero(chosen)
+    taken = np.bincount(flat // width, minlength=rows)
     # Left out: below the threshold, or nothing when every allowed pair is chosen.
     rest = np.where(taken >= available, -np.inf, threshold).astype(np.float64)
     short = np.flatnonzero(taken < np.minimum(available, count))
     if short.size:
-        best = np.argpartition(-keys[short], count - 1, axis=1)[:, :count]
-        chosen[short[:, None], best] = keys[short[:, None], best] > -np.inf
-        rest[short] = np.where(chosen[short], -np.inf, keys[short]).max(axis=1)
-    local, columns = np.nonzero(chosen)
-    values = keys[local, columns]
+        part = keys[short].astype(np.float64)
+        part[keys[short] < allowed_from] = -np.inf
+        best = np.argpartition(-part, count - 1, axis=1)[:, :count]
+        chosen[short[:, None], best] = np.take_along_axis(part, best, axis=1) > -np.inf
+        rest[short] = np.where(chosen[short], -np.inf, part).max(axis=1)
+        flat = np.flatnonzero(chosen)
+    local, columns = np.divmod(flat, width)
+    values = keys[local, columns].astype(np.float64)
     order = np.lexsort((-values, local))
     local, columns, values = local[order], columns[order], values[order]
     starts = np.searchsorted(local, np.arange(rows))
-    cut = np.arange(local.size) - starts[local] >= count
-    np.maximum.at(rest, local[cut], values[cut])
-    keep = ~cut
+    position = np.arange(local.size) - starts[local]
+    # Each row's values are in descending order: its first one cut is the best left out.
+    first_cut = position == count
+    rest[local[first_cut]] = np.maximum(rest[local[first_cut]], values[first_cut])
+    keep = position < count
     return local[keep], columns[keep].astype(np.int64), rest
 
 
@@ -586,7 +621,7 @@ def _first_pass(scorer: _Scorer, per_mentee: int) -> tuple[Candidates, IntArray,
         return rows[local], columns, scores[local, columns]
 
     # Blocks write disjoint rows; numpy and BLAS release the GIL, so threads share the cores.
-    with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+    with single_threaded_blas(), ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
         for mentee, mentor, score_of in pool.map(score, _blocks(n, scorer.rows_per_block())):
             candidates.add(mentee, mentor, score_of)
     return candidates, allowed_counts, bounds
@@ -601,21 +636,21 @@ def _widen(
     scored exactly. Returns how many rows were widened and how many pairs joined."""
     version = len(bounds.prices) - 1
     widened = joined = 0
+    levels, key_prices = _key_terms(bounds, prices)
     step = max(16, BLOCK_CELLS // max(scorer.m, 1))
     for start in range(0, rows.size, step):
         chunk = rows[start : start + step]
-        sketch = bounds.sketch[chunk]
-        keys = sketch.astype(np.float64)
-        keys *= bounds.step * SCORE_SCALE
-        keys -= prices[None, :]
-        keys[sketch == 0] = -np.inf
+        keys = levels[bounds.sketch[chunk]]
+        keys -= key_prices
         best = keys.max(axis=1)
         if record:
             bounds.ceiling[chunk] = best
             bounds.version[chunk] = version
         doubt = np.flatnonzero(best > floor[chunk] + PRICE_TOLERANCE)
         if doubt.size:
-            local, columns, rest = _select(keys[doubt], per_mentee)
+            local, columns, rest = _select(
+                keys if doubt.size == chunk.size else keys[doubt], per_mentee
+            )
             mentee = chunk[doubt][local]
             candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
             bounds.forget(mentee, columns)
@@ -624,6 +659,25 @@ def _widen(
             widened += doubt.size
             joined += columns.size
     return widened, joined
+
+
+def _key_terms(
+    bounds: _Bounds, prices: NDArray[np.float64]
+) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """A left-out pair's key, score x SCALE - price, as ``levels[sketch] - prices``.
+
+    While every price is small enough for float32 to hold keys to a fraction of a unit,
+    keys are float32, half the memory traffic of the widest step; each level is then
+    raised by KEY_MARGIN, more than float32 rounds, so a key never falls below its
+    float64 value and rows are only ever doubted more, never less. Larger prices (when
+    matching more mentees is at stake) keep float64."""
+    small = float(np.abs(prices).max(initial=0)) <= FLOAT32_PRICES
+    levels = np.arange(SKETCH_LEVELS, dtype=np.float64) * (bounds.step * SCORE_SCALE)
+    if small:
+        levels += KEY_MARGIN
+    levels[0] = -np.inf  # not allowed, or a candidate already
+    dtype = np.float32 if small else np.float64
+    return levels.astype(dtype), prices.astype(dtype)
 
 
 def _spread_over_crowds(
@@ -640,10 +694,49 @@ def _spread_over_crowds(
     needed = min(int(np.count_nonzero(allowed_counts)), int(capacity.sum()))
     if int(np.minimum(demand, capacity).sum()) >= needed:
         return
-    priced_out = np.where(demand > 2 * capacity, 1e15, 0.0)
+    crowded = demand > 2 * capacity
+    # Ranked by sketch level, every other mentor before any crowded one: a level on
+    # another mentor counts 256 times. Integer keys, 0 still for pairs not allowed.
+    rank_weight = np.where(crowded, 1, SKETCH_LEVELS).astype(np.uint16)
     rows = np.flatnonzero(allowed_counts)
-    floor = np.full(allowed_counts.size, -1e16)
-    _widen(scorer, rows, priced_out, floor, bounds, candidates, per_mentee, record=False)
+    step = max(16, BLOCK_CELLS // max(scorer.m, 1))
+    for start in range(0, rows.size, step):
+        chunk = rows[start : start + step]
+        keys = np.multiply(bounds.sketch[chunk], rank_weight, dtype=np.uint16)
+        local, columns, _ = _select(keys, per_mentee)
+        mentee = chunk[local]
+        candidates.add(mentee, columns, scorer.pair_scores(mentee, columns))
+        bounds.forget(mentee, columns)
+    # Few crowded seats (star mentors): most mentees are seated elsewhere, so their many
+    # pairs on crowded mentors only slow every flow down. When most seats are crowded
+    # (a shortage), those pairs are the assignment: keep them.
+    if CROWDED_SEAT_SHARE * int(capacity[crowded].sum()) <= needed:
+        _trim_crowded(scorer.m, bounds, candidates, crowded, CROWDED_PER_MENTEE)
+
+
+def _trim_crowded(
+    m: int, bounds: _Bounds, candidates: Candidates, crowded: BoolArray, keep: int
+) -> None:
+    """Each mentee keeps only its ``keep`` best candidates on crowded mentors; the others
+    go back to the sketch and the row's bound (at prices 0), where the flow's prices will
+    rule most of them out."""
+    mentee, mentor, score = candidates.arrays(m)
+    on_crowd = np.flatnonzero(crowded[mentor])
+    order = on_crowd[np.lexsort((-score[on_crowd], mentee[on_crowd]))]
+    grouped = mentee[order]
+    first = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    position = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
+    drop = order[position >= keep]
+    if drop.size == 0:
+        return
+    levels = score[drop] * np.float32(1 / bounds.step)
+    np.clip(levels, 0, SKETCH_LEVELS - 2, out=levels)
+    bounds.sketch[mentee[drop], mentor[drop]] = levels.astype(np.uint8) + 1
+    np.maximum.at(bounds.ceiling, mentee[drop], score[drop].astype(np.float64) * SCORE_SCALE)
+    kept = np.ones(mentee.size, dtype=bool)
+    kept[drop] = False
+    candidates.mentee, candidates.mentor = [mentee[kept]], [mentor[kept]]
+    candidates.score = [score[kept]]
 
 
 def candidate_pairs(

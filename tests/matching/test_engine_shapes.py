@@ -125,3 +125,62 @@ def test_fast_scoring_equals_the_reference_scoring() -> None:
         assert np.allclose(fast, reference, atol=1e-4)
         mentee, mentor = np.nonzero(allowed)
         assert np.allclose(scorer.pair_scores(mentee, mentor), reference[allowed], atol=1e-4)
+
+
+def test_star_pairs_beyond_a_few_wait_in_the_sketch_and_the_result_stays_optimal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = shape_problem("stars", 600, seed=7)
+    stars = np.flatnonzero(problem.mentors.skills.min(axis=1) == 1)
+    flows: list[tuple[np.ndarray, np.ndarray]] = []
+    solve = engine._solve_flow
+
+    def recording(
+        problem: Problem, mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray
+    ) -> np.ndarray:
+        flows.append((mentee, mentor))
+        return solve(problem, mentee, mentor, score)
+
+    monkeypatch.setattr(engine, "_solve_flow", recording)
+    result = match(problem, per_mentee=8)  # 24 stars: most mentees' 8 best are stars
+    mentee, mentor = flows[0]
+    on_stars = np.bincount(mentee[np.isin(mentor, stars)], minlength=len(problem.mentees))
+    assert on_stars.max() == engine.CROWDED_PER_MENTEE < 8
+    count, total = _exact(problem)
+    assert len(result.pairs) == count
+    assert result.total_score == pytest.approx(total, rel=1e-6)
+    assert result.proven_optimal
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1_000.0, 250_000.0, engine.FLOAT32_PRICES, 3e9]),
+)
+def test_keys_from_the_sketch_never_fall_below_their_float64_value(
+    seed: int, highest_price: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    step = 21 / (engine.SKETCH_LEVELS - 1)
+    sketch = rng.integers(0, engine.SKETCH_LEVELS, (40, 300)).astype(np.uint8)
+    prices = rng.uniform(0, highest_price, 300)
+    bounds = engine._Bounds(np.zeros(40), np.zeros(40, dtype=np.int64), [prices], sketch, step)
+    levels, key_prices = engine._key_terms(bounds, prices)
+    keys = levels[sketch] - key_prices
+    exact = sketch.astype(np.float64) * (step * engine.SCORE_SCALE) - prices
+    allowed = sketch > 0
+    assert np.all(keys[allowed].astype(np.float64) >= exact[allowed])
+    assert np.all(keys[allowed].astype(np.float64) <= exact[allowed] + 2 * engine.KEY_MARGIN)
+    assert np.all(np.isneginf(keys[~allowed]))
+
+
+def test_selection_on_integer_levels_skips_zero_and_takes_the_highest() -> None:
+    rng = np.random.default_rng(8)
+    keys = rng.integers(0, 60_000, (50, 700)).astype(np.uint16)
+    keys[:5] = 0  # nothing allowed
+    keys[5:10, 3:] = 0  # fewer allowed than asked for
+    local, columns, _ = engine._select(keys, 16)
+    for row in range(50):
+        chosen = np.sort(keys[row, columns[local == row]])[::-1]
+        expected = np.sort(keys[row][keys[row] > 0])[::-1][:16]
+        assert np.array_equal(chosen, expected)
