@@ -2,6 +2,7 @@
 
 Usage: python bench/cohort.py [--mentees 10000] [--mentors 4000] [--capacity 3] [--seed 1]
                               [--database mentoring_bench_cohort] [--repeat 5] [--send]
+                              [--reuse] [--pages-only]
 Needs PostgreSQL on 127.0.0.1: it (re)creates the database named by --database, builds
 the program with bulk inserts (people in a reporting tree, departments, skills, languages,
 availability, goals), then measures, in this process through Django's test client (server
@@ -9,8 +10,10 @@ time, no network):
 
 - the HR matching run end to end (load, score, solve, save with explanations), and its
   number of SQL queries;
-- the HR matching page (first page, another page, sorted by name, a name search), with
-  size, queries and the median of ``--repeat`` requests;
+- the HR matching page (first page, another page, sorted by name, a name search) and
+  HR's other pages of the program (the program list, the program's page, its
+  participants: first and a late page, a name search, a filter), with size, queries and
+  the median of ``--repeat`` requests;
 - a swap of two proposals and a pair set by hand (the POSTs HR makes);
 - publishing (the request; the introductions are enqueued on the configured broker, which
   the benchmark then purges; with ``--send`` it sends them in this process to Django's
@@ -18,7 +21,10 @@ time, no network):
 - a mentee's shortlist in a mentee-choice program of the same people: the first view
   (which ranks every mentee's candidates once) and the views after it.
 
-Prints one JSON object.
+``--reuse`` keeps a database that an earlier ``--pages-only`` run left with its run
+ready for review (building it only when there is none), and ``--pages-only`` measures the
+run's pages and stops before the POSTs, so that pages can be measured again and again
+against the same program. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Kolkata", "
 SLOTS = [f"{day}-{part}" for day in ("mon", "tue", "wed", "thu", "fri") for part in ("am", "pm")]
 LANGUAGES = ["en", "de", "fr", "es", "nl"]
 UNUSABLE = "!"  # Django's mark for a password nobody can sign in with
+PROGRAM_NAME = "Leaders at scale"
+HR_EMAIL = "hr@bench.example"
 
 
 def _recreate_database(name: str) -> None:
@@ -168,12 +176,24 @@ def _median_get(client: Any, url: str, repeat: int) -> dict[str, object]:
 def _hr_pages(client: Any, program: Any, repeat: int) -> dict[str, object]:
     from django.urls import reverse
 
+    from people.models import Department
+
     page = reverse("matching:runs", kwargs={"program_id": program.pk})
+    participants = reverse("programs:participants", kwargs={"program_id": program.pk})
+    department = Department.objects.order_by("pk").values_list("pk", flat=True)[3]
     urls = {
         "first_page": page,
         "page_20": page + "?page=20",
         "sorted_by_mentee_page_7": page + "?sort=mentee&page=7",
         "searching_a_mentee_and_a_mentor": page + "?mentee_q=Person+0123&mentor_q=Person+1",
+        "program_list": reverse("programs:hr_list"),
+        "program_page": reverse("programs:hr_detail", kwargs={"program_id": program.pk}),
+        "participants_first_page": participants,
+        "participants_page_200": participants + "?page=200",
+        "participants_searching_a_name": participants + "?name=Person+0123",
+        "participants_mentors_of_a_department": (
+            participants + f"?role=mentor&department={department}"
+        ),
     }
     return {name: _median_get(client, url, repeat) for name, url in urls.items()}
 
@@ -314,52 +334,46 @@ def _shortlists(people: list[int], mentees: int, repeat: int) -> dict[str, objec
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mentees", type=int, default=10_000)
-    parser.add_argument("--mentors", type=int, default=4_000)
-    parser.add_argument("--capacity", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database", default="mentoring_bench_cohort")
-    parser.add_argument("--send", action="store_true", help="also send the introductions")
-    args = parser.parse_args()
-    url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
-    _recreate_database(args.database)
+def _database_exists(name: str) -> bool:
+    import psycopg
 
-    import django
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as db:
+        found = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
-    from django.urls import reverse
 
+def _kept_run() -> Any:
+    """The run an earlier ``--pages-only`` left ready for review, if there is one."""
+    from matching.models import MatchRun
+
+    return (
+        MatchRun.objects.filter(
+            program__name=PROGRAM_NAME, status=MatchRun.Status.DONE, started_by__email=HR_EMAIL
+        )
+        .select_related("program", "started_by")
+        .first()
+    )
+
+
+def _build(args: argparse.Namespace, result: dict[str, object]) -> Any:
+    """Build the program and run matching on it; the run, with timings in ``result``."""
     from matching.models import MatchRun
     from matching.services import match_run_execute
     from people.models import User
     from programs.models import Enrolment, Program, Skill
     from tests.factories import make_hr_admin
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     rng = np.random.default_rng(args.seed)
     started = time.perf_counter()
     Skill.objects.bulk_create(Skill(name=f"{w.title()} {i}") for i, w in enumerate(WORDS * 2))
     people = _seed_people(args.mentees + args.mentors, rng)
-    program = _program("Leaders at scale", Program.MatchingMode.COHORT, Program.Status.MATCHING)
+    program = _program(PROGRAM_NAME, Program.MatchingMode.COHORT, Program.Status.MATCHING)
     _enrol(program, people[: args.mentees], Enrolment.Role.MENTEE, 0, rng)
     _enrol(program, people[args.mentees :], Enrolment.Role.MENTOR, args.capacity, rng)
-    hr = make_hr_admin(User.objects.create_user("hr@bench.example", "x", full_name="Bench HR"))
+    hr = make_hr_admin(User.objects.create_user(HR_EMAIL, "x", full_name="Bench HR"))
     _analyze()
-    result: dict[str, object] = {
-        "mentees": args.mentees,
-        "mentors": args.mentors,
-        "capacity": args.capacity,
-        "seed_seconds": round(time.perf_counter() - started, 1),
-        "peak_mb_after_seeding": _peak_megabytes(),
-    }
+    result["seed_seconds"] = round(time.perf_counter() - started, 1)
+    result["peak_mb_after_seeding"] = _peak_megabytes()
     run = MatchRun.objects.create(program=program, started_by=hr)
     run, seconds, queries = _timed(lambda: match_run_execute(run_id=run.pk))
     result["run"] = {
@@ -370,9 +384,67 @@ def main() -> None:
         "seconds_solving": run.statistics["seconds_solving"],
         "peak_mb_after_the_run": _peak_megabytes(),
     }
+    _analyze()  # as autovacuum would after 10,000 new proposals
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mentees", type=int, default=10_000)
+    parser.add_argument("--mentors", type=int, default=4_000)
+    parser.add_argument("--capacity", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database", default="mentoring_bench_cohort")
+    parser.add_argument("--send", action="store_true", help="also send the introductions")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of an earlier --pages-only run"
+    )
+    parser.add_argument(
+        "--pages-only", action="store_true", help="measure the pages, then stop before the POSTs"
+    )
+    args = parser.parse_args()
+    url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
+    reuse = args.reuse and _database_exists(args.database)
+    if not reuse:
+        _recreate_database(args.database)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from people.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)  # on a kept database: only what is new since
+    result: dict[str, object] = {
+        "mentees": args.mentees,
+        "mentors": args.mentors,
+        "capacity": args.capacity,
+    }
+    run = _kept_run() if reuse else None
+    if run is None:
+        if reuse:  # a database without a run ready for review: build it anew
+            connection.close()
+            _recreate_database(args.database)
+            call_command("migrate", verbosity=0)
+        run = _build(args, result)
+    else:
+        _analyze()
+        result["reused"] = True
+    program = run.program
     client = Client()
-    client.force_login(hr)
+    client.force_login(run.started_by)
     result["hr_pages"] = _hr_pages(client, program, args.repeat)
+    if args.pages_only:
+        print(json.dumps(result, indent=1))
+        return
     result["swap"] = _swap(client, run, args.repeat)
     result["set_by_hand"] = _set_by_hand(client, run)
     result["publish"] = _publish(client, run, args.send)
@@ -380,6 +452,11 @@ def main() -> None:
     page = reverse("matching:runs", kwargs={"program_id": program.pk})
     result["published_page"] = _median_get(client, page + "?pairs_page=30", args.repeat)
     result["peak_mb_after_the_hr_pages_and_publishing"] = _peak_megabytes()
+    people = list(
+        User.objects.filter(email__startswith="person", email__endswith="@bench.example")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     result["shortlist"] = _shortlists(people, args.mentees, args.repeat)
     result["peak_mb_at_the_end"] = _peak_megabytes()
     print(json.dumps(result, indent=1))

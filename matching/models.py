@@ -110,6 +110,8 @@ class Proposal(models.Model):
                 fields=["run", "mentee"], name="matching_proposal_one_per_mentee"
             )
         ]
+        # HR's matching page lists a run's proposals best first, a page at a time.
+        indexes = [models.Index(fields=["run", "-score"], name="matching_proposal_score_idx")]
 
     def __str__(self) -> str:
         return f"Proposal #{self.pk}"

@@ -12,9 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -28,12 +31,25 @@ from people.models import User
 from programs.access import access_program_for_hr
 from programs.models import Enrolment, Program
 
+# Each order starts with what an index walks (the run's scores, or people's names), so
+# a page is read from the top of an index rather than after sorting every proposal.
 SORTS: dict[str, tuple[str, ...]] = {
-    "-score": ("-score", "mentee__person__full_name"),
-    "score": ("score", "mentee__person__full_name"),
+    "-score": ("-score", "mentee__person__full_name", "pk"),
+    "score": ("score", "mentee__person__full_name", "pk"),
     "mentee": ("mentee__person__full_name", "pk"),
     "mentor": ("mentor__person__full_name", "mentee__person__full_name", "pk"),
 }
+# What a proposal's row shows: the two names (``str(person)``), the score, the reasons.
+PROPOSAL_ROW_FIELDS = (
+    "run_id",
+    "score",
+    "explanation",
+    "origin",
+    "mentee__person__full_name",
+    "mentee__person__email",
+    "mentor__person__full_name",
+    "mentor__person__email",
+)
 DEFAULT_SORT = "-score"
 UNMATCHED_REASONS = {
     "no_allowed_mentor": gettext_lazy("No allowed mentor: check the program's rules"),
@@ -58,8 +74,28 @@ def _back(program_id: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ProposalRow:
-    proposal: Proposal
+    """What a row of the proposals table shows, worked out once in Python: the template
+    draws 100 of them, and each lookup through a chain of objects costs it more."""
+
+    mentee: str
+    mentor: str
+    score: float
+    by_hand: bool
     reasons: list[str]
+    remove_url: str
+
+    @classmethod
+    def of(cls, run: MatchRun, proposal: Proposal) -> ProposalRow:
+        return cls(
+            mentee=str(proposal.mentee.person),
+            mentor=str(proposal.mentor.person),
+            score=proposal.score,
+            by_hand=proposal.origin == Proposal.Origin.MANUAL,
+            reasons=explanation_sentences(proposal.explanation),
+            remove_url=reverse(
+                "matching:proposal_remove", kwargs={"run_id": run.pk, "proposal_id": proposal.pk}
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -122,11 +158,13 @@ def _window(request: HttpRequest, name: str, rows: QuerySet[Any], size: int) -> 
 
 
 def _proposal_window(request: HttpRequest, run: MatchRun, sort: str) -> Window:
-    proposals = run.proposals.select_related("mentee__person", "mentor__person").order_by(
-        *SORTS[sort]
+    proposals = (
+        run.proposals.select_related("mentee__person", "mentor__person")
+        .only(*PROPOSAL_ROW_FIELDS)
+        .order_by(*SORTS[sort])
     )
     window = _window(request, "page", proposals, PROPOSALS_PER_PAGE)
-    rows = [ProposalRow(p, explanation_sentences(p.explanation)) for p in window.rows]
+    rows = [ProposalRow.of(run, proposal) for proposal in window.rows]
     return replace(window, rows=rows)
 
 
@@ -134,28 +172,47 @@ def _unmatched_rows(run: MatchRun) -> tuple[list[UnmatchedRow], int]:
     """Mentees still without a mentor, with the run's reason (or: HR removed them): the
     first few by name, and how many in all."""
     reasons = run.statistics.get("unmatched_mentees", {})
+    proposed = Proposal.objects.filter(run=run, mentee=OuterRef("pk"))
+    paired = Pair.objects.filter(mentee=OuterRef("pk"), status=Pair.Status.ACTIVE)
     waiting = (
         Enrolment.objects.filter(
             program_id=run.program_id,
             role=Enrolment.Role.MENTEE,
             status=Enrolment.Status.ACCEPTED,
         )
-        .exclude(mentee_pairs__status=Pair.Status.ACTIVE)
-        .exclude(pk__in=run.proposals.values("mentee_id"))
+        .exclude(Exists(paired))
+        .exclude(Exists(proposed))
         .select_related("person")
-        .order_by("person__full_name", "pk")
+        .only("person__full_name", "person__email")
+        .annotate(total=models.Window(Count("pk")))  # how many in all, in the same query
+        # By an expression rather than the name column: the planner cannot tell how few
+        # mentees wait (it guesses a quarter), and with the index on names it would walk
+        # every person of the program to find them; sorting just those who wait is cheap.
+        .order_by(Concat("person__full_name", Value("")), "pk")
     )
+    shown = list(waiting[:UNMATCHED_SHOWN])
     rows = [
         UnmatchedRow(e, str(UNMATCHED_REASONS.get(reasons.get(str(e.pk), ""), REMOVED_BY_HAND)))
-        for e in waiting[:UNMATCHED_SHOWN]
+        for e in shown
     ]
-    total = len(rows) if len(rows) < UNMATCHED_SHOWN else waiting.count()
+    total: int = shown[0].total if shown else 0
     return rows, total
 
 
 def _pairs(program: Program) -> QuerySet[Pair]:
-    return program.pairs.select_related("mentee__person", "mentor__person").order_by(
-        "status", "mentee__person__full_name", "pk"
+    return (
+        program.pairs.select_related("mentee__person", "mentor__person")
+        .only(
+            "program_id",
+            "status",
+            "started_at",
+            "ended_at",
+            "mentee__person__full_name",
+            "mentee__person__email",
+            "mentor__person__full_name",
+            "mentor__person__email",
+        )
+        .order_by("status", "mentee__person__full_name", "pk")
     )
 
 

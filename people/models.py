@@ -120,7 +120,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~models.Q(manager=models.F("pk")), name="people_user_not_own_manager"
             ),
         ]
-        indexes = [models.Index(fields=["manager"], name="people_user_manager_idx")]
+        indexes = [
+            models.Index(fields=["manager"], name="people_user_manager_idx"),
+            # Lists of a program's people are in name order (HR's matching page and its
+            # menus, the participants): this walks the first page instead of sorting all.
+            models.Index(fields=["full_name", "email"], name="people_user_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

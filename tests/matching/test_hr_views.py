@@ -535,6 +535,20 @@ def test_the_menus_list_only_a_window_of_search_matches(
     )
 
 
+def test_the_menus_name_each_person_and_each_proposals_mentor(
+    done_run: MatchRun, hr: Client
+) -> None:
+    proposal = done_run.proposals.select_related("mentee__person", "mentor__person").get(
+        mentee__person__full_name="Mentee 01"
+    )
+    User.objects.filter(pk=proposal.mentee.person_id).update(full_name="")  # listed by e-mail
+    text = _text(hr.get(_page(done_run.program)))
+    email = proposal.mentee.person.email
+    assert email in _options(text, "mentee")
+    assert f"{email} (now with {proposal.mentor.person.full_name})" in _options(text, "first")
+    assert GOALS_CANARY not in text
+
+
 def test_a_person_outside_the_window_can_be_chosen_and_stays_chosen(
     done_run: MatchRun, hr: Client, small_windows: None
 ) -> None:
