@@ -295,7 +295,7 @@ def _shortlists(people: list[int], mentees: int, repeat: int) -> dict[str, objec
     from django.test import Client
     from django.urls import reverse
 
-    from matching.selectors import shortlists_rank
+    from matching.shortlists import shortlists_rank
     from mentoring.celery import app
     from people.models import User
     from programs.models import Enrolment, Program
@@ -358,7 +358,7 @@ def _kept_run() -> Any:
 def _build(args: argparse.Namespace, result: dict[str, object]) -> Any:
     """Build the program and run matching on it; the run, with timings in ``result``."""
     from matching.models import MatchRun
-    from matching.services import match_run_execute
+    from matching.runs import match_run_execute
     from people.models import User
     from programs.models import Enrolment, Program, Skill
     from tests.factories import make_hr_admin

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from matching.engine import shortlist
 from matching.features import load_cohort
 from matching.models import MatchRun, Proposal
+from matching.runs import match_run_execute
 from matching.services import (
-    match_run_execute,
     match_run_publish,
     match_run_start,
     proposal_remove,

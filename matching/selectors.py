@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-import numpy as np
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from matching import engine, tasks
-from matching.explanations import explanation_facts_bulk, explanation_sentences
-from matching.features import Cohort, goal_weights, load_cohort
+from matching import tasks
+from matching.explanations import explanation_sentences
+from matching.features import load_cohort
 from matching.models import MentorshipRequest, Pair
+from matching.shortlists import (
+    RANKING_SECONDS,
+    SHORTLIST_DEPTH,
+    Ranked,
+    explained,
+    ranked_pairs,
+    ranking_key,
+)
 from people.models import User
 from programs.models import Enrolment, Program
 
@@ -57,72 +64,14 @@ def open_requests_of(*, mentee: Enrolment) -> QuerySet[MentorshipRequest]:
 # requests waiting, whom the mentee asked, who declined, pairs that ended) is read fresh
 # at each view, for those few candidates only. What the ranking depends on (the program's
 # rules and weights, who is enrolled and their answers) is in the cache key, so a change
-# there ranks again.
-
-SHORTLIST_DEPTH = 20
-RANKING_SECONDS = 6 * 3600
-Ranked = list[tuple[int, dict[str, object]]]  # (mentor enrolment id, explanation facts)
-
-
-def _ranking_key(program: Program) -> str:
-    enrolled = Enrolment.objects.filter(program=program).aggregate(
-        count=Count("pk"), changed=Max("updated_at")
-    )
-    changed = enrolled["changed"].timestamp() if enrolled["changed"] else 0
-    return (
-        f"matching:shortlist:{program.pk}:{program.updated_at.timestamp()}:"
-        f"{enrolled['count']}:{changed}"
-    )
-
-
-def _ranked_pairs(cohort: Cohort, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """(mentee row, mentor row) of every mentee's best ``depth`` mentors by score alone,
-    by mentee and best first: seats are checked when a shortlist is shown, so a mentor
-    full today is ranked all the same."""
-    problem = replace(cohort.problem, capacity=np.ones(len(cohort.mentors), dtype=np.int64))
-    candidates, _allowed = engine.candidate_pairs(problem, per_mentee=depth)
-    mentee, mentor, score = candidates.arrays(len(cohort.mentors))
-    order = np.lexsort((mentor, -score, mentee))  # per mentee: best first, ties by row
-    return mentee[order], mentor[order]
-
-
-def _explained(cohort: Cohort, mentee: np.ndarray, mentor: np.ndarray) -> dict[int, Ranked]:
-    """Those pairs as each mentee's ranking, with the explanation of every pair."""
-    facts = explanation_facts_bulk(cohort, mentee.tolist(), mentor.tolist())
-    ranked: dict[int, Ranked] = {}
-    for row, column, explanation in zip(mentee.tolist(), mentor.tolist(), facts, strict=True):
-        ranked.setdefault(cohort.mentees[row].pk, []).append(
-            (cohort.mentors[column].pk, explanation)
-        )
-    return ranked
-
-
-RANKING_CHUNK = 1_000  # mentees explained and stored at a time, so memory stays bounded
-
-
-def shortlists_rank(*, program: Program) -> int:
-    """Rank every mentee's candidates once and keep them; returns how many mentees."""
-    key = _ranking_key(program)
-    cohort = load_cohort(program)
-    mentee, mentor = _ranked_pairs(cohort, SHORTLIST_DEPTH)
-    for start in range(0, len(cohort.mentees), RANKING_CHUNK):
-        rows = np.arange(start, min(start + RANKING_CHUNK, len(cohort.mentees)))
-        chunk = np.isin(mentee, rows)
-        ranked = _explained(cohort, mentee[chunk], mentor[chunk])
-        kept = {
-            f"{key}:{cohort.mentees[row].pk}": ranked.get(cohort.mentees[row].pk, [])
-            for row in rows.tolist()
-        }
-        cache.set_many(kept, RANKING_SECONDS)
-    cache.set(f"{key}:ranked", goal_weights(cohort.problem), RANKING_SECONDS)
-    return len(cohort.mentees)
+# there ranks again. The ranking itself is in matching/shortlists.py (the worker runs it).
 
 
 def _ranking_of(mentee: Enrolment, depth: int = SHORTLIST_DEPTH) -> Ranked:
     """The mentee's kept ranking. If nobody has been ranked yet, the first view asks the
     worker to rank everyone (a minute's work at 10,000 x 4,000: too long for a request)
     and, like every view until then, ranks just its own mentee."""
-    key = _ranking_key(mentee.program)
+    key = ranking_key(mentee.program)
     if depth == SHORTLIST_DEPTH:
         kept: Ranked | None = cache.get(f"{key}:{mentee.pk}")
         if kept is not None:
@@ -134,7 +83,7 @@ def _ranking_of(mentee: Enrolment, depth: int = SHORTLIST_DEPTH) -> Ranked:
     cohort = load_cohort(mentee.program, mentee_ids={mentee.pk}, goal_idf=idf)
     if not cohort.mentees:
         return []
-    mine = _explained(cohort, *_ranked_pairs(cohort, depth)).get(mentee.pk, [])
+    mine = explained(cohort, *ranked_pairs(cohort, depth)).get(mentee.pk, [])
     if depth == SHORTLIST_DEPTH:
         cache.set(f"{key}:{mentee.pk}", mine, RANKING_SECONDS)
     return mine

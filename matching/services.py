@@ -8,10 +8,6 @@ mentee per program.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import smtplib
-import time
-from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -20,9 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import engine, events, notifications, tasks
-from matching.explanations import explanation_facts_bulk
-from matching.features import Cohort, explanation_facts, goal_weights, load_cohort
+from matching import engine, events, tasks
+from matching.features import Cohort, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES
 from people.models import User
@@ -49,110 +44,6 @@ def match_run_start(*, program: Program, started_by: User) -> MatchRun:
             _("A matching run for this program is already in progress.")
         ) from None
     return run
-
-
-def _progress(run: MatchRun, stage: str, percent: int) -> None:
-    # Saved outside any transaction, so the progress page sees each stage as it happens.
-    MatchRun.objects.filter(pk=run.pk).update(
-        stage=stage, progress=percent, status=MatchRun.Status.RUNNING
-    )
-
-
-def match_run_execute(*, run_id: int) -> MatchRun:
-    """Load, score, solve, save: the work behind a run, reporting progress as it goes."""
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING
-    )
-    run = MatchRun.objects.select_related("program").get(pk=run_id)
-    if not claimed:
-        return run  # a duplicate delivery: another worker has it
-    try:
-        _execute(run)
-    except Exception as exc:
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now()
-        )
-        raise
-    run.refresh_from_db()
-    return run
-
-
-def _execute(run: MatchRun) -> None:
-    started = time.perf_counter()
-    _progress(run, MatchRun.Stage.LOADING, 5)
-    cohort = load_cohort(run.program)
-    _progress(run, MatchRun.Stage.SCORING, 25)
-    timings: dict[str, float] = {}
-    result = engine.match(cohort.problem, timings=timings)
-    _progress(run, MatchRun.Stage.SAVING, 80)
-    # All explanations at once, vectorised over the chosen pairs (one mentee row against
-    # every mentor per proposal took most of a large run).
-    facts = explanation_facts_bulk(
-        cohort, [mentee for mentee, _ in result.pairs], [mentor for _, mentor in result.pairs]
-    )
-    with transaction.atomic():
-        _proposals_insert(
-            (
-                run.pk,
-                cohort.mentees[mentee].pk,
-                cohort.mentors[mentor].pk,
-                round(score, 2),
-                explanation,
-                Proposal.Origin.ENGINE,
-            )
-            for (mentee, mentor), score, explanation in zip(
-                result.pairs, result.scores, facts, strict=True
-            )
-        )
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.DONE,
-            stage=MatchRun.Stage.FINISHED,
-            progress=100,
-            finished_at=timezone.now(),
-            statistics=_statistics(cohort, result, timings, time.perf_counter() - started),
-        )
-
-
-PROPOSAL_COLUMNS = ("run_id", "mentee_id", "mentor_id", "score", "explanation", "origin")
-
-
-def _proposals_insert(rows: Iterable[tuple[int, int, int, float, object, str]]) -> None:
-    """Save a run's proposals in one statement: PostgreSQL's COPY (about 7 times faster
-    than a 10,000-row INSERT with its explanations), a bulk INSERT elsewhere."""
-    if connection.vendor != "postgresql":
-        Proposal.objects.bulk_create(
-            Proposal(**dict(zip(PROPOSAL_COLUMNS, row, strict=True))) for row in rows
-        )
-        return
-    table = Proposal._meta.db_table
-    with connection.cursor() as cursor:
-        copy = cursor.cursor.copy(f"COPY {table} ({', '.join(PROPOSAL_COLUMNS)}) FROM STDIN")
-        with copy as stream:
-            for *values, explanation, origin in rows:
-                stream.write_row((*values, json.dumps(explanation), origin))
-
-
-def _statistics(
-    cohort: Cohort, result: engine.Result, timings: dict[str, float], seconds: float
-) -> dict[str, object]:
-    reasons = [reason.value for reason in result.unmatched.values()]
-    return {
-        "mentees": len(cohort.mentees),
-        "mentors": len(cohort.mentors),
-        "seats": int(cohort.problem.capacity.sum()),
-        "matched": len(result.pairs),
-        "unmatched_no_allowed_mentor": reasons.count(engine.Unmatched.NO_ALLOWED_MENTOR),
-        "unmatched_seats_ran_out": reasons.count(engine.Unmatched.SEATS_RAN_OUT),
-        "unmatched_mentees": {
-            str(cohort.mentees[row].pk): reason.value for row, reason in result.unmatched.items()
-        },
-        "total_score": round(result.total_score, 2),
-        "seconds": round(seconds, 3),
-        "seconds_scoring": round(timings.get("scoring", 0), 3),
-        "seconds_solving": round(timings.get("solving", 0), 3),
-        # So that a pair set by hand scores its goals as in the whole cohort, without it.
-        "goal_idf": [round(weight, 6) for weight in goal_weights(cohort.problem)],
-    }
 
 
 # ---------------------------------------------------------------- editing proposals
@@ -454,52 +345,3 @@ def request_decline(*, request: MentorshipRequest, reason: str) -> MentorshipReq
 
 def request_withdraw(*, request: MentorshipRequest) -> MentorshipRequest:
     return _answer(request, MentorshipRequest.Status.WITHDRAWN)
-
-
-def requests_expire(*, now: dt.datetime | None = None) -> int:
-    """Unanswered requests past their program's limit expire (run by beat)."""
-    now = now or timezone.now()
-    return MentorshipRequest.objects.filter(
-        Q(expires_at__lte=now), status=MentorshipRequest.Status.OPEN
-    ).update(status=MentorshipRequest.Status.EXPIRED, responded_at=now)
-
-
-def request_reminder_after(program: Program) -> dt.timedelta:
-    """An open request reminds its mentor once, half-way to its expiry (at least a day)."""
-    return max(dt.timedelta(days=1), dt.timedelta(days=program.request_expiry_days) / 2)
-
-
-def requests_remind_mentors(*, now: dt.datetime | None = None) -> int:
-    """E-mail each mentor once about a request left unanswered (run by beat); returns how many.
-
-    Each request is claimed by a conditional update before its e-mail goes, so two runs at
-    once never both send; a failed e-mail gives its claim back for the next run.
-    """
-    now = now or timezone.now()
-    candidates = (
-        MentorshipRequest.objects.filter(
-            status=MentorshipRequest.Status.OPEN,
-            reminded_at__isnull=True,
-            expires_at__gt=now,
-            created_at__lte=now - dt.timedelta(days=1),
-        )
-        .exclude(program__status=Program.Status.CLOSED)
-        .select_related("program", "mentee__person", "mentor__person")
-        .order_by("created_at")
-    )
-    sent = 0
-    for request in candidates:
-        if request.created_at + request_reminder_after(request.program) > now:
-            continue
-        claimed = MentorshipRequest.objects.filter(
-            pk=request.pk, status=MentorshipRequest.Status.OPEN, reminded_at__isnull=True
-        ).update(reminded_at=now)
-        if not claimed:
-            continue  # answered meanwhile, or another run has it
-        try:
-            sent += notifications.request_reminder_send(request=request)
-        except (smtplib.SMTPException, OSError):
-            MentorshipRequest.objects.filter(pk=request.pk, reminded_at=now).update(
-                reminded_at=None
-            )
-    return sent

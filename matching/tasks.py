@@ -1,14 +1,17 @@
+"""Background work for matching: thin tasks that call a module by id. None of those
+modules enqueues these tasks (services and selectors do), so there is no circle."""
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from lib.mail import email_task
+from matching import notifications, runs, shortlists, upkeep
+from programs.models import Program
 
 
 @shared_task(name="matching.execute_match_run", base=DjangoTask, ignore_result=True)
 def execute_match_run(run_id: int) -> None:
-    from matching.services import match_run_execute
-
-    match_run_execute(run_id=run_id)
+    runs.match_run_execute(run_id=run_id)
 
 
 @shared_task(name="matching.send_pair_introduction", base=DjangoTask, ignore_result=True)
@@ -16,9 +19,7 @@ def send_pair_introduction(pair_id: int) -> None:
     """One ``send_pair_introduction_to`` per person of the pair. It sends nothing itself and
     is not retried: a retry after the first person's task was enqueued would introduce that
     person twice (Celery retries the publishing itself)."""
-    from matching.notifications import pair_introduction_recipients
-
-    for person_id in pair_introduction_recipients(pair_id=pair_id):
+    for person_id in notifications.pair_introduction_recipients(pair_id=pair_id):
         send_pair_introduction_to.delay(pair_id, person_id)
 
 
@@ -27,41 +28,30 @@ def send_pair_introductions(pair_ids: list[int]) -> None:
     """``send_pair_introduction`` for a batch of pairs (publishing a run sends a few of
     these instead of one message per pair). Not retried, for the same reason: each e-mail
     is a ``send_pair_introduction_to`` of its own, sent once."""
-    from matching.notifications import pair_introduction_recipients
-
     for pair_id in pair_ids:
-        for person_id in pair_introduction_recipients(pair_id=pair_id):
+        for person_id in notifications.pair_introduction_recipients(pair_id=pair_id):
             send_pair_introduction_to.delay(pair_id, person_id)
 
 
 @email_task("matching.send_pair_introduction_to")
 def send_pair_introduction_to(pair_id: int, person_id: int) -> None:
-    from matching.notifications import pair_introduction_send_to
-
-    pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
+    notifications.pair_introduction_send_to(pair_id=pair_id, person_id=person_id)
 
 
 @shared_task(name="matching.rank_shortlists", base=DjangoTask, ignore_result=True)
 def rank_shortlists(program_id: int) -> None:
     """Rank every mentee's candidates of a mentee-choice program once (see
-    ``selectors.shortlist_for``)."""
-    from matching.selectors import shortlists_rank
-    from programs.models import Program
-
+    ``selectors.shortlist_for``, ``matching.shortlists``)."""
     program = Program.objects.filter(pk=program_id).first()
     if program is not None:
-        shortlists_rank(program=program)
+        shortlists.shortlists_rank(program=program)
 
 
 @shared_task(name="matching.expire_requests", base=DjangoTask, ignore_result=True)
 def expire_requests() -> None:
-    from matching.services import requests_expire
-
-    requests_expire()
+    upkeep.requests_expire()
 
 
 @shared_task(name="matching.remind_mentors", base=DjangoTask, ignore_result=True)
 def remind_mentors() -> None:
-    from matching.services import requests_remind_mentors
-
-    requests_remind_mentors()
+    upkeep.requests_remind_mentors()

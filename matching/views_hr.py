@@ -27,7 +27,7 @@ from matching.access import access_proposal_for_hr, access_run_for_hr
 from matching.explanations import explanation_sentences
 from matching.forms_hr import ProposalSetForm, ProposalSwapForm
 from matching.models import MatchRun, Pair, Proposal
-from people.models import User
+from people.access import signed_in_person
 from programs.access import access_program_for_hr
 from programs.models import Enrolment, Program
 
@@ -58,10 +58,6 @@ UNMATCHED_REASONS = {
 REMOVED_BY_HAND = gettext_lazy("Removed from the proposals by hand")
 # Name searches that fill the hand-editing forms' menus (at most SEARCH_WINDOW people each).
 SEARCHES = ("mentee_q", "mentor_q", "first_q", "second_q")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _refusal(request: HttpRequest, error: ValidationError) -> None:
@@ -263,15 +259,15 @@ def _render_page(
 
 @require_safe
 def program_matching(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     return _render_page(request, program)
 
 
 @require_POST
 def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(_user(request), program_id)
+    program = access_program_for_hr(signed_in_person(request), program_id)
     try:
-        services.match_run_start(program=program, started_by=_user(request))
+        services.match_run_start(program=program, started_by=signed_in_person(request))
     except ValidationError as error:
         _refusal(request, error)
     else:
@@ -283,7 +279,7 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_safe
 def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
-    run = access_run_for_hr(_user(request), run_id)
+    run = access_run_for_hr(signed_in_person(request), run_id)
     label = run.get_status_display() if run.status == MatchRun.Status.QUEUED else None
     return JsonResponse(
         {
@@ -298,8 +294,8 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 
 @require_POST
 def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> HttpResponse:
-    run = access_run_for_hr(_user(request), run_id)
-    proposal = access_proposal_for_hr(_user(request), run, proposal_id)
+    run = access_run_for_hr(signed_in_person(request), run_id)
+    proposal = access_proposal_for_hr(signed_in_person(request), run, proposal_id)
     try:
         services.proposal_remove(proposal=proposal)
     except ValidationError as error:
@@ -315,7 +311,7 @@ def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> Http
 
 @require_POST
 def proposal_set(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access_run_for_hr(_user(request), run_id)
+    run = access_run_for_hr(signed_in_person(request), run_id)
     form = ProposalSetForm(request.POST, program=run.program)
     if form.is_valid():
         mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
@@ -335,7 +331,7 @@ def proposal_set(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 def proposal_swap(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access_run_for_hr(_user(request), run_id)
+    run = access_run_for_hr(signed_in_person(request), run_id)
     form = ProposalSwapForm(request.POST, run=run)
     if form.is_valid():
         first, second = form.cleaned_data["first"], form.cleaned_data["second"]
@@ -355,7 +351,7 @@ def proposal_swap(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access_run_for_hr(_user(request), run_id)
+    run = access_run_for_hr(signed_in_person(request), run_id)
     try:
         pairs = services.match_run_publish(run=run)
     except ValidationError as error:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import MentorshipRequest
-from matching.services import requests_remind_mentors
+from matching.upkeep import requests_remind_mentors
 from people.models import User
 from programs.models import Program
 from tests.mail import assert_mail_lacks

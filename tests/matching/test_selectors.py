@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from matching import selectors
+from matching import selectors, shortlists
 from matching.models import MentorshipRequest, Pair
 from people.models import Department, User
 from programs.models import Enrolment, Program
@@ -179,7 +179,8 @@ def cohort_loads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         loads.append(not only)
         return real(program, **only)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(selectors, "load_cohort", counted)
+    monkeypatch.setattr(selectors, "load_cohort", counted)  # one mentee's ranking
+    monkeypatch.setattr(shortlists, "load_cohort", counted)  # everyone's, by the worker
     return loads
 
 
@@ -216,7 +217,7 @@ def test_seats_filled_after_ranking_show_at_once_without_ranking_again(
     best = add_mentor(program, "Best fit", capacity=1, skills=("Negotiation",))
     add_mentor(program, "Other")
     [other_mentee] = _mentees(program, 1)
-    assert selectors.shortlists_rank(program=program) == 2
+    assert shortlists.shortlists_rank(program=program) == 2
     assert names(selectors.shortlist_for(mentee=me))[0] == "Best fit"
     Pair.objects.create(program=program, mentee=other_mentee, mentor=best, origin="choice")
     assert names(selectors.shortlist_for(mentee=me)) == ["Other"]
@@ -230,7 +231,7 @@ def test_changed_answers_rank_again(mentee: User, cohort_loads: list[bool]) -> N
     me = enrol(program, mentee)
     add_mentor(program, "Plain")
     fit = add_mentor(program, "Later fit")
-    selectors.shortlists_rank(program=program)
+    shortlists.shortlists_rank(program=program)
     assert len(selectors.shortlist_for(mentee=me)) == 2
     skill = SkillFactory(name="Hiring")
     me.skills.set([skill])
@@ -255,6 +256,7 @@ def test_a_mentee_who_passed_over_the_ranked_mentors_gets_the_next_ones(
     mentee: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(selectors, "SHORTLIST_DEPTH", 2)
+    monkeypatch.setattr(shortlists, "SHORTLIST_DEPTH", 2)
     program = choice_program()
     me = enrol(program, mentee)
     me.skills.set([SkillFactory(name="Negotiation")])
@@ -284,11 +286,11 @@ def test_a_shortlist_takes_the_same_queries_at_3_and_30_mentors(mentee: User) ->
 def test_ranking_in_chunks_keeps_every_mentees_ranking(
     cohort_loads: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selectors, "RANKING_CHUNK", 2)
+    monkeypatch.setattr(shortlists, "RANKING_CHUNK", 2)
     program = choice_program()
     mentees = _mentees(program, 5)
     for i in range(3):
         add_mentor(program, f"Mentor {i}")
-    assert selectors.shortlists_rank(program=program) == 5
+    assert shortlists.shortlists_rank(program=program) == 5
     assert all(len(selectors.shortlist_for(mentee=m)) == 3 for m in mentees)
     assert cohort_loads == [True]  # every view was served from the kept rankings

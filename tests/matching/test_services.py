@@ -15,8 +15,8 @@ from django.utils import timezone
 from matching import engine, services, tasks
 from matching.features import availability_hours, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
+from matching.runs import match_run_execute
 from matching.services import (
-    match_run_execute,
     match_run_publish,
     match_run_start,
     pair_end,
@@ -25,8 +25,8 @@ from matching.services import (
     request_accept,
     request_create,
     request_decline,
-    requests_expire,
 )
+from matching.upkeep import requests_expire
 from people.models import User
 from programs.models import Enrolment, Program
 from tests.factories import DepartmentFactory, UserFactory
