@@ -56,11 +56,10 @@ def counterparts(pair: Pair, person: User | int) -> list[User]:
 
 
 def counterpart(pair: Pair, person: User | int) -> User:
-    """The other person of a two-person pair (the pages and e-mails that name one person).
-
-    With more people in a pair, callers move to ``counterparts``."""
-    [other] = counterparts(pair, person)
-    return other
+    """The other person of a two-person pair (the pages and e-mails that name one person);
+    callers have checked membership. With more people in a pair, they move to
+    ``counterparts``."""
+    return counterparts(pair, person)[0]
 
 
 def pairs_of(person: User | int) -> QuerySet[Pair]:
