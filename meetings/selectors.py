@@ -43,10 +43,10 @@ def pair_meetings_past(pair: Pair, *, now: dt.datetime) -> QuerySet[Meeting]:
     return pair_meetings(pair).exclude(_upcoming(now)).order_by("-start", "-pk")
 
 
-def pair_schedule_turns_at(pair: Pair, *, now: dt.datetime) -> dt.datetime | None:
+def pair_schedule_turns_at(pair_id: int, *, now: dt.datetime) -> dt.datetime | None:
     """When the next upcoming meeting ends, and so moves to the history: the moment the
     pair's page drawn now stops being true although nothing was changed."""
-    found: dt.datetime | None = Meeting.objects.filter(_upcoming(now), pair=pair).aggregate(
+    found: dt.datetime | None = Meeting.objects.filter(_upcoming(now), pair_id=pair_id).aggregate(
         turn=Min("end")
     )["turn"]
     return found

@@ -100,17 +100,13 @@ def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
         return ("meetings:pair", values)
 
     now = timezone.now()
-    pair: list[Pair] = []  # found when the page is drawn
-
-    def draw(extra: dict[str, object]) -> HttpResponse:
-        pair.append(access_pair_for_member(person, pair_id))
-        return _pair_page(request, pair[0], person, now, extra)
-
     return cached_page(
         request,
-        draw,
+        lambda extra: _pair_page(
+            request, access_pair_for_member(person, pair_id), person, now, extra
+        ),
         key=key(),
-        expires=lambda: selectors.pair_schedule_turns_at(pair[0], now=now),
+        expires=lambda: selectors.pair_schedule_turns_at(pair_id, now=now),
         reread_key=key,
     )
 
