@@ -3,12 +3,18 @@
 Usage: python bench/pages.py [--clients 8] [--seconds 8] [--rounds 4] [--reports 50]
                              [--meetings 1000] [--also PATH ...]
        python bench/pages.py --scale 10 [--clients 8] [--seconds 8] [--rounds 4]
+                             [--reuse] [--only PAGE ...] [--baseline CHECKOUT]
 Needs PostgreSQL: it (re)creates the database named by --database on 127.0.0.1.
 Prints one JSON object: requests per second and p50/p95 latency for both pages, and
 the manager page's share of the minimal page's throughput; with ``--also``, the same
 figures for more pages under "also" (e.g. ``--also /team/feed/``, the lightest page with
 the site layout, or ``--also "/team/?view=list"``). The pages take turns (``--rounds``),
 so that other load on the machine weighs on each alike.
+
+``--reuse`` measures on the database a former run seeded, ``--only`` some of the pages,
+and ``--baseline CHECKOUT`` serves another checkout's code (main's, say) beside this one,
+on the same database, the two measured in turns: the figures to compare are each one's
+shares of its own minimal page.
 
 ``--scale N`` measures the everyday pages instead, on N times the demo's size: 1,000 N
 people in one program (every one enrolled, 400 N pairs, a few meetings each), a pair with
@@ -34,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL, MANAGER = "/bench/minimal/", "/team/"
+SCALE_PAGES = ("mentee_home", "pair_meetings", "meeting_journal", "hr_program_list")
 sys.path.insert(0, str(ROOT))
 
 
@@ -118,7 +125,6 @@ def _seed_scale(scale: int) -> dict[str, str]:
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from django.test import Client
     from django.utils import timezone
 
     from journal.models import AgendaItem
@@ -221,6 +227,25 @@ def _seed_scale(scale: int) -> dict[str, str]:
         for k in range(5 * scale)
     )
     _analyze()
+    return _scale_pages(scale)
+
+
+def _scale_pages(scale: int) -> dict[str, str]:
+    """The pages ``_seed_scale`` made, found again in its database, each with a new
+    session of the person who reads it."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from journal.models import AgendaItem
+    from matching.models import Pair
+    from people.models import User
+
+    mentee = User.objects.get(email=f"person{400 * scale - 1}@bench.example")
+    hr_admin = User.objects.get(email="person1@bench.example")
+    pair = Pair.objects.get(mentee__person=mentee)
+    agenda_meeting_id = AgendaItem.objects.filter(meeting__pair=pair).values("meeting")[:1].get()
     cookies: dict[str, str] = {}
     for who in (mentee, hr_admin):
         client = Client()
@@ -229,19 +254,20 @@ def _seed_scale(scale: int) -> dict[str, str]:
     return {
         MINIMAL: cookies[mentee.email],
         "/": cookies[mentee.email],
-        f"/meetings/pairs/{first.pk}/": cookies[mentee.email],
-        f"/journal/meetings/{agenda_meeting.pk}/": cookies[mentee.email],
+        f"/meetings/pairs/{pair.pk}/": cookies[mentee.email],
+        f"/journal/meetings/{agenda_meeting_id['meeting']}/": cookies[mentee.email],
         "/programs/manage/": cookies[hr_admin.email],
     }
 
 
 def _analyze() -> None:
-    """Statistics for the planner, as a database that grew slowly would have them (bulk
-    loads leave the tables unanalysed until autovacuum comes by)."""
+    """Statistics for the planner and the map of all-visible pages (which lets an index
+    answer a count alone), as a database that grew slowly would have them: bulk loads
+    leave the tables unvacuumed and unanalysed until autovacuum comes by."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> list[float]:
@@ -275,16 +301,17 @@ def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> li
 
 
 def _measure(
-    port: int, cookies: dict[str, str], clients: int, seconds: float, rounds: int
-) -> dict[str, dict[str, float]]:
-    """Each page for ``seconds`` in all, in ``rounds`` turns taken in rotating order, so
-    that whatever else the machine does meanwhile weighs on every page alike."""
-    paths = list(cookies)
-    latencies: dict[str, list[float]] = {path: [] for path in paths}
+    ports: list[int], cookies: dict[str, str], clients: int, seconds: float, rounds: int
+) -> list[dict[str, dict[str, float]]]:
+    """Each page of each server for ``seconds`` in all, in ``rounds`` turns taken in
+    rotating order, so that whatever else the machine does meanwhile weighs on every page
+    (and every server) alike."""
+    turns = [(port, path) for path in cookies for port in ports]
+    latencies: dict[tuple[int, str], list[float]] = {turn: [] for turn in turns}
     for turn in range(rounds):
-        for path in paths[turn % len(paths) :] + paths[: turn % len(paths)]:
-            latencies[path] += _load(port, path, cookies[path], clients, seconds / rounds)
-    return {path: _summary(found, seconds) for path, found in latencies.items()}
+        for port, path in turns[turn % len(turns) :] + turns[: turn % len(turns)]:
+            latencies[port, path] += _load(port, path, cookies[path], clients, seconds / rounds)
+    return [{path: _summary(latencies[port, path], seconds) for path in cookies} for port in ports]
 
 
 def _summary(latencies: list[float], seconds: float) -> dict[str, float]:
@@ -313,32 +340,58 @@ def main() -> None:
         "--also", action="append", default=[], metavar="PATH",
         help="another signed-in page to measure the same way (repeatable)",
     )  # fmt: skip
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="measure on the database a former run with the same --scale seeded (no reseed)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--only", action="append", default=[], choices=SCALE_PAGES, metavar="PAGE",
+        help=f"with --scale, measure only this page (repeatable): {', '.join(SCALE_PAGES)}",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline", type=Path, metavar="CHECKOUT",
+        help="also serve this checkout's code (e.g. main's worktree) on the same database, "
+        "measured in turns with this one; both results are printed",
+    )  # fmt: skip
     args = parser.parse_args()
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.settings")
-    _recreate_database(args.database)
-    if args.scale:
-        cookies = _seed_scale(args.scale)
+    if args.reuse and args.scale:
+        cookies = _scale_pages(args.scale)
     else:
-        cookie = _seed(args.reports, args.meetings)
-        cookies = dict.fromkeys([MINIMAL, MANAGER, *args.also], cookie)
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own server on loopback, fixed arguments
-        [sys.executable, "-m", "gunicorn", "mentoring.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ},
-    )  # fmt: skip
+        _recreate_database(args.database)
+        if args.scale:
+            cookies = _seed_scale(args.scale)
+        else:
+            cookie = _seed(args.reports, args.meetings)
+            cookies = dict.fromkeys([MINIMAL, MANAGER, *args.also], cookie)
+    if args.scale and args.only:
+        names = dict(zip(SCALE_PAGES, list(cookies)[1:], strict=True))
+        cookies = {MINIMAL: cookies[MINIMAL]} | {names[n]: cookies[names[n]] for n in args.only}
+    checkouts = [ROOT] if args.baseline is None else [ROOT, args.baseline.resolve()]
+    servers = [(_free_port(), checkout) for checkout in checkouts]
+    processes = [_serve(checkout, port) for port, checkout in servers]
+    ports = [port for port, _ in servers]
     try:
-        _wait_until_serving(port)
-        for path, cookie in cookies.items():  # warm both workers
-            _load(port, path, cookie, args.clients, 1.0)
-        measured = _measure(port, cookies, args.clients, args.seconds, args.rounds)
+        for port in ports:
+            _wait_until_serving(port)
+            for path, cookie in cookies.items():  # warm both workers
+                _load(port, path, cookie, args.clients, 1.0)
+        measured = _measure(ports, cookies, args.clients, args.seconds, args.rounds)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+    results = [_result(args, figures) for figures in measured]
+    if args.baseline is None:
+        print(json.dumps(results[0]))
+    else:
+        print(json.dumps({"this": results[0], "baseline": results[1]}))
+
+
+def _result(args: argparse.Namespace, measured: dict[str, dict[str, float]]) -> dict[str, object]:
     if args.scale:
-        print(json.dumps(_scale_result(args.scale, args.clients, measured)))
-        return
+        return _scale_result(args.scale, args.clients, measured)
     minimal, manager = measured.pop(MINIMAL), measured.pop(MANAGER)
     result: dict[str, object] = {
         "reports": args.reports, "meetings": args.meetings, "clients": args.clients,
@@ -349,20 +402,35 @@ def main() -> None:
     }  # fmt: skip
     if measured:
         result["also"] = measured
-    print(json.dumps(result))
+    return result
 
 
 def _scale_result(
     scale: int, clients: int, measured: dict[str, dict[str, float]]
 ) -> dict[str, object]:
     minimal = measured.pop(MINIMAL)
-    names = dict(zip(measured, ("mentee_home", "pair_meetings", "meeting_journal",
-                                "hr_program_list"), strict=True))  # fmt: skip
     pages: dict[str, object] = {}
     for path, figures in measured.items():
         share = figures["requests_per_second"] / minimal["requests_per_second"]
-        pages[names[path]] = {"path": path, **figures, "share_of_minimal": round(share, 3)}
+        pages[_page_name(path)] = {"path": path, **figures, "share_of_minimal": round(share, 3)}
     return {"scale": scale, "clients": clients, "minimal_page": minimal, "pages": pages}
+
+
+def _serve(checkout: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own server on loopback, fixed arguments
+        [sys.executable, "-m", "gunicorn", "mentoring.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"],
+        cwd=checkout, env={**os.environ},
+    )  # fmt: skip
+
+
+def _page_name(path: str) -> str:
+    prefixes = ("/meetings/", "/journal/", "/programs/")
+    return next(
+        (name for name, prefix in zip(SCALE_PAGES[1:], prefixes, strict=True)
+         if path.startswith(prefix)),
+        SCALE_PAGES[0],
+    )  # fmt: skip
 
 
 def _wait_until_serving(port: int, timeout: float = 30) -> None:

@@ -247,15 +247,22 @@ def _meeting_anchor(meeting: Meeting, anchor: str) -> str:
 
 @require_safe
 def meeting_journal(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Kept rendered (people.page_cache) under every value the page shows: the reads run
-    on each request, drawing the agenda's forms does not."""
-    meeting = access_meeting_for_member(_person(request), meeting_id)
-    journal = selectors.meeting_journal(meeting=meeting, viewer=_person(request))
-    return cached_page(
-        request,
-        lambda extra: _meeting_page(request, meeting, journal=journal, extra=extra),
-        key=("journal:meeting", selectors.meeting_journal_values(journal)),
-    )
+    """Kept rendered (people.page_cache) under every value of every row the page reads,
+    read in one statement on each request; the access check, the reads into models and
+    drawing the agenda's forms run only when the page is drawn."""
+    person = _person(request)
+
+    def key() -> tuple[object, ...]:
+        values = selectors.meeting_journal_key(meeting_id=meeting_id, viewer=person)
+        if values is None:  # not one of the pair: the access check's own 404
+            access_meeting_for_member(person, meeting_id)
+        return ("journal:meeting", values)
+
+    def draw(extra: dict[str, object]) -> HttpResponse:
+        meeting = access_meeting_for_member(person, meeting_id)
+        return _meeting_page(request, meeting, extra=extra)
+
+    return cached_page(request, draw, key=key(), reread_key=key)
 
 
 def _save(

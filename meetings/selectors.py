@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import Min, Prefetch, Q, QuerySet
 
 from matching.models import Pair
 from meetings.feeds import Kind, feed_owner
 from meetings.models import Attendance, Meeting
 from people.models import User
+from people.page_cache import key_statement, read_key
 
 
 def pair_meetings(pair: Pair) -> QuerySet[Meeting]:
@@ -44,30 +44,68 @@ def pair_meetings_past(pair: Pair, *, now: dt.datetime) -> QuerySet[Meeting]:
     return pair_meetings(pair).exclude(_upcoming(now)).order_by("-start", "-pk")
 
 
-def pair_schedule_turns_at(pair: Pair, *, now: dt.datetime) -> dt.datetime | None:
+def pair_schedule_turns_at(pair_id: int, *, now: dt.datetime) -> dt.datetime | None:
     """When the next upcoming meeting ends, and so moves to the history: the moment the
     pair's page drawn now stops being true although nothing was changed."""
-    found: dt.datetime | None = Meeting.objects.filter(_upcoming(now), pair=pair).aggregate(
+    found: dt.datetime | None = Meeting.objects.filter(_upcoming(now), pair_id=pair_id).aggregate(
         turn=Min("end")
     )["turn"]
     return found
 
 
-# Written out, since the pair's page asks on every request (its cache key): the ORM's
-# compiling would cost more than the answer. Plain SQL that PostgreSQL and SQLite share.
-_ANSWERS_SQL = """
-SELECT a.id, a.response, a.active FROM meetings_attendance a
-JOIN meetings_meeting m ON m.id = a.meeting_id
-WHERE m.pair_id = %s ORDER BY a.id
-"""
+# The pair, if the viewer is one of its two people (as meetings.access decides): every
+# part of the key read below finds its rows through it.
+_ALLOWED_PAIR = """
+WITH allowed AS (
+    SELECT p.id, p.mentee_id, p.mentor_id FROM matching_pair p
+    WHERE p.id = %(pair)s AND EXISTS (
+        SELECT 1 FROM programs_enrolment e
+        WHERE e.id IN (p.mentee_id, p.mentor_id) AND e.person_id = %(viewer)s
+    )
+)"""
+
+# What the pair's page shows besides its meetings, and the answers to their invitations:
+# an answer changes no schedule revision (nothing a manager sees), but the page shows it.
+# Every other change to a meeting raises both people's schedule revision.
+_PAIR_PAGE_KEY = key_statement(
+    [
+        (
+            [
+                "p.id",
+                "p.status",
+                "p.started_at",
+                "p.mentee_id",
+                "p.mentor_id",
+                "pr.name",
+                "pr.status",
+            ],
+            "FROM matching_pair p JOIN programs_program pr ON pr.id = p.program_id"
+            " WHERE p.id = (SELECT id FROM allowed)",
+        ),
+        (
+            ["e.id", "u.id", "u.full_name", "u.schedule_revision"],
+            "FROM programs_enrolment e JOIN people_user u ON u.id = e.person_id WHERE e.id IN"
+            " (SELECT mentee_id FROM allowed UNION ALL SELECT mentor_id FROM allowed)",
+        ),
+        (
+            ["a.id", "a.response", "a.active"],
+            "FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id"
+            " WHERE m.pair_id = (SELECT id FROM allowed)",
+        ),
+    ],
+    with_=_ALLOWED_PAIR,
+)
 
 
-def pair_answers(pair: Pair) -> tuple[tuple[int, str, bool], ...]:
-    """Every answer to the pair's meetings, as plain values: an answer changes no
-    schedule revision (nothing a manager sees), but the pair's page shows it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_ANSWERS_SQL, [pair.pk])
-        return tuple((pk, response, bool(active)) for pk, response, active in cursor.fetchall())
+def pair_page_key(*, pair_id: int, viewer: User) -> tuple[object, ...] | None:
+    """What the pair's meetings page is kept under (people.page_cache), in one read on
+    every request: the pair, its program, both people with their schedule revisions, and
+    every answer to the pair's meetings. None when the viewer is not one of the pair, or
+    there is no such pair."""
+    rows = read_key(_PAIR_PAGE_KEY, {"pair": pair_id, "viewer": viewer.pk})
+    if not rows or rows[0][0] != 0:
+        return None
+    return rows
 
 
 def calendar_feed_owner(token: str) -> User | None:

@@ -87,24 +87,27 @@ def _rows(meetings: list[Meeting], person: User) -> list[MeetingRow]:
 def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
     """The pair's meetings: the next ones and the most recent first, each list a page at
     a time. Kept rendered (people.page_cache) until a meeting of the pair changes (every
-    change raises both people's schedule revision), the pair or its program does, or the
-    next upcoming meeting ends and so moves to the history; the answers to invitations,
-    which change no revision, are read for the key on every request (one small query)."""
+    change raises both people's schedule revision), the pair or its program does, an
+    invitation is answered (these, read in one statement on every request, are the key),
+    or the next upcoming meeting ends and so moves to the history. The access check and
+    the reads into models run only when the page is drawn."""
     person = _person(request)
-    pair = access_pair_for_member(person, pair_id)
-    key = (
-        "meetings:pair", pair.pk, pair.status, pair.started_at, pair.program.name,
-        pair.program.status,
-        *((p.pk, p.full_name, p.schedule_revision) for p in (pair.mentee.person,
-                                                             pair.mentor.person)),
-        selectors.pair_answers(pair),
-    )  # fmt: skip
+
+    def key() -> tuple[object, ...]:
+        values = selectors.pair_page_key(pair_id=pair_id, viewer=person)
+        if values is None:  # not one of the pair: the access check's own 404
+            access_pair_for_member(person, pair_id)
+        return ("meetings:pair", values)
+
     now = timezone.now()
     return cached_page(
         request,
-        lambda extra: _pair_page(request, pair, person, now, extra),
-        key=key,
-        expires=lambda: selectors.pair_schedule_turns_at(pair, now=now),
+        lambda extra: _pair_page(
+            request, access_pair_for_member(person, pair_id), person, now, extra
+        ),
+        key=key(),
+        expires=lambda: selectors.pair_schedule_turns_at(pair_id, now=now),
+        reread_key=key,
     )
 
 

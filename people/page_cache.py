@@ -26,10 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 from django.contrib import messages
 from django.core.cache import caches
+from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -40,6 +42,9 @@ PAGES = "pages"
 _CSRF_PLACEHOLDER = secrets.token_hex(16)
 
 Render = Callable[[dict[str, object]], HttpResponse]
+
+# One part of a key read: the columns to take, and the FROM/WHERE that finds the rows.
+KeyPart = tuple[Sequence[str], str]
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
@@ -68,13 +73,17 @@ def cached_page(
     *,
     key: Hashable = (),
     expires: Callable[[], dt.datetime | None] | None = None,
+    reread_key: Callable[[], Hashable] | None = None,
 ) -> HttpResponse:
     """The page ``render(extra_context)`` draws, from the cache when it can be.
 
     ``render`` must pass ``extra_context`` on to its template, and the page must depend on
     nothing but the request's address, the viewer, the viewer's roles, ``key`` and the
     time; ``expires`` (asked only when the page is drawn) says when the page stops being
-    true with time alone, or None if it does not.
+    true with time alone, or None if it does not. When ``render`` reads the page's rows
+    anew rather than from ``key``, ``reread_key`` (asked only when the page is drawn) reads
+    the key again: a page drawn while a row changed is then served but not kept, since
+    it might show values other than the key's.
     """
     if _messages_waiting(request):
         return render({})
@@ -85,7 +94,11 @@ def cached_page(
         return HttpResponse(_with_token(request, stored[0]))
     response = render({"csrf_token": _CSRF_PLACEHOLDER})
     body = response.content.decode(response.charset)
-    if response.status_code == 200 and not _messages_waiting(request):
+    if (
+        response.status_code == 200
+        and not _messages_waiting(request)
+        and (reread_key is None or reread_key() == key)
+    ):
         until = expires() if expires is not None else None
         if until is None:
             pages.set(cache_key, (body, None))
@@ -97,3 +110,40 @@ def cached_page(
                 )
     response.content = _with_token(request, body)
     return response
+
+
+def columns_of(model: type[Model], alias: str) -> list[str]:
+    """Every column of ``model``'s rows, as a key read takes them (passwords left out):
+    a field added to the model is in the key without anyone listing it."""
+    return [
+        f'{alias}."{field.column}"'
+        for field in model._meta.concrete_fields
+        if field.name != "password"
+    ]
+
+
+def key_statement(parts: Sequence[KeyPart], *, with_: str = "") -> str:
+    """One statement reading several small parts of a page's key: one round trip, and
+    each part simple for the planner (a page's key read as one join of every table would
+    cost the database more to plan than to answer). The parts stand in one ``UNION ALL``,
+    so their columns are read as text and padded to one width; each row is led by the
+    number of its part, and the rows come in the order of part and first column. ``with_``
+    is a ``WITH`` clause the parts can refer to. Plain SQL that PostgreSQL and SQLite
+    share; made once, when the module that reads the key is imported."""
+    width = max(len(columns) for columns, _ in parts)
+    selects = [
+        "SELECT {}, {} {}".format(
+            number,
+            ", ".join([f"CAST({c} AS TEXT)" for c in columns] + ["NULL"] * (width - len(columns))),
+            rows,
+        )
+        for number, (columns, rows) in enumerate(parts)
+    ]
+    return f"{with_}\n" + "\nUNION ALL\n".join(selects) + "\nORDER BY 1, 2"
+
+
+def read_key(statement: str, params: Mapping[str, int | str]) -> tuple[tuple[object, ...], ...]:
+    """The rows a ``key_statement`` reads, as a tuple of tuples (hashable, comparable)."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return tuple(tuple(row) for row in cursor.fetchall())

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pair
+from meetings import selectors
 from meetings.models import Attendance, Meeting
 from meetings.services import meeting_respond, meeting_schedule
 from meetings.views_schedule import PAST_PER_PAGE, UPCOMING_PER_PAGE
@@ -177,3 +178,31 @@ def test_outsiders_still_get_the_404_of_a_missing_id_once_the_page_is_kept(
         response = _client(person).get(url)
         assert response.status_code == 404
         assert response.content == missing.content
+
+
+def test_the_key_is_read_for_the_two_people_of_the_pair_only(
+    mentee: User, mentor: User, manager: User, hr_admin: User, outsider: User
+) -> None:
+    pair = make_pair(mentee, mentor)
+    _meetings(pair, past=2, upcoming=2)
+    for person in (mentee, mentor):
+        key = selectors.pair_page_key(pair_id=pair.pk, viewer=person)
+        assert key is not None
+        assert mentor.full_name in repr(key)
+        assert mentee.full_name in repr(key)
+    for person in (manager, hr_admin, outsider):
+        assert selectors.pair_page_key(pair_id=pair.pk, viewer=person) is None
+    assert selectors.pair_page_key(pair_id=987654, viewer=mentee) is None
+
+
+def test_the_key_changes_with_every_answer_and_schedule_revision(
+    pair_with_invite: tuple[Pair, Meeting],
+) -> None:
+    pair, meeting = pair_with_invite
+    mentor = pair.mentor.person
+    before = selectors.pair_page_key(pair_id=pair.pk, viewer=mentor)
+    meeting_respond(meeting=meeting, person=mentor, accept=False)
+    answered = selectors.pair_page_key(pair_id=pair.pk, viewer=mentor)
+    assert answered != before
+    User.objects.filter(pk=pair.mentee.person_id).update(full_name="Renamed Mentee")
+    assert selectors.pair_page_key(pair_id=pair.pk, viewer=mentor) != answered
