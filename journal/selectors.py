@@ -23,11 +23,11 @@ from journal.models import (
     SharedNote,
     SharedNoteVersion,
 )
+from lib.page_cache import columns_of, key_statement, read_key
 from matching.membership import counterpart, is_mentee, members
 from matching.models import Pair
 from meetings.models import Meeting, Series
 from people.models import User
-from people.page_cache import columns_of, key_statement, read_key
 from programs.models import Enrolment, FocusSuggestion, Program
 
 
@@ -134,7 +134,7 @@ _ENROLMENTS = (
 # program, both enrolments, series), the agenda, the shared notes, the count of their
 # history, the viewer's private note, and the people these name (the pair's two, the
 # agenda's authors, who last edited the notes). Every column of every row (see
-# people.page_cache.columns_of), and every part finds its rows through ``allowed``, so
+# lib.page_cache.columns_of), and every part finds its rows through ``allowed``, so
 # nothing is read for someone who is not one of the pair.
 _MEETING_JOURNAL_KEY = key_statement(
     [
@@ -174,7 +174,7 @@ _MEETING_JOURNAL_KEY = key_statement(
 
 def meeting_journal_key(*, meeting_id: int, viewer: User) -> tuple[object, ...] | None:
     """Every value of every row ``meeting_journal`` reads for this viewer, in one read, as
-    the key the page is kept under (people.page_cache); None when the viewer is not one of
+    the key the page is kept under (lib.page_cache); None when the viewer is not one of
     the meeting's pair, or there is no such meeting. Cheaper than the reads themselves:
     no model is built, and the database plans a few small reads instead of a join of
     seven tables."""

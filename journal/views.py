@@ -36,16 +36,14 @@ from journal.forms import (
 )
 from journal.models import DEFAULT_CONFIDENTIALITY, Goal
 from journal.services import NotesOutcome, NotesSave
+from lib.page_cache import cached_page
 from matching.models import Pair
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.models import Meeting
+from people.access import signed_in_person
 from people.models import User
-from people.page_cache import cached_page
+from people.roles import request_roles
 from programs.models import FocusSuggestion
-
-
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # every route here is for people signed in
 
 
 def _pair_anchor(pair: Pair, anchor: str = "") -> str:
@@ -68,7 +66,7 @@ def _pair_page(
     agreement_form: AgreementForm | None = None,
     bound_goal: tuple[int, GoalUpdateForm] | None = None,
 ) -> HttpResponse:
-    journal = selectors.pair_journal(pair=pair, viewer=_person(request))
+    journal = selectors.pair_journal(pair=pair, viewer=signed_in_person(request))
     agreement = journal.agreement
     if agreement_form is None:
         agreement_form = AgreementForm(
@@ -100,7 +98,7 @@ def _pair_page(
             "goal_form": goal_form or GoalForm(),
             "agreement": agreement,
             "agreement_form": agreement_form,
-            "my_ack": _my_ack(journal, _person(request)),
+            "my_ack": _my_ack(journal, signed_in_person(request)),
         },
         status=400 if bound else 200,
     )
@@ -113,13 +111,13 @@ def _my_ack(journal: selectors.PairJournal, user: User) -> dt.datetime | None:
 
 @require_safe
 def pair_journal(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = access_pair_for_member(_person(request), pair_id)
+    pair = access_pair_for_member(signed_in_person(request), pair_id)
     return _pair_page(request, pair)
 
 
 def _pair_for_mentee(request: HttpRequest, pair_id: int) -> Pair:
-    pair = access_pair_for_member(_person(request), pair_id)
-    if pair.mentee.person_id != _person(request).pk:
+    pair = access_pair_for_member(signed_in_person(request), pair_id)
+    if pair.mentee.person_id != signed_in_person(request).pk:
         raise Http404  # the same 404 as a missing id: the mentor has no such page
     return pair
 
@@ -130,7 +128,7 @@ def goal_add(request: HttpRequest, pair_id: int) -> HttpResponse:
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
-            services.goal_add(pair=pair, by=_person(request), **form.cleaned_data)
+            services.goal_add(pair=pair, by=signed_in_person(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -141,12 +139,12 @@ def goal_add(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @require_POST
 def goal_update(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = access_goal_for_member(_person(request), goal_id)
-    pair = access_pair_for_member(_person(request), goal.pair_id)
+    goal = access_goal_for_member(signed_in_person(request), goal_id)
+    pair = access_pair_for_member(signed_in_person(request), goal.pair_id)
     form = _goal_form(goal, request.POST)
     if form.is_valid():
         try:
-            services.goal_update(goal=goal, by=_person(request), **form.cleaned_data)
+            services.goal_update(goal=goal, by=signed_in_person(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -157,15 +155,15 @@ def goal_update(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 def agreement(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = access_pair_for_member(_person(request), pair_id)
+    pair = access_pair_for_member(signed_in_person(request), pair_id)
     if request.POST.get("action") == "acknowledge":
-        services.agreement_acknowledge(pair=pair, by=_person(request))
+        services.agreement_acknowledge(pair=pair, by=signed_in_person(request))
         messages.success(request, _("You acknowledged the agreement."))
         return redirect(_pair_anchor(pair, "agreement"))
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
-            services.agreement_save(pair=pair, by=_person(request), **form.cleaned_data)
+            services.agreement_save(pair=pair, by=signed_in_person(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -182,7 +180,7 @@ def share_focus(request: HttpRequest, pair_id: int) -> HttpResponse:
     form = ShareFocusForm(request.POST)
     suggestion = (
         FocusSuggestion.objects.filter(
-            pk=form.cleaned_data["suggestion"], report=_person(request)
+            pk=form.cleaned_data["suggestion"], report=signed_in_person(request)
         ).first()
         if form.is_valid()
         else None
@@ -190,7 +188,7 @@ def share_focus(request: HttpRequest, pair_id: int) -> HttpResponse:
     try:
         if suggestion is None:
             raise ValidationError(_("This suggestion can no longer be shared."))
-        services.focus_share(pair=pair, by=_person(request), suggestion=suggestion)
+        services.focus_share(pair=pair, by=signed_in_person(request), suggestion=suggestion)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -212,7 +210,9 @@ def _meeting_page(
     journal: selectors.MeetingJournal | None = None,
     extra: dict[str, object] | None = None,
 ) -> HttpResponse:
-    journal = journal or selectors.meeting_journal(meeting=meeting, viewer=_person(request))
+    journal = journal or selectors.meeting_journal(
+        meeting=meeting, viewer=signed_in_person(request)
+    )
     shared, private = journal.shared_note, journal.private_note
     bound = any(f is not None and f.is_bound for f in (agenda_form, notes_form, private_form))
     return render(
@@ -247,10 +247,10 @@ def _meeting_anchor(meeting: Meeting, anchor: str) -> str:
 
 @require_safe
 def meeting_journal(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Kept rendered (people.page_cache) under every value of every row the page reads,
+    """Kept rendered (lib.page_cache) under every value of every row the page reads,
     read in one statement on each request; the access check, the reads into models and
     drawing the agenda's forms run only when the page is drawn."""
-    person = _person(request)
+    person = signed_in_person(request)
 
     def key() -> tuple[object, ...]:
         values = selectors.meeting_journal_key(meeting_id=meeting_id, viewer=person)
@@ -262,7 +262,7 @@ def meeting_journal(request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting = access_meeting_for_member(person, meeting_id)
         return _meeting_page(request, meeting, extra=extra)
 
-    return cached_page(request, draw, key=key(), reread_key=key)
+    return cached_page(request, draw, key=key(), reread_key=key, roles=request_roles(request))
 
 
 def _save(
@@ -287,19 +287,19 @@ def _save(
 
 @require_POST
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_for_member(_person(request), meeting_id)
+    meeting = access_meeting_for_member(signed_in_person(request), meeting_id)
     form = AgendaItemForm(request.POST, auto_id="agenda_%s")
 
     def save(text: str) -> None:
-        services.agenda_item_add(meeting=meeting, author=_person(request), text=text)
+        services.agenda_item_add(meeting=meeting, author=signed_in_person(request), text=text)
 
     return _save(request, meeting, form, save, _("Agenda item added."), "agenda", "agenda_form")
 
 
 @require_POST
 def agenda_toggle(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = access_agenda_item_for_member(_person(request), item_id)
-    item = services.agenda_item_toggle(item=item, by=_person(request))
+    item = access_agenda_item_for_member(signed_in_person(request), item_id)
+    item = services.agenda_item_toggle(item=item, by=signed_in_person(request))
     messages.success(request, _("Ticked off.") if item.done else _("Marked as not done yet."))
     return redirect(_meeting_anchor(item.meeting, f"item-{item.pk}"))
 
@@ -314,13 +314,13 @@ def _notes_done(outcome: NotesOutcome) -> str:
 
 @require_POST
 def shared_notes_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_for_member(_person(request), meeting_id)
+    meeting = access_meeting_for_member(signed_in_person(request), meeting_id)
     form = SharedNotesForm(request.POST, auto_id="notes_%s")
     if not form.is_valid():
         return _meeting_page(request, meeting, notes_form=form)
     try:
         result = services.shared_notes_save(
-            meeting=meeting, by=_person(request), **form.cleaned_data
+            meeting=meeting, by=signed_in_person(request), **form.cleaned_data
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -339,14 +339,14 @@ def shared_notes_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_safe
 def shared_notes_history(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_for_member(_person(request), meeting_id)
-    history = selectors.shared_notes_history(meeting=meeting, viewer=_person(request))
+    meeting = access_meeting_for_member(signed_in_person(request), meeting_id)
+    history = selectors.shared_notes_history(meeting=meeting, viewer=signed_in_person(request))
     return render(request, "journal/notes_history.html", {"history": history, "meeting": meeting})
 
 
 @require_POST
 def shared_notes_restore(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_for_member(_person(request), meeting_id)
+    meeting = access_meeting_for_member(signed_in_person(request), meeting_id)
     back = reverse("journal:notes_history", args=[meeting.pk])
     form = NotesRestoreForm(request.POST)
     if not form.is_valid():
@@ -356,7 +356,7 @@ def shared_notes_restore(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         result = services.shared_notes_restore(
             meeting=meeting,
-            by=_person(request),
+            by=signed_in_person(request),
             version=version,
             base_version=form.cleaned_data["base_version"],
         )
@@ -372,11 +372,11 @@ def shared_notes_restore(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_POST
 def private_note_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_for_member(_person(request), meeting_id)
+    meeting = access_meeting_for_member(signed_in_person(request), meeting_id)
     form = PrivateNoteForm(request.POST, auto_id="private_%s")
 
     def save(text: str) -> None:
-        services.private_note_save(meeting=meeting, author=_person(request), text=text)
+        services.private_note_save(meeting=meeting, author=signed_in_person(request), text=text)
 
     return _save(
         request, meeting, form, save, _("Your private note is saved."), "private", "private_form"

@@ -9,7 +9,7 @@ The team page shows the two-week window either as a week grid or as a list by pe
 never both: each meeting is formatted once, in Python, and the template only prints
 strings. The list is paged by person so that a page renders at most
 ``LIST_ROW_BUDGET`` meeting rows. The whole page is kept rendered
-(``people.page_cache``) until one of the reports' schedules changes.
+(``lib.page_cache``) until one of the reports' schedules changes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from lib.links import absolute_url
+from lib.page_cache import cached_page
 from manager_view.forms import LIST, WEEK, WindowForm
 from meetings.schedule import (
     MeetingSlot,
@@ -40,7 +41,6 @@ from meetings.schedule import (
     team_feed_token,
 )
 from people.access import signed_in_person
-from people.page_cache import cached_page
 from people.roles import DirectReport, request_roles
 
 WINDOW_DAYS = 14
@@ -291,7 +291,9 @@ def team(request: HttpRequest) -> HttpResponse:
     reports = request_roles(request).reports
     if not reports:  # a former manager: the same 404 as for anyone else
         raise Http404
-    return cached_page(request, lambda extra: _team_page(request, reports, extra))
+    return cached_page(
+        request, lambda extra: _team_page(request, reports, extra), roles=request_roles(request)
+    )
 
 
 def _feed_url(token: str) -> str:

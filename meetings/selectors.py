@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 
+from lib.page_cache import key_statement, read_key
 from matching.models import Pair
 from meetings.feeds import Kind, feed_owner
 from meetings.models import Attendance, Meeting
 from people.models import User
-from people.page_cache import key_statement, read_key
 
 
 def pair_meetings(pair: Pair) -> QuerySet[Meeting]:
@@ -98,7 +98,7 @@ _PAIR_PAGE_KEY = key_statement(
 
 
 def pair_page_key(*, pair_id: int, viewer: User) -> tuple[object, ...] | None:
-    """What the pair's meetings page is kept under (people.page_cache), in one read on
+    """What the pair's meetings page is kept under (lib.page_cache), in one read on
     every request: the pair, its program, both people with their schedule revisions, and
     every answer to the pair's meetings. None when the viewer is not one of the pair, or
     there is no such pair."""

@@ -18,27 +18,22 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lib.page_cache import cached_page
+from matching.membership import counterpart, is_mentee
 from matching.models import Pair
 from meetings import selectors, services
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.forms import DURATIONS, CancelForm, LogForm, RescheduleForm, RespondForm, ScheduleForm
 from meetings.models import Attendance, Meeting
 from meetings.timezones import Ambiguous, local, local_span, shown, zone_name
+from people.access import signed_in_person
 from people.models import User
-from people.page_cache import cached_page
 from people.paging import window
+from people.roles import request_roles
 from programs.models import Program
 
 UPCOMING_PER_PAGE = 20  # meetings ahead shown at a time, soonest first
 PAST_PER_PAGE = 20  # meetings in the history shown at a time, most recent first
-
-
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # every route here is for people signed in
-
-
-def _counterpart(pair: Pair, person: User) -> User:
-    return pair.mentor.person if pair.mentee.person_id == person.pk else pair.mentee.person
 
 
 def _can_plan(pair: Pair) -> bool:
@@ -86,12 +81,12 @@ def _rows(meetings: list[Meeting], person: User) -> list[MeetingRow]:
 @require_http_methods(["GET", "HEAD"])
 def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
     """The pair's meetings: the next ones and the most recent first, each list a page at
-    a time. Kept rendered (people.page_cache) until a meeting of the pair changes (every
+    a time. Kept rendered (lib.page_cache) until a meeting of the pair changes (every
     change raises both people's schedule revision), the pair or its program does, an
     invitation is answered (these, read in one statement on every request, are the key),
     or the next upcoming meeting ends and so moves to the history. The access check and
     the reads into models run only when the page is drawn."""
-    person = _person(request)
+    person = signed_in_person(request)
 
     def key() -> tuple[object, ...]:
         values = selectors.pair_page_key(pair_id=pair_id, viewer=person)
@@ -108,6 +103,7 @@ def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
         key=key(),
         expires=lambda: selectors.pair_schedule_turns_at(pair_id, now=now),
         reread_key=key,
+        roles=request_roles(request),
     )
 
 
@@ -128,8 +124,8 @@ def _pair_page(
         "meetings/schedule/pair.html",
         {
             "pair": pair,
-            "counterpart": _counterpart(pair, person),
-            "i_am_mentee": pair.mentee.person_id == person.pk,
+            "counterpart": counterpart(pair, person),
+            "i_am_mentee": is_mentee(pair, person),
             "upcoming": _rows(list(upcoming.rows), person),
             "upcoming_window": upcoming,
             "past": _rows(list(past.rows), person),
@@ -165,7 +161,7 @@ def _when_text(meeting: Meeting, time_zone: str) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     pair = access_pair_for_member(person, pair_id)
     form = ScheduleForm(request.POST or None, time_zone=person.time_zone)
     status = 200
@@ -189,11 +185,11 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                counterpart = _counterpart(pair, person)
+                other = counterpart(pair, person)
                 if len(planned) == 1:
                     done = _("Meeting planned for %(when)s. We have invited %(name)s.") % {
                         "when": _when_text(planned[0], person.time_zone),
-                        "name": counterpart.full_name,
+                        "name": other.full_name,
                     }
                 else:
                     done = _(
@@ -202,7 +198,7 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
                     ) % {
                         "count": len(planned),
                         "when": _when_text(planned[0], person.time_zone),
-                        "name": counterpart.full_name,
+                        "name": other.full_name,
                     }
                 messages.success(request, done)
                 return redirect("meetings:pair", pair_id=pair.pk)
@@ -211,7 +207,7 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
         "meetings/schedule/schedule.html",
         {
             "pair": pair,
-            "counterpart": _counterpart(pair, person),
+            "counterpart": counterpart(pair, person),
             "form": form,
             "can_plan": _can_plan(pair),
         },
@@ -221,7 +217,7 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def log(request: HttpRequest, pair_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     pair = access_pair_for_member(person, pair_id)
     form = LogForm(
         request.POST or None,
@@ -249,14 +245,14 @@ def log(request: HttpRequest, pair_id: int) -> HttpResponse:
     return render(
         request,
         "meetings/schedule/log.html",
-        {"pair": pair, "counterpart": _counterpart(pair, person), "form": form},
+        {"pair": pair, "counterpart": counterpart(pair, person), "form": form},
         status=status,
     )
 
 
 @require_POST
 def respond(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     meeting = access_meeting_for_member(person, meeting_id)
     form = RespondForm(request.POST)
     if not form.is_valid():
@@ -301,7 +297,7 @@ def _gone(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     meeting = access_meeting_for_member(person, meeting_id)
     if (gone := _gone(request, meeting)) is not None:
         return gone
@@ -334,7 +330,7 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     _("Meeting moved to %(when)s. We have let %(name)s know.")
                     % {
                         "when": _when_text(moved[0], person.time_zone),
-                        "name": _counterpart(meeting.pair, person).full_name,
+                        "name": counterpart(meeting.pair, person).full_name,
                     }
                     if len(moved) == 1
                     else _("%(count)d meetings moved, the first to %(when)s.")
@@ -348,7 +344,7 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "pair": meeting.pair,
             "meeting": meeting,
             "when": _when_text(meeting, person.time_zone),
-            "counterpart": _counterpart(meeting.pair, person),
+            "counterpart": counterpart(meeting.pair, person),
             "form": form,
         },
         status=status,
@@ -357,7 +353,7 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    person = _person(request)
+    person = signed_in_person(request)
     meeting = access_meeting_for_member(person, meeting_id)
     if (gone := _gone(request, meeting)) is not None:
         return gone
@@ -375,7 +371,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 _("Meeting of %(when)s cancelled. We have let %(name)s know.")
                 % {
                     "when": _when_text(meeting, person.time_zone),
-                    "name": _counterpart(meeting.pair, person).full_name,
+                    "name": counterpart(meeting.pair, person).full_name,
                 }
                 if len(cancelled) == 1
                 else _("%(count)d meetings cancelled.") % {"count": len(cancelled)},
@@ -388,7 +384,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "pair": meeting.pair,
             "meeting": meeting,
             "when": _when_text(meeting, person.time_zone),
-            "counterpart": _counterpart(meeting.pair, person),
+            "counterpart": counterpart(meeting.pair, person),
             "form": form,
         },
     )

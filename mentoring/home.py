@@ -3,7 +3,7 @@
 Every signed-in person lands here, so the reads are written out rather than built by the
 ORM, whose compiling costs several times the database's answer for rows this small; the
 SQL is plain and shared by PostgreSQL and SQLite. The page is drawn from these values
-alone, so they are also its cache key (people.page_cache): any change to what it shows
+alone, so they are also its cache key (lib.page_cache): any change to what it shows
 changes the key. ``tests/mentoring/test_home_reads.py`` checks these reads against the
 apps' own selectors.
 """

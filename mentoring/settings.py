@@ -150,7 +150,7 @@ else:
         }
     }
 
-# Rendered pages (people.page_cache): in each process's memory on purpose, since a
+# Rendered pages (lib.page_cache): in each process's memory on purpose, since a
 # stored page carries a placeholder that only its own process fills in.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

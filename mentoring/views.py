@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from lib.page_cache import cached_page
 from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
 from mentoring.health import check_broker, check_database, check_reminders, check_worker
 from mentoring.home import HomeData, home_data
 from mentoring.privacy_table import COLUMNS, ROWS
 from people.access import signed_in_person
 from people.models import User
-from people.page_cache import cached_page
 from people.roles import request_roles
 
 
@@ -27,7 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
     person = signed_in_person(request)
     data = home_data(person=person)
     return cached_page(
-        request, lambda extra: _home_page(request, person, data, extra), key=(data, person.title)
+        request,
+        lambda extra: _home_page(request, person, data, extra),
+        key=(data, person.title),
+        roles=request_roles(request),
     )
 
 

@@ -81,7 +81,7 @@ def program_list_for_hr() -> QuerySet[Program]:
 @dataclass(frozen=True)
 class ProgramCounts:
     """One line of HR's program list, as plain values (its page is kept rendered under
-    them: people.page_cache)."""
+    them: lib.page_cache)."""
 
     pk: int
     name: str

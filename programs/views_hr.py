@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lib.page_cache import cached_page
 from people.access import signed_in_person
-from people.page_cache import cached_page
+from people.roles import request_roles
 from programs import services
 from programs.access import access_program_for_hr, access_skill_for_hr
 from programs.forms_hr import ProgramForm, SkillForm, SkillMergeForm, program_settings
@@ -62,7 +63,7 @@ LIFECYCLE = (Status.DRAFT, Status.OPEN, Status.MATCHING, Status.ACTIVE, Status.C
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    """Kept rendered (people.page_cache) under the very values it shows."""
+    """Kept rendered (lib.page_cache) under the very values it shows."""
     programs = program_counts_for_hr()
     return cached_page(
         request,
@@ -70,6 +71,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             request, "programs/hr/program_list.html", {"programs": programs, **extra}
         ),
         key=programs,
+        roles=request_roles(request),
     )
 
 

@@ -89,7 +89,7 @@ def _no_rendered_pages_from_earlier_tests() -> None:
     SQLite hands its ids out again)."""
     from django.core.cache import caches
 
-    from people.page_cache import PAGES
+    from lib.page_cache import PAGES
 
     caches[PAGES].clear()
 

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal import selectors, services
+from lib.page_cache import PAGES
 from meetings.services import meeting_reschedule
 from people.models import User
-from people.page_cache import PAGES
 from tests.journal.factories import pair_with_meeting
 from tests.meetings.factories import when
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from lib.page_cache import PAGES
 from matching.services import pair_end
 from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from meetings.services import meeting_cancel, meeting_reschedule
 from people.models import User
-from people.page_cache import PAGES
 from tests.factories import UserFactory, make_hr_admin
 from tests.manager_view.helpers import canaries, client_for, meet, window_monday
 from tests.meetings.factories import when

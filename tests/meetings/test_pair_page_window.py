@@ -15,13 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.page_cache import PAGES
 from matching.models import Pair
 from meetings import selectors
 from meetings.models import Attendance, Meeting
 from meetings.services import meeting_respond, meeting_schedule
 from meetings.views_schedule import PAST_PER_PAGE, UPCOMING_PER_PAGE
 from people.models import User
-from people.page_cache import PAGES
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db

@@ -36,8 +36,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-from people.roles import request_roles
-
 PAGES = "pages"
 _CSRF_PLACEHOLDER = secrets.token_hex(16)
 
@@ -51,13 +49,12 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) > 0
 
 
-def _key(request: HttpRequest, page: Hashable) -> str:
+def _key(request: HttpRequest, roles: Hashable, page: Hashable) -> str:
     user = request.user
-    roles = request_roles(request)
     viewer = (
         user.pk, getattr(user, "full_name", ""), getattr(user, "email", ""),
         translation.get_language(), timezone.get_current_timezone_name(),
-        timezone.localdate(), roles.hr_admin, roles.reports,
+        timezone.localdate(), roles,
     )  # fmt: skip
     parts = repr((request.get_full_path(), viewer, page)).encode()
     return "page:" + hashlib.blake2b(parts, digest_size=20).hexdigest()
@@ -71,6 +68,7 @@ def cached_page(
     request: HttpRequest,
     render: Render,
     *,
+    roles: Hashable,
     key: Hashable = (),
     expires: Callable[[], dt.datetime | None] | None = None,
     reread_key: Callable[[], Hashable] | None = None,
@@ -78,7 +76,9 @@ def cached_page(
     """The page ``render(extra_context)`` draws, from the cache when it can be.
 
     ``render`` must pass ``extra_context`` on to its template, and the page must depend on
-    nothing but the request's address, the viewer, the viewer's roles, ``key`` and the
+    nothing but the request's address, the viewer, the viewer's ``roles`` (as read on
+    this request: they decide the navigation, and for a manager name every direct report
+    with their schedule's revision), ``key`` and the
     time; ``expires`` (asked only when the page is drawn) says when the page stops being
     true with time alone, or None if it does not. When ``render`` reads the page's rows
     anew rather than from ``key``, ``reread_key`` (asked only when the page is drawn) reads
@@ -88,7 +88,7 @@ def cached_page(
     if _messages_waiting(request):
         return render({})
     pages = caches[PAGES]
-    cache_key = _key(request, key)
+    cache_key = _key(request, roles, key)
     stored: tuple[str, dt.datetime | None] | None = pages.get(cache_key)
     if stored is not None and (stored[1] is None or timezone.now() < stored[1]):
         return HttpResponse(_with_token(request, stored[0]))
