@@ -340,8 +340,15 @@ def _sending(reminder: Reminder, attempts: int) -> Iterator[QuerySet[Reminder] |
     # Outside any transaction (a worker), the transaction begins with the statement that
     # marks the row, in one round trip (psycopg would send BEGIN on its own first): a
     # send is then two round trips, this one and the commit.
+    # Its commit does not wait for the WAL flush (for this transaction only): once COMMIT
+    # returns, "sent" is visible to every session and survives this worker's death,
+    # which is all the send-once rule needs, and the lock is released. What it gives up:
+    # if PostgreSQL itself crashes within about 3 x wal_writer_delay after the commit, the
+    # mark is lost, the row is claimed again after recovery and the sweeper sends it once
+    # more (with the next attempt number): a copy, never a lost reminder. Every later
+    # synchronous commit (a reschedule, the next batch's attempts) flushes it first.
     with connection.cursor() as cursor:
-        cursor.execute(f"BEGIN; {mark}", params)
+        cursor.execute(f"BEGIN; SET LOCAL synchronous_commit TO OFF; {mark}", params)
         while cursor.nextset():  # to the last statement's result
             pass
         try:
