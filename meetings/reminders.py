@@ -332,7 +332,8 @@ def _sending(reminder: Reminder, attempts: int) -> Iterator[QuerySet[Reminder] |
         Reminder.Status.CLAIMED, attempts, reminder.planned_version,
     ]  # fmt: skip
     if connection.in_atomic_block or _binds_on_server():
-        # Inside a caller's transaction (or one statement at a time): a savepoint.
+        # Inside a caller's transaction (tests), or where one execute cannot carry two
+        # statements: Django's transaction (a savepoint inside the caller's).
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(mark, params)
             yield Reminder.objects.filter(pk=reminder.pk) if cursor.rowcount else None
