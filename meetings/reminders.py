@@ -327,7 +327,7 @@ def _sending(reminder: Reminder, attempts: int) -> Iterator[QuerySet[Reminder] |
         f"UPDATE {table} SET status = %s, sent_at = %s WHERE id = %s"  # noqa: S608
         " AND status = %s AND attempts = %s AND planned_version = %s"
     )
-    params = [
+    params: list[Any] = [
         Reminder.Status.SENT, timezone.now(), reminder.pk,
         Reminder.Status.CLAIMED, attempts, reminder.planned_version,
     ]  # fmt: skip
