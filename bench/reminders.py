@@ -161,9 +161,9 @@ def _dispatch_then_send(count: int, *, one_by_one: bool = False) -> dict[str, An
     _make_due(count, timezone.now())  # only the due time moves, as if the day had come
     with app.connection_for_read() as broker:
         queue = broker.SimpleQueue("celery", no_ack=False)
+        if _queued(queue):  # someone else's messages: not ours to take or to purge
+            raise RuntimeError("the broker's celery queue is not empty: use a free --broker")
         try:
-            if _queued(queue):
-                raise RuntimeError("the broker's celery queue is not empty: use a free --broker")
             claimed, clock = 0, time.perf_counter()
             while dispatched := dispatch_reminders():
                 claimed += dispatched
