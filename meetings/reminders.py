@@ -1,6 +1,6 @@
 """Reminder e-mails before meetings: the database row is the truth, Celery is the transport.
 
-- ``reminders_plan`` runs inside the meeting write transaction (a schedule hook) and
+- ``reminders_plan`` runs inside the meeting write transaction (the services call it) and
   writes one row per (meeting, recipient, kind), re-planning on every change.
 - ``reminders_claim_due`` marks due rows claimed (skip-locked where the database can),
   so two dispatchers never claim one row twice.
@@ -29,12 +29,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
-from lib.mail import subject_line
+from lib.links import absolute_url
+from lib.mail import compose
+from matching.membership import counterpart, is_member, member_ids
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local_span, zone_name
@@ -71,7 +71,7 @@ def _offsets(program: Program) -> list[int]:
 
 
 def reminders_plan(meeting: Meeting) -> None:
-    """Write or update the meeting's reminder rows; a schedule hook, inside its transaction.
+    """Write or update the meeting's reminder rows, inside the meeting services' transaction.
 
     A cancelled or logged meeting keeps its rows as skipped; an offset already past is
     skipped, never sent at once; every other row is (re)planned for this meeting version.
@@ -83,7 +83,7 @@ def reminders_plan(meeting: Meeting) -> None:
     wanted: set[tuple[int, str]] = set()
     if meeting.status == Meeting.Status.SCHEDULED and not meeting.logged:
         pair = meeting.pair
-        for person_id in (pair.mentee.person_id, pair.mentor.person_id):
+        for person_id in member_ids(pair):
             for minutes in _offsets(pair.program):
                 kind = _kind(minutes)
                 due_at = meeting.start - dt.timedelta(minutes=minutes)
@@ -165,25 +165,21 @@ def _skip_reason(reminder: Reminder, now: dt.datetime) -> str | None:
         return "inactive person"
     if not person.email_reminders:
         return "turned off"
-    if person.pk not in (meeting.pair.mentee.person_id, meeting.pair.mentor.person_id):
+    if not is_member(meeting.pair, person):
         return "not in pair"
     return None
-
-
-def _other(meeting: Meeting, person: User) -> User:
-    mentee, mentor = meeting.pair.mentee.person, meeting.pair.mentor.person
-    return mentor if person.pk == mentee.pk else mentee
 
 
 def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
     """The e-mail, in the recipient's language and time zone: times and links only."""
     meeting, person = reminder.meeting, reminder.recipient
-    with translation.override(person.language):
+
+    def context() -> dict[str, object]:  # dates and zone names in the person's language
         start, end = local_span(meeting.start, meeting.end, person.time_zone)
         minutes = _offset(reminder.kind)
-        context = {
+        return {
             "person": person,
-            "other": _other(meeting, person),
+            "other": counterpart(meeting.pair, person),
             "date": date_format(start.date()),
             "time": time_format(start.time(), "H:i"),
             "end_time": time_format(end.time(), "H:i"),
@@ -191,23 +187,15 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
             "hours": minutes // 60,
             "minutes": minutes % 60,
             "place": meeting.place,
-            "url": settings.BASE_URL
-            + reverse("meetings:pair", kwargs={"pair_id": meeting.pair_id}),
-            "ics_url": settings.BASE_URL
-            + reverse("meetings:ics", kwargs={"meeting_id": meeting.pk}),
-            "settings_url": settings.BASE_URL + reverse("people:email_settings"),
+            "url": absolute_url("meetings:pair", pair_id=meeting.pair_id),
+            "ics_url": absolute_url("meetings:ics", meeting_id=meeting.pk),
+            "settings_url": absolute_url("people:email_settings"),
         }
-        subject = render_to_string("meetings/email/reminder_subject.txt", context)
-        text = render_to_string("meetings/email/reminder_message.txt", context)
-        html = render_to_string("meetings/email/reminder_message.html", context)
-    message = EmailMultiAlternatives(
-        subject_line(subject), text, None, [person.email],
-        headers={
-            "X-Mentoring-Reminder": f"{reminder.pk}",
-            "X-Mentoring-Attempt": f"{reminder.attempts}",
-        },
-    )  # fmt: skip
-    message.attach_alternative(html, "text/html")
+
+    message = compose("meetings/email/reminder", to=person, context=context)
+    message.extra_headers.update(
+        {"X-Mentoring-Reminder": f"{reminder.pk}", "X-Mentoring-Attempt": f"{reminder.attempts}"}
+    )
     return message
 
 
