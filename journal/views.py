@@ -37,6 +37,7 @@ from journal.forms import (
 from journal.models import DEFAULT_CONFIDENTIALITY, Goal
 from journal.services import NotesOutcome, NotesSave
 from lib.page_cache import cached_page
+from matching.membership import is_mentee
 from matching.models import Pair
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.models import Meeting
@@ -116,8 +117,9 @@ def pair_journal(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 def _pair_for_mentee(request: HttpRequest, pair_id: int) -> Pair:
-    pair = access_pair_for_member(signed_in_person(request), pair_id)
-    if pair.mentee.person_id != signed_in_person(request).pk:
+    person = signed_in_person(request)
+    pair = access_pair_for_member(person, pair_id)
+    if not is_mentee(pair, person):
         raise Http404  # the same 404 as a missing id: the mentor has no such page
     return pair
 

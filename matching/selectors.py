@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from matching import tasks
+from matching import membership, tasks
 from matching.explanations import explanation_sentences
 from matching.features import load_cohort
 from matching.models import MentorshipRequest, Pair
@@ -181,10 +181,10 @@ def requests_sent(*, person: User) -> QuerySet[MentorshipRequest]:
 
 
 def pairs_of(*, person: User) -> QuerySet[Pair]:
-    """The person's pairs as mentee or mentor, active ones first."""
+    """The person's pairs, active ones first."""
     return (
-        Pair.objects.filter(Q(mentee__person=person) | Q(mentor__person=person))
-        .select_related("program", "mentee__person", "mentor__person")
+        membership.pairs_of(person)
+        .select_related("program", *membership.member_related())
         .order_by("status", "-started_at")
     )
 
