@@ -8,6 +8,8 @@ module, and this test still says what must hold."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.http import Http404
@@ -86,3 +88,27 @@ def test_the_membership_query_finds_the_same_people_as_the_pair(
     for person in membership.members(pair):  # type: ignore[arg-type]
         assert list(Pair.objects.filter(membership.member_q(person))) == [pair]
         assert list(Pair.objects.filter(membership.member_q(person.pk))) == [pair]
+
+
+MEMBERSHIP_SPELLED_OUT = re.compile(
+    r"Q\((pair__|meeting__pair__)?(mentee|mentor)__person"  # a membership query
+    r"|(mentee|mentor)\.person_id (==|!=|in)\b"  # a membership check
+    r"|person(_id|\.pk)? (not )?in \(.*mentee"  # the two people as a tuple
+    r"|\(mentee, mentor\), \(mentor, mentee\)"  # a loop over the two people
+    r"|mentee\.person, .*mentor\.person[)\]]"  # the two people as a list
+)
+
+
+def test_no_module_but_membership_spells_out_who_is_in_a_pair() -> None:
+    """The grep of issue 14, kept: who is in a pair is said in matching/membership.py."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for app in ("lib", "people", "programs", "matching", "meetings", "journal",
+                    "manager_view", "mentoring")
+        for path in sorted((root / app).rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "membership.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if MEMBERSHIP_SPELLED_OUT.search(line)
+    ]  # fmt: skip
+    assert offenders == []
