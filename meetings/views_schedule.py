@@ -7,7 +7,9 @@ else gets the 404 of a missing id. Times are entered and shown in the viewer's o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,6 +33,8 @@ from people.models import User
 from people.paging import window
 from people.roles import request_roles
 from programs.models import Program
+
+T = TypeVar("T")
 
 UPCOMING_PER_PAGE = 20  # meetings ahead shown at a time, soonest first
 PAST_PER_PAGE = 20  # meetings in the history shown at a time, most recent first
@@ -159,55 +163,89 @@ def _when_text(meeting: Meeting, time_zone: str) -> str:
     }
 
 
+def _attempt(
+    request: HttpRequest,
+    form: ScheduleForm | LogForm | RescheduleForm,
+    act: Callable[[], T],
+    done: Callable[[T], str],
+    pair_id: int,
+) -> HttpResponse | int:
+    """The one shape of the schedule's forms. On a valid POST, ``act`` calls the service:
+    on success the person is told ``done(result)`` and sent back to the pair's page (the
+    response is returned). Otherwise the status to draw the form again with: 200 for a
+    GET, or when only the choice between two identical autumn times is missing (the form
+    now asks it); 400 when the form or the service refused, the reason on the form."""
+    if request.method != "POST":
+        return 200
+    if form.is_valid():
+        try:
+            result = act()
+        except Ambiguous as asked:
+            _ask_which(form, asked)
+            return 200
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done(result))
+            return redirect("meetings:pair", pair_id=pair_id)
+    return 400
+
+
+def _planned_text(planned: list[Meeting], person: User, other: User) -> str:
+    if len(planned) == 1:
+        return _("Meeting planned for %(when)s. We have invited %(name)s.") % {
+            "when": _when_text(planned[0], person.time_zone),
+            "name": other.full_name,
+        }
+    return _("%(count)d meetings planned, the first on %(when)s. We have invited %(name)s.") % {
+        "count": len(planned),
+        "when": _when_text(planned[0], person.time_zone),
+        "name": other.full_name,
+    }
+
+
+def _moved_text(moved: list[Meeting], person: User, other: User) -> str:
+    if len(moved) == 1:
+        return _("Meeting moved to %(when)s. We have let %(name)s know.") % {
+            "when": _when_text(moved[0], person.time_zone),
+            "name": other.full_name,
+        }
+    return _("%(count)d meetings moved, the first to %(when)s.") % {
+        "count": len(moved),
+        "when": _when_text(moved[0], person.time_zone),
+    }
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
     person = signed_in_person(request)
     pair = access_pair_for_member(person, pair_id)
     form = ScheduleForm(request.POST or None, time_zone=person.time_zone)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                planned = services.meeting_schedule(
-                    pair=pair,
-                    organiser=person,
-                    when=form.when(),
-                    place=data["place"],
-                    every_weeks=data["every_weeks"],
-                    count=data["count"],
-                    until=data["until"],
-                )
-            except Ambiguous as asked:
-                _ask_which(form, asked)
-                status = 200
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                other = counterpart(pair, person)
-                if len(planned) == 1:
-                    done = _("Meeting planned for %(when)s. We have invited %(name)s.") % {
-                        "when": _when_text(planned[0], person.time_zone),
-                        "name": other.full_name,
-                    }
-                else:
-                    done = _(
-                        "%(count)d meetings planned, the first on %(when)s. "
-                        "We have invited %(name)s."
-                    ) % {
-                        "count": len(planned),
-                        "when": _when_text(planned[0], person.time_zone),
-                        "name": other.full_name,
-                    }
-                messages.success(request, done)
-                return redirect("meetings:pair", pair_id=pair.pk)
+    other = counterpart(pair, person)
+
+    def plan() -> list[Meeting]:
+        data = form.cleaned_data
+        return services.meeting_schedule(
+            pair=pair,
+            organiser=person,
+            when=form.when(),
+            place=data["place"],
+            every_weeks=data["every_weeks"],
+            count=data["count"],
+            until=data["until"],
+        )
+
+    status = _attempt(
+        request, form, plan, lambda planned: _planned_text(planned, person, other), pair.pk
+    )
+    if isinstance(status, HttpResponse):
+        return status
     return render(
         request,
         "meetings/schedule/schedule.html",
         {
             "pair": pair,
-            "counterpart": counterpart(pair, person),
+            "counterpart": other,
             "form": form,
             "can_plan": _can_plan(pair),
         },
@@ -224,24 +262,17 @@ def log(request: HttpRequest, pair_id: int) -> HttpResponse:
         time_zone=person.time_zone,
         began=local(pair.started_at, person.time_zone).date(),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                logged = services.meeting_log(pair=pair, by=person, when=form.when())
-            except Ambiguous as asked:
-                _ask_which(form, asked)
-                status = 200
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("Logged your meeting of %(when)s.")
-                    % {"when": _when_text(logged, person.time_zone)},
-                )
-                return redirect("meetings:pair", pair_id=pair.pk)
+    status = _attempt(
+        request,
+        form,
+        lambda: services.meeting_log(pair=pair, by=person, when=form.when()),
+        lambda logged: (
+            _("Logged your meeting of %(when)s.") % {"when": _when_text(logged, person.time_zone)}
+        ),
+        pair.pk,
+    )
+    if isinstance(status, HttpResponse):
+        return status
     return render(
         request,
         "meetings/schedule/log.html",
@@ -307,36 +338,22 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
         time_zone=person.time_zone,
         in_series=meeting.series_id is not None,
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                moved = services.meeting_reschedule(
-                    meeting=meeting,
-                    by=person,
-                    when=form.when(),
-                    place=form.cleaned_data["place"],
-                    following=form.following,
-                )
-            except Ambiguous as asked:
-                _ask_which(form, asked)
-                status = 200
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("Meeting moved to %(when)s. We have let %(name)s know.")
-                    % {
-                        "when": _when_text(moved[0], person.time_zone),
-                        "name": counterpart(meeting.pair, person).full_name,
-                    }
-                    if len(moved) == 1
-                    else _("%(count)d meetings moved, the first to %(when)s.")
-                    % {"count": len(moved), "when": _when_text(moved[0], person.time_zone)},
-                )
-                return redirect("meetings:pair", pair_id=meeting.pair_id)
+    other = counterpart(meeting.pair, person)
+    status = _attempt(
+        request,
+        form,
+        lambda: services.meeting_reschedule(
+            meeting=meeting,
+            by=person,
+            when=form.when(),
+            place=form.cleaned_data["place"],
+            following=form.following,
+        ),
+        lambda moved: _moved_text(moved, person, other),
+        meeting.pair_id,
+    )
+    if isinstance(status, HttpResponse):
+        return status
     return render(
         request,
         "meetings/schedule/reschedule.html",
@@ -344,7 +361,7 @@ def reschedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "pair": meeting.pair,
             "meeting": meeting,
             "when": _when_text(meeting, person.time_zone),
-            "counterpart": counterpart(meeting.pair, person),
+            "counterpart": other,
             "form": form,
         },
         status=status,
