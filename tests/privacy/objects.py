@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
+from matching.services import pair_create
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination, Program
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
@@ -58,9 +60,8 @@ def build_world(p: dict[str, User | None]) -> World:
     nominated_for = ProgramFactory(name="Nominated for")
     nomination = Nomination.objects.create(program=nominated_for, manager=manager, report=mentee)
     suggestion = FocusSuggestion.objects.create(manager=manager, report=mentee, text="Delegation")
-    pair = Pair.objects.create(
-        program=program, mentee=mentee_enrolment, mentor=mentor_enrolment, origin="manual"
-    )
+    with transaction.atomic():
+        pair = pair_create(mentee=mentee_enrolment, mentor=mentor_enrolment, origin="manual")
     cohort = ProgramFactory(name="Cohort", status=Program.Status.MATCHING)
     run = MatchRun.objects.create(program=cohort, status=MatchRun.Status.DONE)
     proposal = Proposal.objects.create(

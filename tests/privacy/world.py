@@ -18,11 +18,12 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from journal import services as journal
 from matching.models import MentorshipRequest, Pair
-from matching.services import request_decline
+from matching.services import pair_create, request_decline
 from meetings.models import CalendarFeed, Meeting
 from meetings.notifications import meeting_update_send
 from meetings.services import meeting_schedule
@@ -97,12 +98,12 @@ def _canaries(key: str) -> dict[str, str]:
 
 
 def _pair(program: Program, mentee: User, mentor: User) -> Pair:
-    return Pair.objects.create(
-        program=program,
-        mentee=enrol(program, mentee),
-        mentor=enrol(program, mentor, role=Enrolment.Role.MENTOR),
-        origin=Pair.Origin.MANUAL,
-    )
+    with transaction.atomic():  # as HR pairs them by hand: the seat is checked
+        return pair_create(
+            mentee=enrol(program, mentee),
+            mentor=enrol(program, mentor, role=Enrolment.Role.MENTOR),
+            origin=Pair.Origin.MANUAL,
+        )
 
 
 def _plant(
