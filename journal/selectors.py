@@ -24,7 +24,7 @@ from journal.models import (
     SharedNoteVersion,
 )
 from lib.page_cache import columns_of, key_statement, read_key
-from matching.membership import counterpart, is_mentee, members
+from matching.membership import counterpart, is_mentee, member_columns, members
 from matching.models import Pair
 from meetings.models import Meeting, Series
 from people.models import User
@@ -119,14 +119,14 @@ WITH allowed AS (
     SELECT m.id, m.pair_id, m.series_id FROM meetings_meeting m
     WHERE m.id = %(meeting)s AND EXISTS (
         SELECT 1 FROM matching_pair p
-        JOIN programs_enrolment e ON e.id IN (p.mentee_id, p.mentor_id)
+        JOIN programs_enrolment e ON e.id IN ({members})
         WHERE p.id = m.pair_id AND e.person_id = %(viewer)s
     )
-)"""
+)""".replace("{members}", member_columns("p"))
 _AGENDA = "FROM journal_agendaitem a WHERE a.meeting_id = (SELECT id FROM allowed)"
 _SHARED_NOTE = "FROM journal_sharednote n WHERE n.meeting_id = (SELECT id FROM allowed)"
 _ENROLMENTS = (
-    "FROM matching_pair p JOIN programs_enrolment e ON e.id IN (p.mentee_id, p.mentor_id)"
+    f"FROM matching_pair p JOIN programs_enrolment e ON e.id IN ({member_columns('p')})"  # noqa: S608
     " WHERE p.id = (SELECT pair_id FROM allowed)"
 )
 

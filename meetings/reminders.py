@@ -34,12 +34,12 @@ from django.utils.formats import date_format, time_format
 
 from lib.links import absolute_url
 from lib.mail import compose
-from matching.membership import counterpart, is_member, member_ids
+from matching.membership import counterpart, is_member, load_members, member_ids
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local_span, zone_name
 from people.models import User
-from programs.models import Enrolment, Program
+from programs.models import Program
 
 logger = logging.getLogger(__name__)
 
@@ -223,13 +223,7 @@ def _load_for_sending(reminder_ids: Sequence[int]) -> list[Reminder]:
         .filter(pk__in=reminder_ids)
         .order_by("pk")
     )
-    pairs = [row.meeting.pair for row in rows]
-    enrolments = Enrolment.objects.select_related("person").in_bulk(
-        {pair.mentee_id for pair in pairs} | {pair.mentor_id for pair in pairs}
-    )
-    for pair in pairs:
-        pair.mentee, pair.mentor = enrolments[pair.mentee_id], enrolments[pair.mentor_id]
-    people = {enrolment.person_id: enrolment.person for enrolment in enrolments.values()}
+    people = {person.pk: person for person in load_members(row.meeting.pair for row in rows)}
     strangers = {row.recipient_id for row in rows} - people.keys()  # skipped: not in the pair
     if strangers:
         people.update(User.objects.in_bulk(strangers))

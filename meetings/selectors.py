@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Min, Prefetch, Q, QuerySet
 
 from lib.page_cache import key_statement, read_key
+from matching.membership import MEMBER_COLUMNS, member_columns
 from matching.models import Pair
 from meetings.feeds import Kind, feed_owner
 from meetings.models import Attendance, Meeting
@@ -57,12 +58,15 @@ def pair_schedule_turns_at(pair_id: int, *, now: dt.datetime) -> dt.datetime | N
 # part of the key read below finds its rows through it.
 _ALLOWED_PAIR = """
 WITH allowed AS (
-    SELECT p.id, p.mentee_id, p.mentor_id FROM matching_pair p
+    SELECT p.id, {members} FROM matching_pair p
     WHERE p.id = %(pair)s AND EXISTS (
         SELECT 1 FROM programs_enrolment e
-        WHERE e.id IN (p.mentee_id, p.mentor_id) AND e.person_id = %(viewer)s
+        WHERE e.id IN ({members}) AND e.person_id = %(viewer)s
     )
-)"""
+)""".replace("{members}", member_columns("p"))
+
+# Column names from matching.membership only: no value is formatted into the statement.
+_ALLOWED_MEMBERS = " UNION ALL ".join(f"SELECT {c} FROM allowed" for c in MEMBER_COLUMNS)  # noqa: S608
 
 # What the pair's page shows besides its meetings, and the answers to their invitations:
 # an answer changes no schedule revision (nothing a manager sees), but the page shows it.
@@ -74,8 +78,7 @@ _PAIR_PAGE_KEY = key_statement(
                 "p.id",
                 "p.status",
                 "p.started_at",
-                "p.mentee_id",
-                "p.mentor_id",
+                *(f"p.{column}" for column in MEMBER_COLUMNS),
                 "pr.name",
                 "pr.status",
             ],
@@ -84,8 +87,8 @@ _PAIR_PAGE_KEY = key_statement(
         ),
         (
             ["e.id", "u.id", "u.full_name", "u.schedule_revision"],
-            "FROM programs_enrolment e JOIN people_user u ON u.id = e.person_id WHERE e.id IN"
-            " (SELECT mentee_id FROM allowed UNION ALL SELECT mentor_id FROM allowed)",
+            "FROM programs_enrolment e JOIN people_user u ON u.id = e.person_id"
+            f" WHERE e.id IN ({_ALLOWED_MEMBERS})",
         ),
         (
             ["a.id", "a.response", "a.active"],
