@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.outbox import OutboxRow, pending_index
 from programs.models import Enrolment, Program
 
 
@@ -138,7 +139,6 @@ class MentorshipRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -153,3 +153,21 @@ class MentorshipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request #{self.pk}"
+
+
+class RequestReminder(OutboxRow):
+    """The one reminder to a mentor of a request left unanswered half-way to its expiry:
+    an outbox row (``lib.outbox``)."""
+
+    request = models.OneToOneField(
+        MentorshipRequest, on_delete=models.CASCADE, related_name="reminder"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [pending_index("matching_reqreminder_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Request reminder #{self.pk}"

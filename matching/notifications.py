@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -64,12 +65,10 @@ def pair_introduction_send(*, pair_id: int) -> int:
     )
 
 
-def request_reminder_send(*, request: MentorshipRequest) -> int:
-    """Remind the mentor of an unanswered request: the mentee's name, the program, the
-    dates and a link; never the request's message. Returns how many e-mails went out."""
-    mentor = request.mentor.person
-    if not mentor.is_active or not mentor.email:
-        return 0
+def request_reminder_message(*, request: MentorshipRequest, mentor: User) -> EmailMessage:
+    """The reminder to the mentor of an unanswered request: the mentee's name, the program,
+    the dates and a link; never the request's message. Sent when due from its outbox row
+    (``matching.upkeep``)."""
 
     def context() -> dict[str, object]:  # dates in the mentor's language and time zone
         return {
@@ -81,4 +80,4 @@ def request_reminder_send(*, request: MentorshipRequest) -> int:
             "url": absolute_url("matching:requests"),
         }
 
-    return compose("matching/email/request_reminder", to=mentor, context=context).send()
+    return compose("matching/email/request_reminder", to=mentor, context=context)

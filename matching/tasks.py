@@ -5,6 +5,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from lib.mail import email_task
+from lib.outbox import outbox_deliver_due
 from matching import notifications, runs, shortlists, upkeep
 from programs.models import Program
 
@@ -53,5 +54,13 @@ def expire_requests() -> None:
 
 
 @shared_task(name="matching.remind_mentors", base=DjangoTask, ignore_result=True)
-def remind_mentors() -> None:
-    upkeep.requests_remind_mentors()
+def remind_mentors() -> int:
+    """Hourly: a reminder row for each request now half-way to expiry, sent at once."""
+    return upkeep.requests_remind_mentors()
+
+
+@shared_task(name="matching.deliver_mail", base=DjangoTask, ignore_result=True)
+def deliver_mail() -> dict[str, int]:
+    """Every dispatch tick: request reminders due again after a failure, and claims a
+    killed worker left (``lib.outbox``)."""
+    return {str(k): v for k, v in outbox_deliver_due(upkeep.REQUEST_REMINDERS).items()}

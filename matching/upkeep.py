@@ -1,17 +1,21 @@
 """Beat's upkeep of mentee requests: unanswered ones expire, and each reminds its mentor
-once. The worker's tasks ``matching.expire_requests`` and ``matching.remind_mentors`` run
-these. Nothing here enqueues work."""
+once, through an outbox row sent when due (``lib.outbox``). The worker's tasks
+``matching.expire_requests`` and ``matching.remind_mentors`` run these. Nothing here
+enqueues work."""
 
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
+from collections.abc import Sequence
 
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lib.outbox import Outbox, outbox_deliver
 from matching import notifications
-from matching.models import MentorshipRequest
+from matching.models import MentorshipRequest, RequestReminder
 from programs.models import Program
 
 
@@ -28,37 +32,73 @@ def request_reminder_after(program: Program) -> dt.timedelta:
     return max(dt.timedelta(days=1), dt.timedelta(days=program.request_expiry_days) / 2)
 
 
-def requests_remind_mentors(*, now: dt.datetime | None = None) -> int:
-    """E-mail each mentor once about a request left unanswered (run by beat); returns how many.
-
-    Each request is claimed by a conditional update before its e-mail goes, so two runs at
-    once never both send; a failed e-mail gives its claim back for the next run.
-    """
+def request_reminders_plan(*, now: dt.datetime | None = None) -> list[int]:
+    """One reminder row, due now, for each open request left unanswered half-way to its
+    expiry (run by beat); returns the ids of the rows new this time. A request gets one
+    reminder row ever (its one-to-one key), so a second run writes none."""
     now = now or timezone.now()
     candidates = (
         MentorshipRequest.objects.filter(
             status=MentorshipRequest.Status.OPEN,
-            reminded_at__isnull=True,
+            reminder__isnull=True,
             expires_at__gt=now,
             created_at__lte=now - dt.timedelta(days=1),
         )
         .exclude(program__status=Program.Status.CLOSED)
-        .select_related("program", "mentee__person", "mentor__person")
+        .select_related("program", "mentor")
         .order_by("created_at")
     )
-    sent = 0
+    created = []
     for request in candidates:
         if request.created_at + request_reminder_after(request.program) > now:
             continue
-        claimed = MentorshipRequest.objects.filter(
-            pk=request.pk, status=MentorshipRequest.Status.OPEN, reminded_at__isnull=True
-        ).update(reminded_at=now)
-        if not claimed:
-            continue  # answered meanwhile, or another run has it
-        try:
-            sent += notifications.request_reminder_send(request=request)
-        except (smtplib.SMTPException, OSError):
-            MentorshipRequest.objects.filter(pk=request.pk, reminded_at=now).update(
-                reminded_at=None
+        with transaction.atomic():
+            row, is_new = RequestReminder.objects.get_or_create(
+                request=request,
+                defaults={"recipient_id": request.mentor.person_id, "due_at": now},
             )
-    return sent
+        if is_new:
+            created.append(row.pk)
+    return created
+
+
+def _load(ids: Sequence[int]) -> list[RequestReminder]:
+    return list(
+        RequestReminder.objects.select_related(
+            "recipient", "request__program", "request__mentee__person"
+        )
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _skip_reason(row: RequestReminder, now: dt.datetime) -> str | None:
+    request, mentor = row.request, row.recipient
+    if request.status != MentorshipRequest.Status.OPEN or request.expires_at <= now:
+        return "answered or expired"
+    if request.program.status == Program.Status.CLOSED:
+        return "program closed"
+    if not mentor.is_active or not mentor.email:
+        return "inactive person"
+    return None
+
+
+def _message(row: RequestReminder) -> EmailMessage:
+    return notifications.request_reminder_message(request=row.request, mentor=row.recipient)
+
+
+REQUEST_REMINDERS = Outbox(
+    model=RequestReminder,
+    label="Request reminder",
+    load=_load,
+    skip_reason=_skip_reason,
+    message=_message,
+)
+
+
+def requests_remind_mentors(*, now: dt.datetime | None = None) -> int:
+    """Plan the reminders now due and send them at once (beat's hourly run; rows a failure
+    put back are sent by ``outbox_deliver_due`` when their backoff ends); returns how many
+    e-mails went out."""
+    now = now or timezone.now()
+    return outbox_deliver(REQUEST_REMINDERS, request_reminders_plan(now=now), now=now)

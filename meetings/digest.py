@@ -1,19 +1,23 @@
-"""The weekly HR digest: counts per program, no names and no content."""
+"""The weekly HR digest: counts per program, no names and no content. One e-mail row per HR
+admin and week, sent when due (``lib.outbox``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from lib.links import absolute_url
 from lib.mail import compose
+from lib.outbox import Outbox, outbox_deliver
 from matching.models import Pair
-from meetings.models import DigestSent, Meeting
+from meetings.models import DigestMail, DigestWeek, Meeting
 from people.models import HR_ADMIN_PERMISSION, User
 from programs.models import Program
 
@@ -73,18 +77,60 @@ def _hr_admins() -> list[User]:
     )
 
 
-def digest_send(*, now: dt.datetime | None = None) -> int:
-    """Send this week's digest to every HR admin, once per week; returns e-mails sent."""
+def _monday(now: dt.datetime) -> dt.date:
+    today = timezone.localdate(now)
+    return today - dt.timedelta(days=today.weekday())
+
+
+def digest_plan(*, now: dt.datetime | None = None) -> list[int]:
+    """Plan this week's digest: one e-mail row per HR admin, due now, once per week;
+    returns the ids of the rows new this time (a second run in the same week writes none)."""
     now = now or timezone.now()
-    week = timezone.localdate(now) - dt.timedelta(days=timezone.localdate(now).weekday())
-    try:
-        with transaction.atomic():
-            DigestSent.objects.create(week=week)
-    except IntegrityError:
-        return 0  # already sent this week
-    counts = digest_counts(now=now)
-    sent = 0
-    for person in _hr_admins():
-        context = {"person": person, "programs": counts, "week": week, "url": absolute_url("home")}
-        sent += compose("meetings/email/digest", to=person, context=context).send()
-    return sent
+    with transaction.atomic():
+        week, is_new = DigestWeek.objects.get_or_create(week=_monday(now))
+        if not is_new:
+            return []
+        return [
+            DigestMail.objects.create(week=week, recipient=person, due_at=now).pk
+            for person in _hr_admins()
+        ]
+
+
+def _load(ids: Sequence[int]) -> list[DigestMail]:
+    return list(
+        DigestMail.objects.select_related("week", "recipient").filter(pk__in=ids).order_by("pk")
+    )
+
+
+def _skip_reason(row: DigestMail, now: dt.datetime) -> str | None:
+    person = row.recipient
+    if not person.is_active or not person.email:
+        return "inactive person"
+    if not person.has_perm(HR_ADMIN_PERMISSION):
+        return "no longer an HR admin"
+    if timezone.localdate(now) - row.week.week > dt.timedelta(days=7):
+        return "a later week's digest is due"
+    return None
+
+
+def _message(row: DigestMail) -> EmailMessage:
+    person = row.recipient
+    context = {
+        "person": person,
+        "programs": digest_counts(now=timezone.now()),
+        "week": row.week.week,
+        "url": absolute_url("home"),
+    }
+    return compose("meetings/email/digest", to=person, context=context)
+
+
+DIGESTS = Outbox(
+    model=DigestMail, label="Digest e-mail", load=_load, skip_reason=_skip_reason, message=_message
+)
+
+
+def digest_send(*, now: dt.datetime | None = None) -> int:
+    """Plan this week's digest and send it at once (a shell, a test; beat plans it on Monday
+    mornings and delivers the rows when due); returns how many e-mails went out."""
+    now = now or timezone.now()
+    return outbox_deliver(DIGESTS, digest_plan(now=now), now=now)

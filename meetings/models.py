@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.outbox import OutboxRow, pending_index
 from matching.models import Pair
 
 
@@ -128,28 +129,16 @@ class CalendarFeed(models.Model):
         return f"Calendar feed #{self.pk}"
 
 
-class Reminder(models.Model):
+class Reminder(OutboxRow):
     """One reminder e-mail for one person before one meeting: the outbox row is the truth,
     Celery only carries it. Written in the same transaction as the meeting change."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        CLAIMED = "claimed", _("Being sent")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Not needed")
-        FAILED = "failed", _("Failed")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=20)  # "before_<minutes>"
-    due_at = models.DateTimeField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     planned_version = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -157,34 +146,20 @@ class Reminder(models.Model):
                 fields=["meeting", "recipient", "kind"], name="meetings_reminder_once"
             )
         ]
-        indexes = [
-            # Dispatch asks only for pending rows by due time: a partial index stays small
-            # however many reminders were sent before.
-            models.Index(
-                fields=["due_at"],
-                condition=Q(status="pending"),
-                name="meetings_reminder_pending_idx",
-            )
-        ]
+        indexes = [pending_index("meetings_reminder_pending_idx")]
 
     def __str__(self) -> str:
         return f"Reminder #{self.pk}"
 
 
 class Nudge(models.Model):
-    """One friendly nudge to a pair with no meeting booked for a while: one per quiet period,
-    keyed by the moment the period began (the pair's start or its last meeting's end)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Not needed")
+    """A quiet period of a pair with no meeting booked for a while, keyed by the moment it
+    began (the pair's start or its last meeting's end): one nudge e-mail per member
+    (``NudgeMail``) per period, never a second."""
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="nudges")
     period_start = models.DateTimeField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -195,11 +170,48 @@ class Nudge(models.Model):
         return f"Nudge #{self.pk}"
 
 
-class DigestSent(models.Model):
-    """The weekly HR digest went out for this week (Monday's date): never twice."""
+class NudgeMail(OutboxRow):
+    """The nudge e-mail to one member of the pair: an outbox row (``lib.outbox``)."""
+
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="mails")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nudge", "recipient"], name="meetings_nudge_mail_once")
+        ]
+        indexes = [pending_index("meetings_nudgemail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Nudge e-mail #{self.pk}"
+
+
+class DigestWeek(models.Model):
+    """The weekly HR digest was planned for this week (Monday's date): one e-mail per HR
+    admin (``DigestMail``), never a second week row."""
 
     week = models.DateField(unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    planned_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Digest {self.week}"
+
+
+class DigestMail(OutboxRow):
+    """The week's digest to one HR admin: an outbox row (``lib.outbox``)."""
+
+    week = models.ForeignKey(DigestWeek, on_delete=models.CASCADE, related_name="mails")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week", "recipient"], name="meetings_digest_mail_once")
+        ]
+        indexes = [pending_index("meetings_digestmail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Digest e-mail #{self.pk}"

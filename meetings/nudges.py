@@ -1,25 +1,26 @@
 """Nudges on metadata only: a pair with no meeting booked for the program's threshold of days
 after it started or after its last meeting gets one friendly e-mail per quiet period.
 
-Sent to the two people of the pair, never to a manager; times and links, never content.
+Sent to the people of the pair, never to a manager; times and links, never content. Each
+e-mail is an outbox row, sent when due (``lib.outbox``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
 from lib.links import absolute_url
 from lib.mail import compose
-from matching.membership import counterpart, members
+from lib.outbox import Outbox
+from matching.membership import counterpart, is_member, load_members, member_ids
 from matching.models import Pair
-from meetings.models import Meeting, Nudge
-from people.models import User
+from meetings.models import Meeting, Nudge, NudgeMail
 from programs.models import Program
 
 
@@ -47,20 +48,51 @@ def quiet_pairs(*, now: dt.datetime, pair_id: int | None = None) -> list[tuple[i
 
 
 def nudges_plan(*, now: dt.datetime) -> list[int]:
-    """Write one nudge row per quiet period; returns the ids of rows new this time."""
+    """Write one nudge per quiet period, with one e-mail row per member due now; returns
+    the ids of the e-mail rows new this time (a second run in the same period writes none)."""
     created: list[int] = []
     for pair_id, quiet_since in quiet_pairs(now=now):
         with transaction.atomic():
             nudge, is_new = Nudge.objects.get_or_create(pair_id=pair_id, period_start=quiet_since)
-        if is_new:
-            created.append(nudge.pk)
+            if is_new:
+                created += [
+                    NudgeMail.objects.create(nudge=nudge, recipient_id=person_id, due_at=now).pk
+                    for person_id in member_ids(nudge.pair)
+                ]
     return created
 
 
-def _message(pair: Pair, person: User, other: User) -> EmailMessage:
+def _load(ids: Sequence[int]) -> list[NudgeMail]:
+    rows = list(
+        NudgeMail.objects.select_related("nudge__pair__program", "recipient")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    people = {p.pk: p for p in load_members(row.nudge.pair for row in rows)}
+    for row in rows:
+        if row.recipient_id in people:
+            row.recipient = people[row.recipient_id]  # one object per person: counterparts
+    return rows
+
+
+def _skip_reason(row: NudgeMail, now: dt.datetime) -> str | None:
+    person, nudge = row.recipient, row.nudge
+    if not is_member(nudge.pair, person):
+        return "not in pair"
+    if not person.is_active or not person.email:
+        return "inactive person"
+    if not person.email_nudges:
+        return "turned off"
+    if (nudge.pair_id, nudge.period_start) not in set(quiet_pairs(now=now, pair_id=nudge.pair_id)):
+        return "no longer quiet"  # a meeting was booked, the pair ended, the program closed
+    return None
+
+
+def _message(row: NudgeMail) -> EmailMessage:
+    pair, person = row.nudge.pair, row.recipient
     context = {
         "person": person,
-        "other": other,
+        "other": counterpart(pair, person),
         "days": pair.program.nudge_after_days,
         "url": absolute_url("meetings:schedule", pair_id=pair.pk),
         "settings_url": absolute_url("people:email_settings"),
@@ -68,33 +100,6 @@ def _message(pair: Pair, person: User, other: User) -> EmailMessage:
     return compose("meetings/email/nudge", to=person, context=context)
 
 
-def nudge_send(nudge_id: int) -> int:
-    """E-mail both people of the pair once; returns how many e-mails went out."""
-    nudge = (
-        Nudge.objects.select_related(
-            "pair__program", "pair__mentee__person", "pair__mentor__person"
-        )
-        .filter(pk=nudge_id, status=Nudge.Status.PENDING)
-        .first()
-    )
-    if nudge is None:
-        return 0
-    pair = nudge.pair
-    still_quiet = (pair.pk, nudge.period_start) in set(
-        quiet_pairs(now=timezone.now(), pair_id=pair.pk)
-    )
-    if not still_quiet:
-        Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.PENDING).update(
-            status=Nudge.Status.SKIPPED
-        )
-        return 0
-    # Claim first: a second delivery of this task finds nothing pending.
-    if not Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.PENDING).update(
-        status=Nudge.Status.SENT, sent_at=timezone.now()
-    ):
-        return 0
-    sent = 0
-    for person in members(pair):
-        if person.is_active and person.email and person.email_nudges:
-            sent += _message(pair, person, counterpart(pair, person)).send()
-    return sent
+NUDGES = Outbox(
+    model=NudgeMail, label="Nudge e-mail", load=_load, skip_reason=_skip_reason, message=_message
+)

@@ -22,11 +22,9 @@ import logging
 import os
 import smtplib
 from collections.abc import Iterator, Sequence
-from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -34,6 +32,15 @@ from django.utils.formats import date_format, time_format
 
 from lib.links import absolute_url
 from lib.mail import compose
+from lib.outbox import (
+    MAX_ATTEMPTS,
+    MailSession,
+    Outcome,
+    backoff,
+    outbox_claim_due,
+    outbox_sweep,
+    permanent,
+)
 from matching.membership import counterpart, is_member, load_members, member_ids
 from matching.models import Pair
 from meetings.models import Meeting, Reminder
@@ -42,19 +49,6 @@ from people.models import User
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
-BACKOFF_SECONDS = 60  # then doubled per attempt, up to an hour
-MAX_BACKOFF_SECONDS = 3600
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    SKIPPED = "skipped"
-    NOT_CLAIMED = "not-claimed"  # already sent, returned, or another worker has it
-    RETRY = "retry"
-    FAILED = "failed"
-    ERROR = "error"  # an unexpected error: the claim stays for the sweeper
 
 
 def _kind(offset_minutes: int) -> str:
@@ -114,38 +108,13 @@ def reminders_plan(meeting: Meeting) -> None:
 
 
 def reminders_claim_due(*, now: dt.datetime, batch: int) -> list[int]:
-    """Claim up to ``batch`` due rows, oldest first, and return their ids.
-
-    PostgreSQL skips rows another dispatcher holds; the claim itself is a conditional
-    update (pending → claimed), so it is safe on SQLite too, whose writers are serialised.
-    """
-    with transaction.atomic():
-        due = Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).order_by(
-            "due_at"
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:batch])
-        if not ids:
-            return []
-        claimed = list(
-            Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).values_list(
-                "pk", flat=True
-            )
-        )
-        Reminder.objects.filter(pk__in=claimed, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CLAIMED, claimed_at=now
-        )
-    return claimed
+    """Claim up to ``batch`` due rows, oldest first (``lib.outbox.outbox_claim_due``)."""
+    return outbox_claim_due(Reminder, now=now, batch=batch)
 
 
 def reminders_sweep(*, now: dt.datetime, stale_after: dt.timedelta | None = None) -> int:
     """Return claims nobody completed in time to pending; returns how many."""
-    if stale_after is None:
-        stale_after = dt.timedelta(seconds=settings.MENTORING_REMINDER_STALE_SECONDS)
-    return Reminder.objects.filter(
-        status=Reminder.Status.CLAIMED, claimed_at__lt=now - stale_after
-    ).update(status=Reminder.Status.PENDING, claimed_at=None)
+    return outbox_sweep(Reminder, now=now, stale=stale_after)
 
 
 def _skip_reason(reminder: Reminder, now: dt.datetime) -> str | None:
@@ -197,21 +166,6 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
         {"X-Mentoring-Reminder": f"{reminder.pk}", "X-Mentoring-Attempt": f"{reminder.attempts}"}
     )
     return message
-
-
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(
-        seconds=min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
-    )
-
-
-def _permanent(exc: Exception) -> bool:
-    """A 5xx answer for this message will not change by trying again."""
-    code = getattr(exc, "smtp_code", None)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [answer[0] for answer in exc.recipients.values()]
-        return bool(codes) and all(500 <= c < 600 for c in codes)
-    return isinstance(code, int) and 500 <= code < 600
 
 
 def _load_for_sending(reminder_ids: Sequence[int]) -> list[Reminder]:
@@ -347,35 +301,7 @@ def _binds_on_server() -> bool:
     return bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
 
 
-class _MailSession:
-    """One SMTP connection for a batch, opened on the first e-mail; after a failure it is
-    dropped and the next e-mail opens a new one. Closing is quiet: an error while saying
-    goodbye comes after the server accepted the last message (see ``lib.mail``)."""
-
-    def __init__(self) -> None:
-        self._connection: Any = None
-
-    def send(self, message: EmailMultiAlternatives) -> None:
-        if self._connection is None:
-            self._connection = get_connection()
-            self._connection.open()
-        try:
-            self._connection.send_messages([message])
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("Closing the SMTP connection failed after the send", exc_info=True)
-
-
-def _send_taken(reminder: Reminder, attempts: int, now: dt.datetime, mail: _MailSession) -> Outcome:
+def _send_taken(reminder: Reminder, attempts: int, now: dt.datetime, mail: MailSession) -> Outcome:
     """Send one row whose attempt we took: lock, check and mark, send, commit; one short
     transaction, so "sent" commits right after the server accepted this very e-mail."""
     if _skip_reason(reminder, now) is not None:
@@ -396,12 +322,12 @@ def _send_taken(reminder: Reminder, attempts: int, now: dt.datetime, mail: _Mail
         try:
             mail.send(message)
         except (smtplib.SMTPException, OSError) as exc:
-            if _permanent(exc) or attempts >= MAX_ATTEMPTS:
+            if permanent(exc) or attempts >= MAX_ATTEMPTS:
                 ours.update(status=Reminder.Status.FAILED, sent_at=None)
                 return Outcome.FAILED
             ours.update(
                 status=Reminder.Status.PENDING, claimed_at=None, sent_at=None,
-                due_at=now + _backoff(attempts),
+                due_at=now + backoff(attempts),
             )  # fmt: skip
             # If the server did accept but its answer never came (a timeout), the next
             # attempt repeats the e-mail: operators can match the copies by this line.
@@ -433,7 +359,7 @@ def reminders_send(
     taken, exhausted = _take_attempts(list(outcomes), now)
     outcomes.update(dict.fromkeys(exhausted, Outcome.FAILED))
     rows = _load_for_sending(list(taken))
-    mail = _MailSession()
+    mail = MailSession()
     try:
         for reminder in rows:
             try:

@@ -7,14 +7,17 @@ dispatch beat picks it up when it is due.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.digest import digest_send
-from meetings.nudges import nudge_send, nudges_plan
+from lib.outbox import Outbox, outbox_deliver, outbox_deliver_due
+from meetings.digest import DIGESTS, digest_send
+from meetings.models import NudgeMail
+from meetings.nudges import NUDGES, nudges_plan
 from meetings.reminders import (
     reminder_send,
     reminders_claim_due,
@@ -74,27 +77,32 @@ def sweep_reminders() -> int:
     return reminders_sweep(now=timezone.now())
 
 
+@shared_task(name="meetings.deliver_mail", base=DjangoTask, ignore_result=True)
+def deliver_mail() -> dict[str, int]:
+    """Every dispatch tick: nudges and digests due (planned, or back after a failure), and
+    claims a killed worker left (``lib.outbox``)."""
+    counts: Counter[str] = Counter()
+    boxes: tuple[Outbox[Any], ...] = (NUDGES, DIGESTS)
+    for box in boxes:
+        counts.update({str(k): v for k, v in outbox_deliver_due(box).items()})
+    return counts
+
+
 @shared_task(name="meetings.plan_nudges", base=DjangoTask, ignore_result=True)
 def plan_nudges() -> int:
-    """Daily: one nudge row per quiet period, each sent by its own task after commit."""
-    created = nudges_plan(now=timezone.now())
-    for nudge_id in created:
-        send_nudge.delay(nudge_id)
-    return len(created)
+    """Every six hours: one nudge per quiet period, its e-mails sent at once."""
+    return outbox_deliver(NUDGES, nudges_plan(now=timezone.now()))
 
 
-@shared_task(
-    name="meetings.send_nudge",
-    base=DjangoTask,
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@shared_task(name="meetings.send_nudge", base=DjangoTask, ignore_result=True)
 def send_nudge(nudge_id: int) -> int:
-    return nudge_send(nudge_id)
+    # The per-nudge message an earlier version enqueued: kept so that messages already
+    # queued when this version is deployed are still handled.
+    mail_ids = NudgeMail.objects.filter(nudge_id=nudge_id).values_list("pk", flat=True)
+    return outbox_deliver(NUDGES, list(mail_ids))
 
 
 @shared_task(name="meetings.send_hr_digest", base=DjangoTask, ignore_result=True)
 def send_hr_digest() -> int:
-    """Weekly (Monday morning UTC); a second run in the same week sends nothing."""
+    """Weekly (Monday morning UTC); a second run in the same week plans and sends nothing."""
     return digest_send()

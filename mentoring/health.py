@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from lib.outbox import OutboxRow
 from mentoring.models import WorkerHeartbeat
 
 
@@ -52,19 +53,39 @@ def check_worker(*, now: dt.datetime | None = None) -> Check:
     return Check(ok=age <= stale_after, detail=f"last heartbeat {int(age)} s ago")
 
 
+def _late_after() -> dt.timedelta:
+    """A row still waiting this long after its due time means dispatch is not running."""
+    return dt.timedelta(
+        seconds=2 * settings.MENTORING_DISPATCH_SECONDS
+        + settings.MENTORING_REMINDER_STALE_SECONDS
+        + settings.MENTORING_SWEEP_SECONDS
+    )
+
+
+def _outbox_check(models: list[type[OutboxRow]], now: dt.datetime | None) -> Check:
+    now = now or timezone.now()
+    status = OutboxRow.Status
+    overdue = failed = 0
+    for model in models:
+        rows = model._default_manager
+        overdue += rows.filter(
+            status__in=[status.PENDING, status.CLAIMED], due_at__lt=now - _late_after()
+        ).count()
+        failed += rows.filter(status=status.FAILED).count()
+    return Check(ok=overdue == 0, detail=f"{overdue} overdue, {failed} failed")
+
+
 def check_reminders(*, now: dt.datetime | None = None) -> Check:
     """Reminders waiting well past their due time mean dispatch is not running; failed ones
     (attempts used up) are counted for operators."""
     from meetings.models import Reminder
 
-    now = now or timezone.now()
-    late_after = dt.timedelta(
-        seconds=2 * settings.MENTORING_DISPATCH_SECONDS
-        + settings.MENTORING_REMINDER_STALE_SECONDS
-        + settings.MENTORING_SWEEP_SECONDS
-    )
-    overdue = Reminder.objects.filter(
-        status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED], due_at__lt=now - late_after
-    ).count()
-    failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
-    return Check(ok=overdue == 0, detail=f"{overdue} overdue, {failed} failed")
+    return _outbox_check([Reminder], now)
+
+
+def check_outbox(*, now: dt.datetime | None = None) -> Check:
+    """The other e-mails sent when due (nudges, HR digests, request reminders), as above."""
+    from matching.models import RequestReminder
+    from meetings.models import DigestMail, NudgeMail
+
+    return _outbox_check([NudgeMail, DigestMail, RequestReminder], now)

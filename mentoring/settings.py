@@ -287,6 +287,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(MENTORING_SWEEP_SECONDS),
         "options": {"expires": MENTORING_SWEEP_SECONDS},
     },
+    "deliver-meeting-mail": {  # nudges and the HR digest: planned below, sent when due
+        "task": "meetings.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "deliver-request-reminders": {
+        "task": "matching.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
     "plan-nudges": {
         "task": "meetings.plan_nudges",
         "schedule": 6 * 60 * 60.0,

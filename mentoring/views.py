@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_safe
 
 from lib.page_cache import cached_page
 from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
-from mentoring.health import check_broker, check_database, check_reminders, check_worker
+from mentoring.health import (
+    check_broker,
+    check_database,
+    check_outbox,
+    check_reminders,
+    check_worker,
+)
 from mentoring.home import HomeData, home_data
 from mentoring.privacy_table import COLUMNS, ROWS
 from people.access import signed_in_person
@@ -60,6 +66,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": check_broker(),
         "worker": check_worker(),
         "reminders": check_reminders(),
+        "outbox": check_outbox(),
     }
     healthy = all(check.ok for check in checks.values())
     body = {

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MentorshipRequest
+from matching.models import MentorshipRequest, RequestReminder
 from matching.upkeep import requests_remind_mentors
 from people.models import User
 from programs.models import Program
@@ -55,8 +55,8 @@ def test_an_unanswered_request_reminds_only_the_mentor_once(
     assert request.program.name in body
     assert reverse("matching:requests") in body
     assert_mail_lacks(message, SECRET)
-    request.refresh_from_db()
-    assert request.reminded_at is not None
+    row = RequestReminder.objects.get(request=request)
+    assert (row.status, row.recipient, row.attempts) == ("sent", mentor, 1)
 
 
 def test_no_reminder_before_half_of_the_expiry(mentee: User, mentor: User) -> None:
@@ -103,28 +103,39 @@ def test_an_inactive_mentor_gets_no_e_mail_and_is_not_retried(mentee: User, ment
     assert mail.outbox == []
 
 
-def test_a_failed_e_mail_gives_the_claim_back(
+def test_a_failed_e_mail_is_tried_again_after_its_backoff(
     mentee: User, mentor: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from matching import notifications
+    from lib.outbox import MailSession, outbox_deliver_due
+    from matching.upkeep import REQUEST_REMINDERS
 
     request = _request(mentee, mentor, days_ago=5)
 
-    def broken(**kwargs: object) -> int:
+    def broken(self: MailSession, message: object) -> None:
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(notifications, "request_reminder_send", broken)
+    monkeypatch.setattr(MailSession, "send", broken)
     assert requests_remind_mentors() == 0
-    request.refresh_from_db()
-    assert request.reminded_at is None
+    row = RequestReminder.objects.get(request=request)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.due_at > timezone.now()  # backoff in the row
     monkeypatch.undo()
     mail.outbox.clear()
-    assert requests_remind_mentors() == 1
+    assert requests_remind_mentors() == 0  # one row per request: planning writes no other
+    assert outbox_deliver_due(REQUEST_REMINDERS) == {}  # not due yet
+    later = timezone.now() + dt.timedelta(minutes=2)
+    assert outbox_deliver_due(REQUEST_REMINDERS, now=later) == {"sent": 1}
+    assert [m.to for m in mail.outbox] == [[mentor.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
 
 
-def test_the_beat_schedule_runs_the_reminder_every_hour() -> None:
+def test_the_beat_schedule_plans_hourly_and_delivers_every_dispatch_tick() -> None:
     from django.conf import settings
 
     entry = settings.CELERY_BEAT_SCHEDULE["remind-mentors-of-requests"]
     assert entry["task"] == "matching.remind_mentors"
     assert entry["schedule"] == 3600.0
+    entry = settings.CELERY_BEAT_SCHEDULE["deliver-request-reminders"]
+    assert entry["task"] == "matching.deliver_mail"
+    assert entry["schedule"] == float(settings.MENTORING_DISPATCH_SECONDS)

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from lib.outbox import outbox_deliver
 from matching.models import Pair
-from meetings.models import Meeting, Nudge
-from meetings.nudges import nudge_send, nudges_plan, quiet_pairs
+from meetings.models import Meeting, NudgeMail
+from meetings.nudges import NUDGES, nudges_plan, quiet_pairs
 from people.models import User
 from programs.models import Program
 from tests.meetings.factories import make_pair
@@ -45,11 +46,12 @@ def test_a_quiet_pair_gets_one_nudge_per_period_to_both_people_only(
     pair: Pair, manager: User
 ) -> None:
     _started(pair, 15)
-    [nudge_id] = nudges_plan(now=timezone.now())
+    mail_ids = nudges_plan(now=timezone.now())
+    assert len(mail_ids) == 2  # one e-mail row per member
     assert nudges_plan(now=timezone.now()) == []  # the same period: no second row
     mail.outbox.clear()
-    assert nudge_send(nudge_id) == 2
-    assert nudge_send(nudge_id) == 0  # a second delivery sends nothing
+    assert outbox_deliver(NUDGES, mail_ids) == 2
+    assert outbox_deliver(NUDGES, mail_ids) == 0  # a second delivery sends nothing
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([pair.mentee.person.email, pair.mentor.person.email])
     assert manager.email not in recipients
@@ -75,12 +77,13 @@ def test_the_quiet_period_starts_after_the_last_meeting(pair: Pair) -> None:
 
 def test_a_nudge_is_skipped_when_a_meeting_was_booked_meanwhile(pair: Pair) -> None:
     _started(pair, 15)
-    [nudge_id] = nudges_plan(now=timezone.now())
+    mail_ids = nudges_plan(now=timezone.now())
     _meeting(pair, 2)
     mail.outbox.clear()
-    assert nudge_send(nudge_id) == 0
+    assert outbox_deliver(NUDGES, mail_ids) == 0
     assert mail.outbox == []
-    assert Nudge.objects.get(pk=nudge_id).status == Nudge.Status.SKIPPED
+    statuses = NudgeMail.objects.filter(pk__in=mail_ids).values_list("status", flat=True)
+    assert list(statuses) == [NudgeMail.Status.SKIPPED] * 2
 
 
 def test_ended_pairs_and_closed_programs_are_not_nudged(pair: Pair) -> None:
@@ -95,9 +98,9 @@ def test_ended_pairs_and_closed_programs_are_not_nudged(pair: Pair) -> None:
 def test_people_who_turned_e_mails_off_get_no_nudge(pair: Pair) -> None:
     _started(pair, 15)
     User.objects.filter(pk=pair.mentee.person_id).update(email_nudges=False)
-    [nudge_id] = nudges_plan(now=timezone.now())
+    mail_ids = nudges_plan(now=timezone.now())
     mail.outbox.clear()
-    assert nudge_send(nudge_id) == 1
+    assert outbox_deliver(NUDGES, mail_ids) == 1
     assert mail.outbox[0].to == [pair.mentor.person.email]
 
 

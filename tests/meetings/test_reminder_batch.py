@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from lib import outbox
 from matching.models import Pair
-from meetings import reminders
 from meetings.models import Meeting, Reminder
 from meetings.reminders import Outcome, reminders_claim_due, reminders_send
 from meetings.services import meeting_schedule
@@ -108,14 +108,14 @@ def test_a_worker_leaves_no_transaction_open_and_no_setting_changed(
     from psycopg.pq import TransactionStatus
 
     first, *rest = _claim(_book(make_pair(mentee, mentor), 3))
-    real = reminders._MailSession.send
+    real = outbox.MailSession.send
 
     def fail_for_the_first(self: Any, message: Any) -> None:
         if message.extra_headers["X-Mentoring-Reminder"] == str(first):
             raise RuntimeError("a surprise on the wire")
         real(self, message)
 
-    monkeypatch.setattr(reminders._MailSession, "send", fail_for_the_first)
+    monkeypatch.setattr(outbox.MailSession, "send", fail_for_the_first)
     mail.outbox.clear()
 
     outcomes = reminders_send([first, *rest])

@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.outbox import outbox_deliver
 from matching.models import Pair
 from meetings.models import Reminder
-from meetings.nudges import nudge_send, nudges_plan
+from meetings.nudges import NUDGES, nudges_plan
 from meetings.reminders import Outcome, reminder_send, reminders_claim_due
 from meetings.services import meeting_schedule
 from people.models import User
@@ -151,9 +152,9 @@ def test_nudges_skip_people_who_turned_them_off_whatever_their_reminders(
     Pair.objects.filter(pk=pair.pk).update(started_at=timezone.now() - dt.timedelta(days=15))
     person_email_preferences_set(person=mentee, reminders=True, nudges=False)
     person_email_preferences_set(person=mentor, reminders=False, nudges=True)
-    [nudge_id] = nudges_plan(now=timezone.now())
+    mail_ids = nudges_plan(now=timezone.now())
     mail.outbox.clear()
-    assert nudge_send(nudge_id) == 1
+    assert outbox_deliver(NUDGES, mail_ids) == 1
     [message] = mail.outbox
     assert message.to == [mentor.email]
     assert reverse("people:email_settings") in str(message.body)

@@ -16,12 +16,14 @@ from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.utils import timezone
 
+from lib.outbox import outbox_deliver
 from matching.models import MentorshipRequest
-from matching.notifications import pair_introduction_send, request_reminder_send
+from matching.notifications import pair_introduction_send
+from matching.upkeep import requests_remind_mentors
 from meetings.digest import digest_send
 from meetings.models import Meeting, Reminder
 from meetings.notifications import meeting_update_send_to
-from meetings.nudges import nudge_send, nudges_plan
+from meetings.nudges import NUDGES, nudges_plan
 from meetings.reminders import reminder_message
 from meetings.services import meeting_cancel, meeting_schedule
 from people.models import User
@@ -105,7 +107,10 @@ def test_the_request_reminder(quinn: User, ada: User) -> None:
         message="Hello",
         expires_at=timezone.now() + dt.timedelta(days=4),
     )
-    assert request_reminder_send(request=request) == 1
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=4)
+    )
+    assert requests_remind_mentors() == 1
     [message] = mail.outbox
     _plain(message, PROGRAM)
     assert NAME in message.subject
@@ -115,8 +120,8 @@ def test_the_nudge(quinn: User, ada: User) -> None:
     pair = make_pair(quinn, ada)
     Program.objects.filter(pk=pair.program_id).update(nudge_after_days=14)
     type(pair).objects.filter(pk=pair.pk).update(started_at=timezone.now() - dt.timedelta(days=20))
-    [nudge_id] = nudges_plan(now=timezone.now())
-    assert nudge_send(nudge_id) == 2
+    mail_ids = nudges_plan(now=timezone.now())
+    assert outbox_deliver(NUDGES, mail_ids) == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     _plain(by_recipient[quinn.email], OTHER)
     assert OTHER in by_recipient[quinn.email].subject
