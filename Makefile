@@ -39,8 +39,9 @@ format: $(STAMP)
 browser: $(STAMP)
 	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -m browser
 
-## make faults: the reminder fault test (kills worker processes, restarts a redis-server of
-## its own, runs two beats). PostgreSQL at DATABASE_URL, or the local one on 127.0.0.1.
+## make faults: the fault tests of reminders and the other outbox e-mails (they kill worker
+## processes, restart a redis-server of their own, run two beats). PostgreSQL at DATABASE_URL,
+## or the local one on 127.0.0.1.
 faults: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	MENTORING_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -p no:cacheprovider -m faults -s

@@ -39,7 +39,6 @@ tests/meetings): their tasks are not sent from the test process.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
 import json
@@ -48,14 +47,10 @@ import os
 import queue
 import random
 import re
-import signal
-import socket
 import subprocess
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -69,6 +64,14 @@ from meetings.services import meeting_cancel, meeting_reschedule, meeting_schedu
 from meetings.timezones import local
 from people.models import User
 from tests.factories import UserFactory
+from tests.integration.faults import (
+    Faults,
+    RedisServer,
+    Supervisor,
+    kill_times,
+    start_fault_thread,
+    wait_for,
+)
 from tests.integration.support import CELERY, Inbox, celery_env, free_port, start_logged, stop
 from tests.meetings.factories import make_pair, when
 
@@ -99,124 +102,6 @@ WORKER_ENV = {
 
 
 # ---------------------------------------------------------------- the parts this test owns
-
-
-class RedisServer:
-    """A redis-server of this test's own on a free port, keeping nothing on disk."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        command = [
-            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
-            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
-        ]  # fmt: skip
-        log = (self.workdir / "redis.log").open("ab")
-        self.process = subprocess.Popen(command, stdout=log, stderr=log)  # noqa: S603
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not answer within 10 s")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process, timeout=10)
-            self.process = None
-
-
-def _children(parent: int) -> list[int]:
-    """The PIDs whose parent is ``parent`` (the worker's pool processes)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # it ended meanwhile
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-class Supervisor:
-    """Runs the worker as a process manager does in production (systemd's
-    Restart=always, say): when its main process ends, a new one starts. Celery's main
-    process can end on its own here: reconnecting to the restarted broker right after its
-    pool children were killed, it may fail on a child that has no pipe yet ("file
-    descriptor is None") and exit. Every process it starts goes into ``owned``."""
-
-    def __init__(
-        self, command: list[str], env: dict[str, str], log: Path,
-        owned: list[subprocess.Popen[bytes]],
-    ) -> None:  # fmt: skip
-        self.command, self.env, self.log, self.owned = command, env, log, owned
-        self.process = start_logged(command, env, log)
-        owned.append(self.process)
-        self.restarts = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-
-    def _watch(self) -> None:
-        while not self._done.wait(0.5):
-            if self.process.poll() is not None:
-                self.process = start_logged(self.command, self.env, self.log, append=True)
-                self.owned.append(self.process)
-                self.restarts += 1
-
-    def stop_watching(self) -> None:
-        self._done.set()
-        self._thread.join(timeout=5)
-
-
-@dataclass
-class Faults:
-    """What the fault thread did, on the same clock as the SMTP server's acceptances."""
-
-    kills: list[tuple[float, list[int]]] = field(default_factory=list)
-    redis_restarts: list[tuple[float, float]] = field(default_factory=list)
-
-
-def _fault_thread(
-    triggers: queue.Queue[str | None], worker: Supervisor, redis: RedisServer
-) -> tuple[threading.Thread, Faults]:
-    faults = Faults()
-    rng = random.Random(7)
-
-    def run() -> None:
-        while (what := triggers.get()) is not None:
-            if what == "kill":
-                time.sleep(rng.uniform(0, 0.004))  # lands before or after the commit
-                pids = _children(worker.process.pid)
-                for pid in pids:  # only the pool processes of the worker this test started
-                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-                        os.kill(pid, signal.SIGKILL)
-                faults.kills.append((time.monotonic(), pids))
-            elif what == "restart-redis":
-                down = time.monotonic()
-                redis.stop()
-                time.sleep(1.5)
-                redis.start()
-                faults.redis_restarts.append((down, time.monotonic()))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread, faults
 
 
 # ---------------------------------------------------------------- the world
@@ -253,22 +138,6 @@ def _compress_time(rows: list[Reminder], rng: random.Random, seconds: float) -> 
     for row in rows:
         row.due_at = now + dt.timedelta(seconds=1 + rng.uniform(0, seconds))
     Reminder.objects.bulk_update(rows, ["due_at"], batch_size=1000)
-
-
-def _wait_for(path: Path, text: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(errors="replace"):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{path.name} did not say {text!r}:\n{path.read_text()[-3000:]}")
-
-
-@pytest.fixture
-def no_invitation_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from meetings import tasks
-
-    monkeypatch.setattr(tasks.send_meeting_update, "delay_on_commit", lambda *a: None)
 
 
 # ---------------------------------------------------------------- the report
@@ -336,11 +205,6 @@ def _senders(worker_log: str) -> dict[tuple[int, int], set[int]]:
     return senders
 
 
-def _killed_at(faults: Faults) -> dict[int, float]:
-    """PID -> when this test killed it."""
-    return {pid: at for at, pids in faults.kills for pid in pids}
-
-
 def _report(
     inbox: Inbox,
     changes: dict[int, Change],
@@ -383,7 +247,7 @@ def _report(
     problems += [f"reminder {pk} for {shown} never arrived" for pk, shown in sorted(missing)]
 
     in_window = outside = 0
-    killed_at, senders = _killed_at(faults), _senders(worker_log)
+    killed_at, senders = kill_times(faults), _senders(worker_log)
     retried = _retried_attempts(worker_log)
     for (pk, shown), got in copies.items():
         got.sort()
@@ -430,18 +294,6 @@ def _report(
 # ---------------------------------------------------------------- the test
 
 
-@pytest.fixture
-def owned(tmp_path: Path) -> Iterator[dict[str, object]]:
-    """The processes this test starts; each is ended by its PID, whatever happens."""
-    parts: dict[str, object] = {"processes": [], "redis": RedisServer(tmp_path)}
-    try:
-        yield parts
-    finally:
-        for process in parts["processes"]:  # type: ignore[attr-defined]
-            stop(process)
-        parts["redis"].stop()  # type: ignore[attr-defined]
-
-
 def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
     owned: dict[str, object], tmp_path: Path, no_invitation_tasks: None
 ) -> None:
@@ -479,8 +331,8 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
     worker = Supervisor(commands.pop("worker"), env, logs["worker"], processes)
     for name, command in commands.items():
         processes.append(start_logged(command, env, logs[name]))
-    _wait_for(logs["worker"], "ready.", 60)
-    fault_thread, faults = _fault_thread(triggers, worker, redis)
+    wait_for(logs["worker"], "ready.", 60)
+    fault_thread, faults = start_fault_thread(triggers, worker, redis)
 
     rng = random.Random(3)
     _compress_time(list(Reminder.objects.filter(status="pending")), rng, SPREAD_SECONDS)

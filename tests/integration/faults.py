@@ -1,0 +1,150 @@
+"""What the fault tests share: a redis-server of their own, a supervised worker, the
+thread that kills its pool processes and restarts the broker, and the processes they own."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import random
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.integration.support import free_port, start_logged, stop
+
+
+class RedisServer:
+    """A redis-server of this test's own on a free port, keeping nothing on disk."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+        ]  # fmt: skip
+        log = (self.workdir / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not answer within 10 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, timeout=10)
+            self.process = None
+
+
+def _children(parent: int) -> list[int]:
+    """The PIDs whose parent is ``parent`` (the worker's pool processes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+class Supervisor:
+    """Runs the worker as a process manager does in production (systemd's
+    Restart=always, say): when its main process ends, a new one starts. Celery's main
+    process can end on its own here: reconnecting to the restarted broker right after its
+    pool children were killed, it may fail on a child that has no pipe yet ("file
+    descriptor is None") and exit. Every process it starts goes into ``owned``."""
+
+    def __init__(
+        self, command: list[str], env: dict[str, str], log: Path,
+        owned: list[subprocess.Popen[bytes]],
+    ) -> None:  # fmt: skip
+        self.command, self.env, self.log, self.owned = command, env, log, owned
+        self.process = start_logged(command, env, log)
+        owned.append(self.process)
+        self.restarts = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.5):
+            if self.process.poll() is not None:
+                self.process = start_logged(self.command, self.env, self.log, append=True)
+                self.owned.append(self.process)
+                self.restarts += 1
+
+    def stop_watching(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+
+@dataclass
+class Faults:
+    """What the fault thread did, on the same clock as the SMTP server's acceptances."""
+
+    kills: list[tuple[float, list[int]]] = field(default_factory=list)
+    redis_restarts: list[tuple[float, float]] = field(default_factory=list)
+
+
+def start_fault_thread(
+    triggers: queue.Queue[str | None], worker: Supervisor, redis: RedisServer
+) -> tuple[threading.Thread, Faults]:
+    faults = Faults()
+    rng = random.Random(7)
+
+    def run() -> None:
+        while (what := triggers.get()) is not None:
+            if what == "kill":
+                time.sleep(rng.uniform(0, 0.004))  # lands before or after the commit
+                pids = _children(worker.process.pid)
+                for pid in pids:  # only the pool processes of the worker this test started
+                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                        os.kill(pid, signal.SIGKILL)
+                faults.kills.append((time.monotonic(), pids))
+            elif what == "restart-redis":
+                down = time.monotonic()
+                redis.stop()
+                time.sleep(1.5)
+                redis.start()
+                faults.redis_restarts.append((down, time.monotonic()))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, faults
+
+
+def wait_for(path: Path, text: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{path.name} did not say {text!r}:\n{path.read_text()[-3000:]}")
+
+
+def kill_times(faults: Faults) -> dict[int, float]:
+    """PID -> when this test killed it."""
+    return {pid: at for at, pids in faults.kills for pid in pids}
