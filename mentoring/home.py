@@ -19,6 +19,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.membership import MEMBER_COLUMNS, MEMBER_ROLES
 from matching.models import MentorshipRequest, Pair
 from people.models import User
 from programs.models import Enrolment, Nomination, Program, role_in_a_sentence
@@ -47,26 +48,28 @@ WHERE f.report_id = %(person)s AND f.dismissed_at IS NULL
 ORDER BY f.created_at DESC, f.id DESC
 """
 
-# One branch per side of the pair, each led by the person's own enrolments (an OR across
-# both sides would make the planner scan every pair).
-_PAIRS_SQL = """
-SELECT pair.id, pair.started_at, p.name, 1, other_person.full_name
+# One branch per role in the pair, each led by the person's own enrolments (an OR across
+# the roles would make the planner scan every pair); the columns come from membership.
+_PAIR_BRANCH_SQL = """
+SELECT pair.id, pair.started_at, p.name, {is_mentee}, other_person.full_name
 FROM programs_enrolment mine
-JOIN matching_pair pair ON pair.mentee_id = mine.id AND pair.status = %(active)s
-JOIN programs_enrolment other ON other.id = pair.mentor_id
+JOIN matching_pair pair ON pair.{column} = mine.id AND pair.status = %(active)s
+JOIN programs_enrolment other ON other.id IN ({others})
 JOIN people_user other_person ON other_person.id = other.person_id
 JOIN programs_program p ON p.id = pair.program_id
 WHERE mine.person_id = %(person)s
-UNION ALL
-SELECT pair.id, pair.started_at, p.name, 0, other_person.full_name
-FROM programs_enrolment mine
-JOIN matching_pair pair ON pair.mentor_id = mine.id AND pair.status = %(active)s
-JOIN programs_enrolment other ON other.id = pair.mentee_id
-JOIN people_user other_person ON other_person.id = other.person_id
-JOIN programs_program p ON p.id = pair.program_id
-WHERE mine.person_id = %(person)s
-ORDER BY 2 DESC, 1 DESC
 """
+_PAIRS_SQL = (
+    "UNION ALL".join(
+        _PAIR_BRANCH_SQL.format(
+            is_mentee=int(role == MEMBER_ROLES[0]),  # the first role is the mentee's
+            column=column,
+            others=", ".join(f"pair.{other}" for other in MEMBER_COLUMNS if other != column),
+        )
+        for role, column in zip(MEMBER_ROLES, MEMBER_COLUMNS, strict=True)
+    )
+    + "ORDER BY 2 DESC, 1 DESC\n"
+)
 
 # The profile's department and manager, and how many mentees wait for an answer.
 _PROFILE_SQL = """

@@ -96,6 +96,7 @@ MEMBERSHIP_SPELLED_OUT = re.compile(
     r"|person(_id|\.pk)? (not )?in \(.*mentee"  # the two people as a tuple
     r"|\(mentee, mentor\), \(mentor, mentee\)"  # a loop over the two people
     r"|mentee\.person, .*mentor\.person[)\]]"  # the two people as a list
+    r"|\bpair\.(mentee|mentor)_id\b"  # a pair's people in raw SQL
 )
 
 
