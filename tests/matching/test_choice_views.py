@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import MentorshipRequest, Pair
+from matching.services import request_accept, request_create
 from people.models import User
 from programs.models import Enrolment, Program
 from tests.factories import DepartmentFactory, UserFactory
@@ -385,9 +386,9 @@ def test_withdrawing_is_404_for_everyone_but_the_mentee(
 
 @pytest.fixture
 def pair(choice: Choice) -> Pair:
-    return Pair.objects.create(
-        program=choice.program, mentee=choice.mentee, mentor=choice.mentor, origin="choice"
-    )
+    """The pair an accepted request makes, through the service that makes it."""
+    request = request_create(mentee=choice.mentee, mentor=choice.mentor, message="")
+    return request_accept(request=request)
 
 
 def test_both_people_see_the_pair_with_the_counterpart(

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from matching.models import MentorshipRequest, Pair
 from matching.selectors import pairs_of, requests_received
+from matching.services import pair_create
 from mentoring.home import HOME_OPEN_PROGRAMS, home_data
 from people.models import User
 from programs.models import Enrolment, Program
@@ -38,9 +39,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _pair(mentee: Enrolment, mentor: Enrolment, **fields: object) -> Pair:
-    return Pair.objects.create(
-        program=mentee.program, mentee=mentee, mentor=mentor, origin="manual", **fields
-    )
+    """A pair as HR adds one (``pair_create``), then in the state the test names."""
+    with transaction.atomic():
+        pair = pair_create(mentee=mentee, mentor=mentor, origin=Pair.Origin.MANUAL)
+    if fields:
+        Pair.objects.filter(pk=pair.pk).update(**fields)
+        pair.refresh_from_db()
+    return pair
 
 
 @pytest.fixture
