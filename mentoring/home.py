@@ -71,13 +71,14 @@ _PAIRS_SQL = (
     + "ORDER BY 2 DESC, 1 DESC\n"
 )
 
-# The profile's department and manager, and how many mentees wait for an answer.
+# The profile's department and manager, how many mentees wait for an answer, and whether
+# anyone else is in the app yet.
 _PROFILE_SQL = """
 SELECT d.name, m.full_name, m.email, (
     SELECT COUNT(*) FROM matching_mentorshiprequest r
     JOIN programs_enrolment e ON e.id = r.mentor_id
     WHERE e.person_id = %(person)s AND r.status = %(open)s
-)
+), EXISTS (SELECT 1 FROM people_user o WHERE o.id <> %(person)s)
 FROM people_user u
 LEFT JOIN people_department d ON d.id = u.department_id
 LEFT JOIN people_user m ON m.id = u.manager_id
@@ -170,6 +171,7 @@ class HomeData:
     department_name: str
     manager_name: str
     requests_waiting: int
+    others_exist: bool = False  # anyone but the person: HR's home says import or re-import
 
 
 def _rows(sql: str, params: dict[str, Any]) -> Sequence[tuple[Any, ...]]:
@@ -213,7 +215,7 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
         "today": today or timezone.localdate(),
         "limit": HOME_OPEN_PROGRAMS,
     }
-    department, manager_name, manager_email, waiting = _rows(
+    department, manager_name, manager_email, waiting, others = _rows(
         _PROFILE_SQL, {**params, "open": MentorshipRequest.Status.OPEN}
     )[0]
     return HomeData(
@@ -237,4 +239,5 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
         department_name=department or "",
         manager_name=_name(manager_name, manager_email),
         requests_waiting=int(waiting),
+        others_exist=bool(others),
     )

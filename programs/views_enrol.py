@@ -98,22 +98,22 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 def _enrolled_message(enrolment: Enrolment) -> str:
     program = enrolment.program
     names = {"program": program.name, "role": enrolment.role_in_a_sentence}
+    choice = program.matching_mode == Program.MatchingMode.CHOICE
     if enrolment.status == Enrolment.Status.PENDING:
-        return (
-            _(
-                "Your application to “%(program)s” as a %(role)s is with HR. "
-                "Your home page shows when they have decided."
-            )
-            % names
+        then = (
+            _("Once HR accepts it, you choose your mentor from a shortlist of good matches.")
+            if choice and enrolment.role == Role.MENTEE
+            else _("Your home page shows when they have decided.")
         )
+        return _("Your application to “%(program)s” as a %(role)s is with HR.") % names + f" {then}"
     first = _("You are enrolled in “%(program)s” as a %(role)s.") % names
-    if program.matching_mode == Program.MatchingMode.CHOICE:
-        if enrolment.role == Role.MENTEE:
-            then = _("When matching starts, you choose a mentor from a shortlist of good matches.")
-        else:
-            then = _(
-                "When matching starts, mentees choose from a shortlist; you will see requests."
-            )
+    if choice and enrolment.role == Role.MENTEE:
+        # Mentees may choose from the moment they are accepted (matching.selectors).
+        then = _("You can choose your mentor now: see the mentors who fit you, below.")
+    elif choice:
+        then = _(
+            "Mentees can ask you from now on; their requests come by e-mail and under Requests."
+        )
     else:
         then = _(
             "After enrolment closes on %(date)s, HR matches everyone at once; "

@@ -72,7 +72,10 @@ def test_list_shows_open_programs_with_my_roles_and_my_enrolments(
     assert program.enrolment_closes.strftime("%Y") in html
     assert reverse("programs:detail", args=[other.pk]) in html
     assert "Your programs" in html
-    assert "You can still edit your answers until matching starts" in html
+    # Choosing is open from enrolment on: the next step is to choose, and answers can change.
+    assert "Choose the mentor you would like to ask." in html
+    assert reverse("matching:shortlist", args=[program.pk]) in html
+    assert "Edit your answers" in html
 
 
 def test_list_leaves_out_programs_not_open_to_me(client: Client, mentee: User) -> None:
