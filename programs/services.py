@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.events import PersonDeactivated
 from people.models import Department, User
 from programs import events, tasks
 from programs.models import (
@@ -238,6 +239,16 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
         enrolment.refresh_from_db()
         events.enrolment_withdrawn.send(events.EnrolmentWithdrawn(enrolment=enrolment))
     return enrolment
+
+
+def enrolments_withdraw_for_deactivation(event: PersonDeactivated) -> None:
+    """Someone left (a receiver of ``person_deactivated``): each of their live enrolments
+    is withdrawn as if they had withdrawn themselves, so the usual cascade follows."""
+    live = Enrolment.objects.filter(
+        person=event.person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
+    ).order_by("pk")
+    for enrolment in live.select_for_update():
+        enrolment_withdraw(enrolment=enrolment)
 
 
 def _enrolment_decide(*, enrolment: Enrolment, status: str) -> Enrolment:
