@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from people.access import signed_in_person
 from people.paging import window
+from people.selectors import departments_with_headcount
 from programs.access import access_enrolment_for_hr, access_program_for_hr
 from programs.exports import participants_csv
 from programs.forms_participants import (
@@ -145,28 +146,38 @@ def _slug(program: Program) -> str:
     return slugify(program.name) or f"program-{program.pk}"
 
 
+INVITED_PER_PAGE = 50  # invitations on one page of the list below the form
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_for_hr(signed_in_person(request), program_id)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    departments = list(departments_with_headcount())
+    form = InviteForm(request.POST if request.method == "POST" else None, departments=departments)
     if form.is_valid():
         emails = form.cleaned_data["emails"]
+        department = next((d for d in departments if d.pk == form.cleaned_data["department"]), None)
         try:
-            fresh = program_invite(
-                program=program, emails=emails, invited_by=signed_in_person(request)
+            invited = program_invite(
+                program=program,
+                emails=emails,
+                department=department,
+                invited_by=signed_in_person(request),
             )
         except ValidationError as refusal:
-            form.add_error("emails", refusal)
+            form.add_error("emails" if emails else "department", refusal)
         else:
-            messages.success(request, _invited_message(len(fresh), len(emails) - len(fresh)))
+            messages.success(request, _invited_message(len(invited.fresh), invited.already))
             return redirect("programs:invite", program_id=program.pk)
+    page = window(request, invitations_for_hr(program=program), per_page=INVITED_PER_PAGE)
     return render(
         request,
         "programs/participants/invite.html",
         {
             "program": program,
             "form": form,
-            "invitations": list(invitations_for_hr(program=program)),
+            "invitations": page.rows,
+            "page": page,
             "invited_only": program.audience == Program.Audience.INVITED,
         },
     )
