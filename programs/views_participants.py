@@ -6,6 +6,7 @@ suggestions: those live in other models and nothing here reads them.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -54,9 +55,11 @@ def _filter_form(request: HttpRequest, program: Program) -> ParticipantFilterFor
     return ParticipantFilterForm(request.GET, departments=departments)
 
 
-@require_safe
-def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(signed_in_person(request), program_id)
+def participant_list_context(request: HttpRequest, program: Program) -> dict[str, Any]:
+    """What HR's participant list shows of the program's enrolments, one page of them.
+
+    Who is paired with whom is matching's to know, above this app: the page's view is the
+    roof's (``mentoring/views_participants.py``), which adds each row's pair to this."""
     form = _filter_form(request, program)
     enrolments = participants_for_hr(program=program, **form.filters())
     counts = participant_status_counts(program=program)
@@ -73,21 +76,17 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
         {"value": value, "label": label, "count": counts[value], "badge": STATUS_BADGES[value]}
         for value, label in Enrolment.Status.choices
     ]
-    return render(
-        request,
-        "programs/participants/list.html",
-        {
-            "program": program,
-            "form": form,
-            "rows": rows,
-            "page": page,
-            "statuses": statuses,
-            "total": sum(counts.values()),
-            "filtered": form.is_filtered(),
-            "query": _filter_query(request.GET),
-            "here": request.get_full_path(),
-        },
-    )
+    return {
+        "program": program,
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "statuses": statuses,
+        "total": sum(counts.values()),
+        "filtered": form.is_filtered(),
+        "query": _filter_query(request.GET),
+        "here": request.get_full_path(),
+    }
 
 
 def _filter_query(params: QueryDict, keys: tuple[str, ...] = FILTER_FIELDS) -> str:
