@@ -12,19 +12,23 @@ from django.views.decorators.http import require_http_methods, require_safe
 from mentoring.person import deactivation_consequences, person_program_roles
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
+from people.paging import window
 from people.selectors import reports_of
 from people.services import person_deactivate
+
+REPORTS_PER_PAGE = 50  # direct reports on one page of a person's page
 
 
 @require_safe
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     someone = access_person_for_hr(signed_in_person(request), person_id)
+    reports = window(request, reports_of(person=someone), per_page=REPORTS_PER_PAGE)
     return render(
         request,
         "people/person.html",
         {
             "person": someone,
-            "reports": list(reports_of(person=someone)),
+            "reports": reports,
             "programs": person_program_roles(person=someone),
             "is_self": someone.pk == request.user.pk,
         },

@@ -258,3 +258,15 @@ def test_no_hr_people_page_shows_a_word_of_session_content(
         body = response.content.decode()
         assert [c for c in canaries.values() if c in body] == [], url
     assert mentor.full_name in client.get(_person_url(mentee)).content.decode()  # it did look
+
+
+def test_a_long_list_of_direct_reports_is_a_page_at_a_time(hr_admin: User, manager: User) -> None:
+    from mentoring.views_people import REPORTS_PER_PAGE
+
+    UserFactory.create_batch(REPORTS_PER_PAGE + 2, manager=manager, full_name="Rey Report")
+    client = _as(hr_admin)
+    html = client.get(_person_url(manager)).content.decode()
+    assert html.count(">Rey Report</a>") == REPORTS_PER_PAGE
+    assert "?page=2" in html
+    second = client.get(_person_url(manager), {"page": "2"}).content.decode()
+    assert second.count(">Rey Report</a>") == 2
