@@ -92,7 +92,16 @@ POLICIES: tuple[Policy, ...] = (
     Policy("healthz", Audience.PUBLIC, "Status of database, broker and workers; no personal data"),
     Policy("who_sees_what", Audience.SIGNED_IN, "Who can see what, in plain words"),
     Policy("who_sees_what_moved", Audience.SIGNED_IN, "The old address of who can see what"),
+    Policy("people:directory", Audience.HR_ADMIN, "Everyone: name, e-mail, department, manager"),
+    Policy(
+        "people:person",
+        Audience.HR_ADMIN,
+        "A person: reporting line, programs, roles and pairs; no session content",
+    ),
+    Policy("people:deactivate", Audience.HR_ADMIN, "Deactivate someone who left, after confirming"),
+    Policy("people:reactivate", Audience.HR_ADMIN, "Let a deactivated person sign in again"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
+    Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
     Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
     Policy(
         "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"

@@ -30,7 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("My mentoring"), "home", True),
         (_("Programs"), "programs:list", True),
         (_("Manage programs"), "programs:hr_list", hr_admin),
-        (_("People"), "people:import", hr_admin),
+        (_("People"), "people:directory", hr_admin),
         (_("My team"), "manager_view:team", roles.manager),
     ]
     # Routes that light up an item besides its own.
@@ -44,6 +44,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "programs:invite",
             "matching:run",
             "matching:proposal",
+        ),
+        "people:directory": (
+            "people:person",
+            "people:deactivate",
+            "people:reactivate",
+            "people:import",
         ),
         "manager_view:team": (
             "manager_view:feed",

@@ -18,7 +18,9 @@ from lib.events import Event, Payload, Receiver
 from matching.events import pair_ended
 from matching.services import pairs_end_for_withdrawal
 from meetings.services import meetings_cancel_for_ended_pair
+from people.events import person_deactivated
 from programs.events import enrolment_withdrawn
+from programs.services import enrolments_withdraw_for_deactivation
 
 Row = tuple[Event[Any], tuple[Receiver[Any], ...]]
 
@@ -29,6 +31,8 @@ def _row(event: Event[Payload], *receivers: Receiver[Payload]) -> Row:
 
 
 WIRING: tuple[Row, ...] = (
+    # HR deactivated someone who left: each of their live enrolments is withdrawn.
+    _row(person_deactivated, enrolments_withdraw_for_deactivation),
     # Someone withdrew from a program: their pairs end, their open requests are withdrawn.
     _row(enrolment_withdrawn, pairs_end_for_withdrawal),
     # A pair ended: its future meetings are cancelled (each cancellation re-plans the

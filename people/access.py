@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from people.models import User
 
@@ -17,3 +18,8 @@ def signed_in_person(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+def access_person_for_hr(user: User, person_id: int) -> User:
+    # The routes are for HR admins only (access policy); everyone is theirs to look after.
+    return get_object_or_404(User.objects.select_related("department", "manager"), pk=person_id)

@@ -31,6 +31,24 @@ class PeopleImportForm(forms.Form):
     )
 
 
+SEARCH_MAX = 100
+
+
+class PeopleSearchForm(forms.Form):
+    """The directory's search (GET); a search too long to be a name is reported, not run."""
+
+    q = forms.CharField(
+        label=_("Name, e-mail or department"),
+        required=False,
+        max_length=SEARCH_MAX,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def search(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
 class EmailPreferencesForm(forms.Form):
     reminders = forms.BooleanField(
         label=_("Reminders before your mentoring meetings"), required=False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from people.models import User
+from people.models import Department, User
 
 
 def direct_reports(*, manager: User) -> QuerySet[User]:
@@ -47,3 +47,30 @@ def reporting_line(*, person: User) -> set[int]:
     """Everyone above and below the person in the reporting tree (matching excludes them)."""
     managers = manager_map()
     return set(chain_up(person.pk, managers)) | chain_down(person.pk, managers)
+
+
+def people_directory(*, search: str = "") -> QuerySet[User]:
+    """Everyone, people who left included, for HR's directory; ``search`` is found anywhere
+    in the name, the e-mail address or the department's name, whatever the case."""
+    people = User.objects.select_related("department", "manager").order_by(
+        "full_name", "email", "pk"
+    )
+    if search:
+        people = people.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(department__name__icontains=search)
+        )
+    return people
+
+
+def reports_of(*, person: User) -> QuerySet[User]:
+    """The person's direct reports as HR's records have them, people who left included."""
+    return User.objects.filter(manager=person).order_by("-is_active", "full_name", "email")
+
+
+def departments_with_headcount() -> QuerySet[Department]:
+    """Every department with how many active people it has (``headcount``), in one query."""
+    return Department.objects.annotate(
+        headcount=Count("members", filter=Q(members__is_active=True))
+    ).order_by("name")

@@ -1,4 +1,5 @@
-"""Writes for people: the HR CSV import and the invitation that follows it."""
+"""Writes for people: the HR CSV import and the invitation that follows it, and
+deactivating someone who left."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from people import tasks
+from people import events, tasks
 from people.imports import (
     ExistingPeople,
     ImportResult,
@@ -195,4 +198,31 @@ def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool)
     """Which optional e-mails a person wants; invitations and sign-in e-mails always go."""
     person.email_reminders, person.email_nudges = reminders, nudges
     person.save(update_fields=["email_reminders", "email_nudges"])
+    return person
+
+
+def person_deactivate(*, person: User, by: User) -> User:
+    """Someone left: they can no longer sign in (their open sessions end with their next
+    request), and the apps above react to ``person_deactivated`` in this transaction (the
+    receivers are listed in ``mentoring/wiring.py``): their enrolments are withdrawn, so
+    their pairs end and their future meetings are cancelled."""
+    if person.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    with transaction.atomic():
+        updated = User.objects.filter(pk=person.pk, is_active=True).update(is_active=False)
+        if not updated:
+            raise ValidationError(_("This person is already deactivated."))
+        person.refresh_from_db()
+        events.person_deactivated.send(events.PersonDeactivated(person=person))
+    return person
+
+
+def person_reactivate(*, person: User) -> User:
+    """Someone came back: they can sign in again. Nothing they were part of returns;
+    they enrol in programs again as anyone does."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=person.pk, is_active=False).update(is_active=True)
+        if not updated:
+            raise ValidationError(_("This person is already active."))
+        person.refresh_from_db()
     return person

@@ -4,8 +4,13 @@ from people import views
 
 app_name = "people"
 
+# HR's page of one person and their deactivation are drawn from several apps, so they
+# live in the project package; mentoring/urls.py adds them to this namespace.
 urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:person_id>/reactivate/", views.reactivate, name="reactivate"),
     path("import/", views.import_people, name="import"),
+    path("import/sample.csv", views.import_sample, name="import_sample"),
     path("team/", views.team, name="team"),
     path("settings/email/", views.email_settings, name="email_settings"),
 ]

@@ -1,23 +1,63 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from people.access import signed_in_person
-from people.forms import EmailPreferencesForm, PeopleImportForm, RegionalSettingsForm
-from people.selectors import direct_reports
+from people.access import access_person_for_hr, signed_in_person
+from people.forms import (
+    EmailPreferencesForm,
+    PeopleImportForm,
+    PeopleSearchForm,
+    RegionalSettingsForm,
+)
+from people.paging import window
+from people.sample import sample_people_csv
+from people.selectors import direct_reports, people_directory
 from people.services import (
     people_import_csv,
     person_email_preferences_set,
+    person_reactivate,
     person_regional_settings_set,
 )
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PROBLEMS_SHOWN = 200  # a file of 10,000 bad rows is reported by its first problems
+PER_PAGE = 50  # people on one page of the directory
+
+
+@require_safe
+def directory(request: HttpRequest) -> HttpResponse:
+    form = PeopleSearchForm(request.GET)
+    search = form.search()
+    page = window(request, people_directory(search=search), per_page=PER_PAGE, keep=("q",))
+    return render(request, "people/directory.html", {"form": form, "page": page, "search": search})
+
+
+@require_POST
+def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    someone = access_person_for_hr(signed_in_person(request), person_id)
+    try:
+        person_reactivate(person=someone)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s can sign in again.") % {"name": someone.full_name or someone.email},
+        )
+    return redirect("people:person", person_id=someone.pk)
+
+
+@require_safe
+def import_sample(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(sample_people_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people-sample.csv"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -80,16 +80,33 @@ def split_addresses(text: str) -> list[str]:
 
 
 class InviteForm(forms.Form):
+    """Addresses, a whole department, or both: each person is invited once."""
+
     emails = forms.CharField(
         label=_("E-mail addresses"),
         help_text=_("One per line, or separated by commas, semicolons or spaces."),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
         max_length=MAX_INVITES * 100,
+        required=False,
+    )
+    department = forms.ChoiceField(
+        label=_("Everyone in a department"),
+        help_text=_("Each active person of the department gets an invitation."),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a department from the list.")},
     )
 
+    def __init__(self, *args: Any, departments: Iterable[Department] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["department"])
+        field.choices = [("", _("No department"))] + [
+            (str(d.pk), _department_label(d)) for d in departments
+        ]
+
     def clean_emails(self) -> list[str]:
-        addresses = split_addresses(self.cleaned_data["emails"])
-        if not addresses:
+        text = self.cleaned_data["emails"]
+        addresses = split_addresses(text)
+        if text.strip() and not addresses:
             raise ValidationError(_("Enter at least one e-mail address."))
         if len(addresses) > MAX_INVITES:
             raise ValidationError(
@@ -106,6 +123,22 @@ class InviteForm(forms.Form):
                 % {"list": ", ".join(malformed)}
             )
         return addresses
+
+    def clean_department(self) -> int | None:
+        value = self.cleaned_data["department"]
+        return int(value) if value else None
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or {}
+        if not self.errors and not cleaned.get("emails") and not cleaned.get("department"):
+            raise ValidationError(_("Enter e-mail addresses or choose a department, or both."))
+        return cleaned
+
+
+def _department_label(department: Department) -> str:
+    count: int = getattr(department, "headcount", 0)
+    people = ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+    return f"{department.name} ({people})"
 
 
 def _is_email(address: str) -> bool:

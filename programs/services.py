@@ -7,6 +7,7 @@ changed when one is raised (each service is one transaction).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.events import PersonDeactivated
 from people.models import Department, User
 from programs import events, tasks
 from programs.models import (
@@ -240,6 +242,16 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+def enrolments_withdraw_for_deactivation(event: PersonDeactivated) -> None:
+    """Someone left (a receiver of ``person_deactivated``): each of their live enrolments
+    is withdrawn as if they had withdrawn themselves, so the usual cascade follows."""
+    live = Enrolment.objects.filter(
+        person=event.person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
+    ).order_by("pk")
+    for enrolment in live.select_for_update():
+        enrolment_withdraw(enrolment=enrolment)
+
+
 def _enrolment_decide(*, enrolment: Enrolment, status: str) -> Enrolment:
     """Decide once (a conditional update), and tell the person once it is committed."""
     with transaction.atomic():
@@ -264,31 +276,46 @@ def enrolment_decline(*, enrolment: Enrolment) -> Enrolment:
 # ---------------------------------------------------------------- invitations
 
 
-def program_invite(*, program: Program, emails: Iterable[str], invited_by: User) -> list[User]:
-    """Invite people by e-mail: all of them, or, if any address is unknown, none."""
+@dataclass(frozen=True)
+class Invited:
+    fresh: tuple[User, ...]  # invited now: each gets an e-mail
+    already: int  # asked for, but invited before
+
+
+def program_invite(
+    *,
+    program: Program,
+    emails: Iterable[str] = (),
+    department: Department | None = None,
+    invited_by: User,
+) -> Invited:
+    """Invite people by e-mail, everyone active in a department, or both: all of them, or,
+    if any address is unknown, none. Each person is invited once."""
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
-    if not wanted:
+    if not wanted and department is None:
         raise ValidationError(_("Enter at least one e-mail address."))
-    people = list(User.objects.filter(email__in=wanted, is_active=True))
-    unknown = sorted(set(wanted) - {p.email for p in people})
+    people = {p.pk: p for p in User.objects.filter(email__in=wanted, is_active=True)}
+    unknown = sorted(set(wanted) - {p.email for p in people.values()})
     if unknown:
         raise ValidationError(
             _("No active person has these addresses: %(emails)s. Import them first.")
             % {"emails": ", ".join(unknown)}
         )
+    if department is not None:
+        people |= {p.pk: p for p in User.objects.filter(department=department, is_active=True)}
+    if not people:
+        raise ValidationError(_("Nobody active works in this department."))
     with transaction.atomic():
         already = set(
-            Invitation.objects.filter(program=program, person__in=people).values_list(
-                "person_id", flat=True
-            )
+            Invitation.objects.filter(program=program).values_list("person_id", flat=True)
         )
-        fresh = [p for p in people if p.pk not in already]
+        fresh = [p for pk, p in sorted(people.items()) if pk not in already]
         Invitation.objects.bulk_create(
             [Invitation(program=program, person=p, invited_by=invited_by) for p in fresh]
         )
         for person in fresh:
             tasks.send_program_invitation.delay_on_commit(program.pk, person.pk)
-    return fresh
+    return Invited(fresh=tuple(fresh), already=len(people) - len(fresh))
 
 
 # ---------------------------------------------------------------- managers suggest

@@ -6,6 +6,7 @@ suggestions: those live in other models and nothing here reads them.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from people.access import signed_in_person
 from people.paging import window
+from people.selectors import departments_with_headcount
 from programs.access import access_enrolment_for_hr, access_program_for_hr
 from programs.exports import participants_csv
 from programs.forms_participants import (
@@ -53,9 +55,11 @@ def _filter_form(request: HttpRequest, program: Program) -> ParticipantFilterFor
     return ParticipantFilterForm(request.GET, departments=departments)
 
 
-@require_safe
-def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access_program_for_hr(signed_in_person(request), program_id)
+def participant_list_context(request: HttpRequest, program: Program) -> dict[str, Any]:
+    """What HR's participant list shows of the program's enrolments, one page of them.
+
+    Who is paired with whom is matching's to know, above this app: the page's view is the
+    roof's (``mentoring/views_participants.py``), which adds each row's pair to this."""
     form = _filter_form(request, program)
     enrolments = participants_for_hr(program=program, **form.filters())
     counts = participant_status_counts(program=program)
@@ -72,21 +76,17 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
         {"value": value, "label": label, "count": counts[value], "badge": STATUS_BADGES[value]}
         for value, label in Enrolment.Status.choices
     ]
-    return render(
-        request,
-        "programs/participants/list.html",
-        {
-            "program": program,
-            "form": form,
-            "rows": rows,
-            "page": page,
-            "statuses": statuses,
-            "total": sum(counts.values()),
-            "filtered": form.is_filtered(),
-            "query": _filter_query(request.GET),
-            "here": request.get_full_path(),
-        },
-    )
+    return {
+        "program": program,
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "statuses": statuses,
+        "total": sum(counts.values()),
+        "filtered": form.is_filtered(),
+        "query": _filter_query(request.GET),
+        "here": request.get_full_path(),
+    }
 
 
 def _filter_query(params: QueryDict, keys: tuple[str, ...] = FILTER_FIELDS) -> str:
@@ -145,28 +145,38 @@ def _slug(program: Program) -> str:
     return slugify(program.name) or f"program-{program.pk}"
 
 
+INVITED_PER_PAGE = 50  # invitations on one page of the list below the form
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_for_hr(signed_in_person(request), program_id)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    departments = list(departments_with_headcount())
+    form = InviteForm(request.POST if request.method == "POST" else None, departments=departments)
     if form.is_valid():
         emails = form.cleaned_data["emails"]
+        department = next((d for d in departments if d.pk == form.cleaned_data["department"]), None)
         try:
-            fresh = program_invite(
-                program=program, emails=emails, invited_by=signed_in_person(request)
+            invited = program_invite(
+                program=program,
+                emails=emails,
+                department=department,
+                invited_by=signed_in_person(request),
             )
         except ValidationError as refusal:
-            form.add_error("emails", refusal)
+            form.add_error("emails" if emails else "department", refusal)
         else:
-            messages.success(request, _invited_message(len(fresh), len(emails) - len(fresh)))
+            messages.success(request, _invited_message(len(invited.fresh), invited.already))
             return redirect("programs:invite", program_id=program.pk)
+    page = window(request, invitations_for_hr(program=program), per_page=INVITED_PER_PAGE)
     return render(
         request,
         "programs/participants/invite.html",
         {
             "program": program,
             "form": form,
-            "invitations": list(invitations_for_hr(program=program)),
+            "invitations": page.rows,
+            "page": page,
             "invited_only": program.audience == Program.Audience.INVITED,
         },
     )

@@ -54,7 +54,9 @@ def test_hr_imports_a_csv_with_errors_then_a_clean_one(
     sign_in(page, base, hr_admin)
     look(page, "home-hr-admin")
     page.get_by_role("navigation").get_by_role("link", name="People").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("People")  # the directory
+    page.get_by_role("main").get_by_role("link", name="Import people").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
     look(page, "import-empty")
 
     header = "employee_id,email,full_name,department,title,manager_employee_id,time_zone,language\n"

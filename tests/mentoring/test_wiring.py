@@ -55,7 +55,11 @@ def _source_files() -> list[Path]:
 
 def test_every_event_is_declared_by_its_app_and_has_one_row() -> None:
     declared = _declared_events()
-    assert sorted(declared) == ["matching.pair_ended", "programs.enrolment_withdrawn"]
+    assert sorted(declared) == [
+        "matching.pair_ended",
+        "people.person_deactivated",
+        "programs.enrolment_withdrawn",
+    ]
     for name, event in declared.items():
         app, attribute = name.split(".")
         module = importlib.import_module(f"{app}.events")

@@ -132,6 +132,13 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
             "invite",
         )
     },
+    # HR's people pages: everyone is theirs to look after, nobody else's.
+    **{
+        f"people:{name}": (
+            lambda w, p: ObjectCase({"person_id": p["mentee"].pk}, ONLY({"hr_admin"}))  # type: ignore[union-attr]
+        )
+        for name in ("person", "deactivate", "reactivate")
+    },
     "programs:participant_decide": lambda w, p: ObjectCase(
         {"program_id": w.program.pk, "enrolment_id": w.mentee_enrolment.pk}, ONLY({"hr_admin"})
     ),

@@ -16,7 +16,8 @@ from django.urls import reverse
 from people.models import User
 from programs.models import Invitation, Program
 from programs.services import program_invite
-from tests.factories import UserFactory
+from programs.views_participants import INVITED_PER_PAGE
+from tests.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_an_inactive_person_cannot_be_invited(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "This field is required."),
+        ("", "Enter e-mail addresses or choose a department, or both."),
         (" ,; \n", "Enter at least one e-mail address."),
         ("ann@example.com\nnot-an-address", "This is not an e-mail address: not-an-address."),
     ],
@@ -223,3 +224,94 @@ def test_anonymous_visitors_are_sent_to_sign_in(program: Program) -> None:
 
 def test_hr_gets_404_for_a_missing_program(hr_admin: User) -> None:
     assert _as(hr_admin).get(_invite_url(MISSING_ID)).status_code == 404
+
+
+# ---------------------------------------------------------------- a whole department
+
+
+@pytest.fixture
+def finance(db: None) -> list[User]:
+    department = DepartmentFactory(name="Finance")
+    people = UserFactory.create_batch(3, department=department)
+    UserFactory(department=department, is_active=False, full_name="Left Already")
+    return people
+
+
+def test_the_form_offers_each_department_with_how_many_it_invites(
+    program: Program, hr_admin: User, finance: list[User]
+) -> None:
+    html = _as(hr_admin).get(_invite_url(program)).content.decode()
+    department = finance[0].department
+    assert department is not None
+    assert f'<option value="{department.pk}">Finance (3 people)</option>' in html
+
+
+def test_hr_invites_a_whole_department_and_each_active_person_gets_one_e_mail(
+    program: Program,
+    hr_admin: User,
+    finance: list[User],
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    department = finance[0].department
+    assert department is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _as(hr_admin).post(
+            _invite_url(program), {"emails": "", "department": str(department.pk)}, follow=True
+        )
+    assert "Invited 3 people." in response.content.decode()
+    invited = set(Invitation.objects.filter(program=program).values_list("person_id", flat=True))
+    assert invited == {p.pk for p in finance}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in finance)
+
+
+def test_a_department_and_addresses_together_invite_each_person_once(
+    program: Program, hr_admin: User, finance: list[User]
+) -> None:
+    department = finance[0].department
+    assert department is not None
+    other = UserFactory()
+    response = _as(hr_admin).post(
+        _invite_url(program),
+        {"emails": f"{finance[0].email}\n{other.email}", "department": str(department.pk)},
+        follow=True,
+    )
+    assert "Invited 4 people." in response.content.decode()
+    again = _as(hr_admin).post(
+        _invite_url(program), {"department": str(department.pk)}, follow=True
+    )
+    assert "Invited 0 people (3 were already invited)." in again.content.decode()
+    assert Invitation.objects.filter(program=program).count() == 4
+
+
+def test_a_department_that_is_not_on_offer_is_refused_and_keeps_the_input(
+    program: Program, hr_admin: User
+) -> None:
+    response = _as(hr_admin).post(
+        _invite_url(program), {"emails": "ann@example.com", "department": str(MISSING_ID)}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose a department from the list." in html
+    assert "ann@example.com" in html
+    assert not Invitation.objects.exists()
+
+
+def test_a_department_of_people_who_all_left_invites_nobody(
+    program: Program, hr_admin: User
+) -> None:
+    left = UserFactory(is_active=False, department=DepartmentFactory(name="Closed"))
+    assert left.department is not None
+    response = _as(hr_admin).post(_invite_url(program), {"department": str(left.department.pk)})
+    assert response.status_code == 200
+    assert "Nobody active works in this department." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_the_invited_list_is_a_page_at_a_time(program: Program, hr_admin: User) -> None:
+    people = UserFactory.create_batch(INVITED_PER_PAGE + 3)
+    program_invite(program=program, emails=[p.email for p in people], invited_by=hr_admin)
+    html = _as(hr_admin).get(_invite_url(program)).content.decode()
+    assert f"{INVITED_PER_PAGE + 3} people invited so far" in html
+    assert html.count('<th scope="row" class="cell-primary"') == INVITED_PER_PAGE
+    assert "?page=2" in html

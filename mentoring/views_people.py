@@ -1,0 +1,64 @@
+"""HR's page of one person, and deactivating them: drawn from several apps, so here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from mentoring.person import deactivation_consequences, person_program_roles
+from people.access import access_person_for_hr, signed_in_person
+from people.models import User
+from people.paging import window
+from people.selectors import reports_of
+from people.services import person_deactivate
+
+REPORTS_PER_PAGE = 50  # direct reports on one page of a person's page
+
+
+@require_safe
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    someone = access_person_for_hr(signed_in_person(request), person_id)
+    reports = window(request, reports_of(person=someone), per_page=REPORTS_PER_PAGE)
+    return render(
+        request,
+        "people/person.html",
+        {
+            "person": someone,
+            "reports": reports,
+            "programs": person_program_roles(person=someone),
+            "is_self": someone.pk == request.user.pk,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    hr = signed_in_person(request)
+    someone = access_person_for_hr(hr, person_id)
+    if request.method == "POST":
+        try:
+            person_deactivate(person=someone, by=hr)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _deactivated_message(someone))
+        return redirect("people:person", person_id=someone.pk)
+    return render(
+        request,
+        "people/deactivate.html",
+        {
+            "person": someone,
+            "consequences": deactivation_consequences(person=someone),
+            "is_self": someone.pk == hr.pk,
+        },
+    )
+
+
+def _deactivated_message(someone: User) -> str:
+    return _(
+        "%(name)s is deactivated: they can no longer sign in, and their enrolments are withdrawn."
+    ) % {"name": someone.full_name or someone.email}
