@@ -86,6 +86,11 @@ def test_hr_closes_a_program_after_confirming(
     base = live_server.url  # type: ignore[attr-defined]
     sign_in(page, base, hr_admin)
     page.goto(f"{base}/programs/manage/{program.pk}/")
+    expect(page.get_by_role("link", name="Pairs and waiting list")).to_have_class(
+        re.compile("btn-primary")
+    )
+    fits_width(page)
+    look(page, "hr-program-detail-active")
     page.get_by_role("button", name=re.compile("Close the program")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Close “Autumn cohort”?")
     look(page, "hr-program-close-confirm")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -268,3 +269,18 @@ def test_only_hr_sees_a_confirmation(
     assert client.post(url, {"to": "matching"}).status_code == 404
     program.refresh_from_db()
     assert program.status == Program.Status.OPEN
+
+
+def test_each_status_has_the_primary_action_it_needs(client: Client, hr_admin: User) -> None:
+    client.force_login(hr_admin)
+    primary = {
+        "draft": "Open enrolment",
+        "open": "Start matching",
+        "matching": "Start the program",
+        "active": "Pairs and waiting list",
+    }
+    for status, label in primary.items():
+        program = ProgramFactory(status=status)
+        html = client.get(reverse("programs:hr_detail", kwargs={"program_id": program.pk}))
+        buttons = re.findall(r'class="btn btn-primary"[^>]*>([^<]*)<', html.content.decode())
+        assert [b.rstrip("…") for b in buttons] == [label], status
