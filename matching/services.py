@@ -32,8 +32,12 @@ def match_run_start(*, program: Program, started_by: User) -> MatchRun:
         raise ValidationError(_("In this program mentees choose their mentors themselves."))
     if program.status not in (Program.Status.MATCHING, Program.Status.ACTIVE):
         raise ValidationError(_("Start matching on the program page first."))
-    # In a running program a run is for the mentees without a pair only.
-    if program.status == Program.Status.ACTIVE and not mentees_waiting(program=program).exists():
+    # Once pairs exist (always, in a running program) a run is for the mentees without a
+    # pair only: with none of them, there is nothing to run.
+    paired = Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).exists()
+    if (paired or program.status == Program.Status.ACTIVE) and not mentees_waiting(
+        program=program
+    ).exists():
         raise ValidationError(_("Every mentee has a mentor: there is nobody to match."))
     try:
         with transaction.atomic():

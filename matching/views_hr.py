@@ -228,13 +228,16 @@ def _pairs(program: Program) -> QuerySet[Pair]:
     )
 
 
-def _can_start(program: Program, run: MatchRun | None, waiting: int) -> bool:
-    """A run can start in matching, or in an active program while mentees wait."""
+def _can_start(program: Program, run: MatchRun | None, waiting: int, pairs: int) -> bool:
+    """As ``services.match_run_start`` allows: in matching or in a running program, and
+    once pairs exist (always, when running) only while mentees wait."""
     if run and run.in_progress:
         return False
-    if program.status == Program.Status.ACTIVE:
+    if program.status not in (Program.Status.MATCHING, Program.Status.ACTIVE):
+        return False
+    if pairs or program.status == Program.Status.ACTIVE:
         return waiting > 0
-    return program.status == Program.Status.MATCHING
+    return True
 
 
 def _searches(request: HttpRequest) -> dict[str, str]:
@@ -257,14 +260,16 @@ def _render_page(
     cohort = program.matching_mode == Program.MatchingMode.COHORT
     waiting = _waiting_window(request, program, run) if cohort else None
     waiting_total = mentees_waiting(program=program).count() if cohort else 0
+    pairs = _window(request, "pairs_page", _pairs(program), PAIRS_PER_PAGE)
+    active_pairs = program.pairs.filter(status=Pair.Status.ACTIVE).exists() if cohort else False
     context: dict[str, Any] = {
         "program": program,
         "run": run,
         "cohort": cohort,
         "active": program.status == Program.Status.ACTIVE,
-        "can_start": _can_start(program, run, waiting_total),
+        "can_start": _can_start(program, run, waiting_total, int(active_pairs)),
         "status_allows_start": program.status in (Program.Status.MATCHING, Program.Status.ACTIVE),
-        "pairs": _window(request, "pairs_page", _pairs(program), PAIRS_PER_PAGE),
+        "pairs": pairs,
         "waiting": waiting,
         "waiting_total": waiting_total,
         "sort": sort,

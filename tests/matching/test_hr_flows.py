@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -199,8 +200,30 @@ def test_an_active_program_with_everyone_paired_says_so_once(
     assert "No proposed pairs" not in text
     assert "Every mentee has a proposed mentor" not in text
     assert reverse("matching:run_start", kwargs={"program_id": program.pk}) not in text
-    with pytest.raises(Exception, match="nobody to match"):
+    with pytest.raises(ValidationError, match="nobody to match"):
         match_run_start(program=program, started_by=hr_admin)
+
+
+def test_a_matching_program_with_everyone_paired_offers_start_not_another_run(
+    done_run: MatchRun,
+    hr: Client,
+    hr_admin: User,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        hr.post(_publish_url(done_run), {"confirm": "yes"})
+    program = done_run.program
+    text = _text(hr.get(_page(program)))
+    assert reverse("matching:run_start", kwargs={"program_id": program.pk}) not in text
+    assert '<button type="submit" class="btn btn-primary">Start the program…</button>' in text
+    with pytest.raises(ValidationError, match="nobody to match"):
+        match_run_start(program=program, started_by=hr_admin)
+    # A pair ends: its mentee waits, and a run is offered again.
+    Pair.objects.filter(pk=Pair.objects.filter(program=program).first().pk).update(  # type: ignore[union-attr]
+        status=Pair.Status.ENDED
+    )
+    text = _text(hr.get(_page(program)))
+    assert "Run matching again" in text
 
 
 def test_a_run_on_an_active_program_matches_only_who_waits(
