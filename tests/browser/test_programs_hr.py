@@ -51,12 +51,14 @@ def test_hr_creates_a_program_fixes_an_error_and_opens_enrolment(
     summary.get_by_role("link", name=re.compile("Program ends")).click()
     expect(page.get_by_label("Program ends")).to_be_focused()
     page.get_by_label("Program ends").fill(_day(200))
+    page.get_by_label("Largest time-zone difference (hours)").fill("6")
     page.get_by_role("button", name="Create program").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Spring mentoring")
     expect(page.get_by_role("status")).to_contain_text("was created as a draft")
     current = page.locator(".lifecycle [aria-current='step']")
     expect(current).to_contain_text("Draft")
+    expect(page.get_by_text("At most 6 hours apart")).to_be_visible()
     look(page, "hr-program-detail-draft")
 
     page.get_by_role("button", name="Open enrolment").click()
@@ -72,6 +74,7 @@ def test_hr_creates_a_program_fixes_an_error_and_opens_enrolment(
     look(page, "hr-program-detail-open")
     program = Program.objects.get()
     assert (program.status, program.weight_skills) == (Program.Status.OPEN, 8)
+    assert program.max_time_zone_hours == 6
 
     page.get_by_role("navigation").get_by_role("link", name="Manage programs").click()
     row = page.get_by_role("row", name=re.compile("Spring mentoring"))
