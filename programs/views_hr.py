@@ -200,8 +200,12 @@ def _transition_notes(program: Program, to: str) -> tuple[list[str], list[str]]:
         consequences.append(
             _("People in the audience can sign up from %(opens)s until %(closes)s.") % window
         )
-        consequences.append(str(TRANSITION_ACTIONS[(program.status, Status.OPEN)][1]))
+        if program.status == Status.DRAFT:
+            consequences.append(
+                _("Who may join: %(audience)s.") % {"audience": program.get_audience_display()}
+            )
         if program.status == Status.MATCHING:
+            consequences.append(str(TRANSITION_ACTIONS[(program.status, Status.OPEN)][1]))
             consequences.append(
                 _("Proposals that are not published yet are kept; run matching again later.")
             )

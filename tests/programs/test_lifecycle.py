@@ -197,6 +197,7 @@ def test_opening_enrolment_asks_first_with_the_window(client: Client, hr_admin: 
     html = _ask(client, program, "open")
     assert "Open enrolment?" in html
     assert "can sign up from" in html
+    assert "Who may join: Invited people only." in html
     assert "Sign-ups start on" in html  # the window opens later
     assert "nobody is invited yet" in html
     assert 'name="confirm" value="yes"' in html
