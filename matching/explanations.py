@@ -1,9 +1,11 @@
-"""Why a proposed pair fits, in short sentences HR can read at a glance.
+"""Why a proposed pair fits, and what to watch, in short sentences HR can read at a glance.
 
 The input is a proposal's ``explanation`` JSON: points per factor plus the facts
 behind them (see ``explanation_facts_bulk``, or ``matching.features.explanation_facts``
-for one pair). Factors that earned no points are left out, so every sentence is a
-reason for the pair.
+for one pair). ``explanation_sentences`` gives what fits (a factor that earned points
+and whose fact is good news); ``explanation_watch`` what to watch (time zones far
+apart, few shared hours, no more experience). ``match_quality`` turns the score into
+0 to 100 of what the program's weights could give, with a plain label.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching import engine
 from matching.features import LANGUAGE_CODES, Cohort
@@ -36,6 +39,9 @@ def _skills(facts: Mapping[str, Any]) -> str:
 
 
 def _goals(facts: Mapping[str, Any]) -> str:
+    similarity = facts.get("goals_similarity")
+    if similarity is not None and float(similarity) < SIMILAR_GOALS:
+        return ""
     return _("Similar goals")
 
 
@@ -48,8 +54,18 @@ def _seniority(facts: Mapping[str, Any]) -> str:
     ) % {"years": years}
 
 
+# Time zones this many hours apart share little of a working day: something to watch.
+FAR_APART_HOURS = 4
+# Fewer weekly hours than this when both are available: something to watch.
+FEW_SHARED_HOURS = 2
+# Goals this similar (cosine of their words) read as similar goals.
+SIMILAR_GOALS = 0.1
+
+
 def _time_zone(facts: Mapping[str, Any]) -> str:
     apart = _hours(facts.get("time_zone_hours_apart"))
+    if apart >= FAR_APART_HOURS:
+        return ""
     if apart == 0:
         return _("Same time zone")
     return ngettext(
@@ -69,7 +85,7 @@ def _language(facts: Mapping[str, Any]) -> str:
 
 def _availability(facts: Mapping[str, Any]) -> str:
     hours = _hours(facts.get("overlap_hours"))
-    if hours <= 0:
+    if hours < FEW_SHARED_HOURS:
         return ""
     return ngettext(
         "Available at the same time %(hours)d hour a week",
@@ -98,7 +114,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 
 
 def explanation_sentences(explanation: Mapping[str, Any]) -> list[str]:
-    """Short sentences for every factor that earned points, strongest reasons first."""
+    """What fits: short sentences for every factor that earned points and whose fact
+    speaks for the pair, strongest reasons first."""
     points: Mapping[str, float] = explanation.get("points") or {}
     earned = [f for f in SENTENCES if float(points.get(f) or 0) > 0]
     earned.sort(key=lambda f: -float(points[f]))  # stable: ties keep the order above
@@ -108,6 +125,68 @@ def explanation_sentences(explanation: Mapping[str, Any]) -> list[str]:
         if text:
             sentences.append(text)
     return sentences
+
+
+def explanation_watch(explanation: Mapping[str, Any]) -> list[str]:
+    """What to watch: the facts that speak against the pair, even where the rules allow
+    it (an empty list when nothing does)."""
+    watch: list[str] = []
+    apart = _hours(explanation.get("time_zone_hours_apart"))
+    if apart >= FAR_APART_HOURS:
+        watch.append(
+            ngettext(
+                "Time zones %(hours)d hour apart: few shared working hours",
+                "Time zones %(hours)d hours apart: few shared working hours",
+                apart,
+            )
+            % {"hours": apart}
+        )
+    if "overlap_hours" in explanation:
+        hours = _hours(explanation.get("overlap_hours"))
+        if hours == 0:
+            watch.append(_("No weekly slot when both are available"))
+        elif hours < FEW_SHARED_HOURS:
+            watch.append(
+                ngettext(
+                    "Available at the same time only %(hours)d hour a week",
+                    "Available at the same time only %(hours)d hours a week",
+                    hours,
+                )
+                % {"hours": hours}
+            )
+    if "years_gap" in explanation and float(explanation.get("years_gap") or 0) <= 0:
+        watch.append(_("The mentor has no more years of experience than the mentee"))
+    if "shared_skills" in explanation and not explanation.get("shared_skills"):
+        watch.append(_("No skill in common"))
+    if "shared_languages" in explanation and not explanation.get("shared_languages"):
+        watch.append(_("No language in common"))
+    return watch
+
+
+# A pair's quality, 0 to 100, and the word for it: at least this many points.
+QUALITY_LABELS: tuple[tuple[int, Promise], ...] = (
+    (70, gettext_lazy("Strong fit")),
+    (45, gettext_lazy("Good fit")),
+    (0, gettext_lazy("Weak fit")),
+)
+
+
+def match_quality(explanation: Mapping[str, Any], weights: Mapping[str, float]) -> int:
+    """The pair's points as a share of the most the program's weights can give, 0 to 100.
+
+    A mentee's own picks are left out of both: they are a preference, not a fit, and a
+    cohort run has none (counting them would leave every pair short of 100)."""
+    counted = [f for f in engine.FACTORS if f != "picks" and float(weights.get(f) or 0) > 0]
+    most = sum(float(weights[f]) for f in counted)
+    if most <= 0:
+        return 0
+    points: Mapping[str, float] = explanation.get("points") or {}
+    earned = sum(float(points.get(f) or 0) for f in counted)
+    return max(0, min(100, round(100 * earned / most)))
+
+
+def quality_label(quality: int) -> str:
+    return next(str(label) for least, label in QUALITY_LABELS if quality >= least)
 
 
 # ---------------------------------------------------------------- facts, many pairs at once

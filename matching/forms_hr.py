@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchRun, Proposal
+from matching.models import MatchRun, Pair, Proposal
 from programs.models import Enrolment, Program
 
 
@@ -178,7 +178,10 @@ class ProposalSetForm(forms.Form):
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = _enrolled(program, Enrolment.Role.MENTEE)  # type: ignore[attr-defined]
+        # Only mentees without an active pair: a run (and a pair by hand) is for them.
+        paired = Pair.objects.filter(mentee=OuterRef("pk"), status=Pair.Status.ACTIVE)
+        mentees = _enrolled(program, Enrolment.Role.MENTEE).exclude(Exists(paired))
+        self.fields["mentee"].queryset = mentees  # type: ignore[attr-defined]
         self.fields["mentor"].queryset = _enrolled(program, Enrolment.Role.MENTOR)  # type: ignore[attr-defined]
 
     def narrow(self, *, mentee_search: str, mentor_search: str) -> None:

@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from matching import membership, tasks
 from matching.explanations import explanation_sentences
 from matching.features import load_cohort
-from matching.models import MentorshipRequest, Pair
+from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.shortlists import (
     RANKING_SECONDS,
     SHORTLIST_DEPTH,
@@ -201,4 +201,65 @@ def choosing_enrolments(*, person: User) -> QuerySet[Enrolment]:
         )
         .exclude(mentee_pairs__status=Pair.Status.ACTIVE)
         .select_related("program")
+    )
+
+
+# ---------------------------------------------------------------- HR: who waits, what a step does
+
+
+def mentees_waiting(*, program: Program) -> QuerySet[Enrolment]:
+    """Accepted mentees of the program without an active pair: those a matching run is
+    for (everyone before the program starts; later, who joined late or whose pair ended)."""
+    paired = Pair.objects.filter(mentee=OuterRef("pk"), status=Pair.Status.ACTIVE)
+    return Enrolment.objects.filter(
+        program=program, role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACCEPTED
+    ).exclude(Exists(paired))
+
+
+@dataclass(frozen=True)
+class PublishFigures:
+    """What publishing a run's proposals does, in numbers."""
+
+    pairs: int
+    people: int  # different people who get at least one introduction
+    emails: int  # one introduction per active person per pair
+    mentees_left: int  # mentees still waiting after publishing
+
+
+def publish_figures(*, run: MatchRun) -> PublishFigures:
+    proposals = Proposal.objects.filter(run=run).order_by()
+    pairs = proposals.count()
+    # Each active person of a pair gets its introduction: one e-mail per pair and person.
+    to_mentees = list(
+        proposals.filter(mentee__person__is_active=True).values_list("mentee__person_id", flat=True)
+    )
+    to_mentors = list(
+        proposals.filter(mentor__person__is_active=True).values_list("mentor__person_id", flat=True)
+    )
+    waiting = mentees_waiting(program=run.program).count()
+    return PublishFigures(
+        pairs=pairs,
+        people=len(set(to_mentees) | set(to_mentors)),
+        emails=len(to_mentees) + len(to_mentors),
+        mentees_left=max(waiting - pairs, 0),
+    )
+
+
+@dataclass(frozen=True)
+class StartFigures:
+    """What starting a program in matching means, in numbers."""
+
+    active_pairs: int
+    mentees_waiting: int
+    proposals_unpublished: int  # in the latest finished, unpublished run
+
+
+def start_figures(*, program: Program) -> StartFigures:
+    unpublished = Proposal.objects.filter(
+        run__program=program, run__status=MatchRun.Status.DONE
+    ).count()
+    return StartFigures(
+        active_pairs=Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).count(),
+        mentees_waiting=mentees_waiting(program=program).count(),
+        proposals_unpublished=unpublished,
     )

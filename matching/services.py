@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from matching import engine, events, tasks
 from matching.features import Cohort, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
-from matching.selectors import CHOOSING_STATUSES
+from matching.selectors import CHOOSING_STATUSES, mentees_waiting
 from people.models import User
 from programs.events import EnrolmentWithdrawn
 from programs.models import Enrolment, Program
@@ -32,6 +32,13 @@ def match_run_start(*, program: Program, started_by: User) -> MatchRun:
         raise ValidationError(_("In this program mentees choose their mentors themselves."))
     if program.status not in (Program.Status.MATCHING, Program.Status.ACTIVE):
         raise ValidationError(_("Start matching on the program page first."))
+    # Once pairs exist (always, in a running program) a run is for the mentees without a
+    # pair only: with none of them, there is nothing to run.
+    paired = Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).exists()
+    if (paired or program.status == Program.Status.ACTIVE) and not mentees_waiting(
+        program=program
+    ).exists():
+        raise ValidationError(_("Every mentee has a mentor: there is nobody to match."))
     try:
         with transaction.atomic():
             MatchRun.objects.filter(program=program, status=MatchRun.Status.DONE).update(

@@ -10,6 +10,7 @@ urlpatterns = [
     # HR admins: cohort matching.
     path("programs/<int:program_id>/", views_hr.program_matching, name="runs"),
     path("programs/<int:program_id>/start/", views_hr.run_start, name="run_start"),
+    path("programs/<int:program_id>/start-program/", views_hr.program_start, name="program_start"),
     path("runs/<int:run_id>/progress/", views_hr.run_progress, name="run_progress"),
     path(
         "runs/<int:run_id>/proposals/<int:proposal_id>/remove/",

@@ -12,8 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,12 +23,19 @@ from django.views.decorators.http import require_POST, require_safe
 
 from matching import forms_hr, services
 from matching.access import access_proposal_for_hr, access_run_for_hr
-from matching.explanations import explanation_sentences
+from matching.explanations import (
+    explanation_sentences,
+    explanation_watch,
+    match_quality,
+    quality_label,
+)
 from matching.forms_hr import ProposalSetForm, ProposalSwapForm
 from matching.models import MatchRun, Pair, Proposal
+from matching.selectors import mentees_waiting, publish_figures, start_figures
 from people.access import signed_in_person
 from programs.access import access_program_for_hr
 from programs.models import Enrolment, Program
+from programs.selectors import enrolment_figures
 
 # Each order starts with what an index walks (the run's scores, or people's names), so
 # a page is read from the top of an index rather than after sorting every proposal.
@@ -75,19 +81,24 @@ class ProposalRow:
 
     mentee: str
     mentor: str
-    score: float
+    quality: int  # 0 to 100 of what the program's weights could give
+    quality_label: str
     by_hand: bool
-    reasons: list[str]
+    reasons: list[str]  # what fits
+    watch: list[str]  # what to watch
     remove_url: str
 
     @classmethod
-    def of(cls, run: MatchRun, proposal: Proposal) -> ProposalRow:
+    def of(cls, run: MatchRun, proposal: Proposal, weights: dict[str, int]) -> ProposalRow:
+        quality = match_quality(proposal.explanation, weights)
         return cls(
             mentee=str(proposal.mentee.person),
             mentor=str(proposal.mentor.person),
-            score=proposal.score,
+            quality=quality,
+            quality_label=quality_label(quality),
             by_hand=proposal.origin == Proposal.Origin.MANUAL,
             reasons=explanation_sentences(proposal.explanation),
+            watch=explanation_watch(proposal.explanation),
             remove_url=reverse(
                 "matching:proposal_remove", kwargs={"run_id": run.pk, "proposal_id": proposal.pk}
             ),
@@ -106,7 +117,7 @@ def _latest_run(program: Program) -> MatchRun | None:
 
 PROPOSALS_PER_PAGE = 100
 PAIRS_PER_PAGE = 100
-UNMATCHED_SHOWN = 50
+WAITING_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -160,39 +171,44 @@ def _proposal_window(request: HttpRequest, run: MatchRun, sort: str) -> Window:
         .order_by(*SORTS[sort])
     )
     window = _window(request, "page", proposals, PROPOSALS_PER_PAGE)
-    rows = [ProposalRow.of(run, proposal) for proposal in window.rows]
+    weights = run.program.weights()
+    rows = [ProposalRow.of(run, proposal, weights) for proposal in window.rows]
     return replace(window, rows=rows)
 
 
-def _unmatched_rows(run: MatchRun) -> tuple[list[UnmatchedRow], int]:
-    """Mentees still without a mentor, with the run's reason (or: HR removed them): the
-    first few by name, and how many in all."""
-    reasons = run.statistics.get("unmatched_mentees", {})
-    proposed = Proposal.objects.filter(run=run, mentee=OuterRef("pk"))
-    paired = Pair.objects.filter(mentee=OuterRef("pk"), status=Pair.Status.ACTIVE)
+WAITING_FOR_A_RUN = gettext_lazy("Waiting for a matching run")
+JOINED_AFTER_THE_RUN = gettext_lazy("Joined after this run: run matching again")
+
+
+def _waiting_reason(run: MatchRun | None, enrolment: Enrolment) -> str:
+    """Why a mentee without a pair has no proposal either."""
+    if run is None or run.status != MatchRun.Status.DONE:
+        return str(WAITING_FOR_A_RUN)
+    engine_reason = run.statistics.get("unmatched_mentees", {}).get(str(enrolment.pk))
+    if engine_reason in UNMATCHED_REASONS:
+        return str(UNMATCHED_REASONS[engine_reason])
+    if enrolment.created_at > run.created_at:
+        return str(JOINED_AFTER_THE_RUN)
+    return str(REMOVED_BY_HAND)
+
+
+def _waiting_window(request: HttpRequest, program: Program, run: MatchRun | None) -> Window:
+    """The waiting list: mentees with neither an active pair nor a proposal in the run
+    under review, a page at a time, each with the reason."""
+    waiting = mentees_waiting(program=program)
+    if run is not None and run.status == MatchRun.Status.DONE:
+        waiting = waiting.exclude(Exists(Proposal.objects.filter(run=run, mentee=OuterRef("pk"))))
     waiting = (
-        Enrolment.objects.filter(
-            program_id=run.program_id,
-            role=Enrolment.Role.MENTEE,
-            status=Enrolment.Status.ACCEPTED,
-        )
-        .exclude(Exists(paired))
-        .exclude(Exists(proposed))
-        .select_related("person")
-        .only("person__full_name", "person__email")
-        .annotate(total=models.Window(Count("pk")))  # how many in all, in the same query
+        waiting.select_related("person")
+        .only("created_at", "person__full_name", "person__email")
         # By an expression rather than the name column: the planner cannot tell how few
         # mentees wait (it guesses a quarter), and with the index on names it would walk
         # every person of the program to find them; sorting just those who wait is cheap.
         .order_by(Concat("person__full_name", Value("")), "pk")
     )
-    shown = list(waiting[:UNMATCHED_SHOWN])
-    rows = [
-        UnmatchedRow(e, str(UNMATCHED_REASONS.get(reasons.get(str(e.pk), ""), REMOVED_BY_HAND)))
-        for e in shown
-    ]
-    total: int = shown[0].total if shown else 0
-    return rows, total
+    window = _window(request, "waiting_page", waiting, WAITING_PER_PAGE)
+    rows = [UnmatchedRow(e, _waiting_reason(run, e)) for e in window.rows]
+    return replace(window, rows=rows)
 
 
 def _pairs(program: Program) -> QuerySet[Pair]:
@@ -212,10 +228,16 @@ def _pairs(program: Program) -> QuerySet[Pair]:
     )
 
 
-def _can_start(program: Program, run: MatchRun | None) -> bool:
-    return program.status in (Program.Status.MATCHING, Program.Status.ACTIVE) and not (
-        run and run.in_progress
-    )
+def _can_start(program: Program, run: MatchRun | None, waiting: int, pairs: int) -> bool:
+    """As ``services.match_run_start`` allows: in matching or in a running program, and
+    once pairs exist (always, when running) only while mentees wait."""
+    if run and run.in_progress:
+        return False
+    if program.status not in (Program.Status.MATCHING, Program.Status.ACTIVE):
+        return False
+    if pairs or program.status == Program.Status.ACTIVE:
+        return waiting > 0
+    return True
 
 
 def _searches(request: HttpRequest) -> dict[str, str]:
@@ -235,20 +257,27 @@ def _render_page(
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
     searches = _searches(request)
+    cohort = program.matching_mode == Program.MatchingMode.COHORT
+    waiting = _waiting_window(request, program, run) if cohort else None
+    waiting_total = mentees_waiting(program=program).count() if cohort else 0
+    pairs = _window(request, "pairs_page", _pairs(program), PAIRS_PER_PAGE)
+    active_pairs = program.pairs.filter(status=Pair.Status.ACTIVE).exists() if cohort else False
     context: dict[str, Any] = {
         "program": program,
         "run": run,
-        "cohort": program.matching_mode == Program.MatchingMode.COHORT,
-        "can_start": _can_start(program, run),
+        "cohort": cohort,
+        "active": program.status == Program.Status.ACTIVE,
+        "can_start": _can_start(program, run, waiting_total, int(active_pairs)),
         "status_allows_start": program.status in (Program.Status.MATCHING, Program.Status.ACTIVE),
-        "pairs": _window(request, "pairs_page", _pairs(program), PAIRS_PER_PAGE),
+        "pairs": pairs,
+        "waiting": waiting,
+        "waiting_total": waiting_total,
         "sort": sort,
         "searches": searches,
         "search_window": forms_hr.SEARCH_WINDOW,
     }
     if run is not None and run.status == MatchRun.Status.DONE:
         context["proposals"] = _proposal_window(request, run, sort)
-        context["unmatched"], context["unmatched_count"] = _unmatched_rows(run)
         form = form or ProposalSetForm(program=program)
         form.narrow(mentee_search=searches["mentee_q"], mentor_search=searches["mentor_q"])
         swap_form = swap_form or ProposalSwapForm(run=run)
@@ -351,7 +380,14 @@ def proposal_swap(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Publishing e-mails everyone and cannot be undone: it asks first, with the numbers."""
     run = access_run_for_hr(signed_in_person(request), run_id)
+    if request.POST.get("confirm") != "yes":
+        if run.status != MatchRun.Status.DONE:
+            messages.error(request, _("These proposals can no longer be published."))
+            return _back(run.program_id)
+        context = {"program": run.program, "run": run, "figures": publish_figures(run=run)}
+        return render(request, "matching/hr/publish_confirm.html", context)
     try:
         pairs = services.match_run_publish(run=run)
     except ValidationError as error:
@@ -368,3 +404,21 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
             % {"count": count},
         )
     return _back(run.program_id)
+
+
+@require_safe
+def program_start(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The confirmation step before a program in matching starts: how many pairs start,
+    how many mentees still have no mentor, what is not published yet. Confirming posts
+    to the program's lifecycle route, which makes the move."""
+    program = access_program_for_hr(signed_in_person(request), program_id)
+    if program.status != Program.Status.MATCHING:
+        messages.error(request, _("Only a program in matching can be started."))
+        return redirect("programs:hr_detail", program_id=program.pk)
+    context = {
+        "program": program,
+        "figures": start_figures(program=program),
+        "enrolled": enrolment_figures(program=program),
+        "cohort": program.matching_mode == Program.MatchingMode.COHORT,
+    }
+    return render(request, "matching/hr/program_start.html", context)

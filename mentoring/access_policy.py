@@ -139,6 +139,11 @@ POLICIES: tuple[Policy, ...] = (
     # Matching. HR sees who is paired with whom, scores and reasons; never session content.
     Policy("matching:runs", Audience.HR_ADMIN, "A program's matching runs, proposals and pairs"),
     Policy("matching:run_start", Audience.HR_ADMIN, "Start a cohort matching run"),
+    Policy(
+        "matching:program_start",
+        Audience.HR_ADMIN,
+        "Before a program starts: its pairs and waiting mentees, in numbers",
+    ),
     Policy("matching:run_progress", Audience.HR_ADMIN, "A run's progress as JSON"),
     Policy("matching:proposal_remove", Audience.HR_ADMIN, "Remove a proposed pair"),
     Policy("matching:proposal_set", Audience.HR_ADMIN, "Add a pair or change a mentor by hand"),

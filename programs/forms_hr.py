@@ -293,7 +293,10 @@ class ProgramForm(forms.ModelForm):
                 "them out of the mentee's department."
             ),
             "require_shared_language": _("Both must list at least one language in common."),
-            "max_time_zone_hours": _("Leave empty for no limit."),
+            "max_time_zone_hours": _(
+                "A hard rule: matching never proposes a pair whose time zones are further "
+                "apart. Leave empty for no limit."
+            ),
             "min_seniority_gap_years": _("0 means any mentor may mentor anyone."),
             **WEIGHT_HELP,
         }
@@ -409,7 +412,11 @@ def _setting_text(program: Program, name: str, departments: list[Department]) ->
     if name == "description":
         return program.description or _("No description yet")
     if name == "max_time_zone_hours":
-        return _("No limit") if value is None else str(value)
+        if value is None:
+            return _("No limit")
+        return ngettext("At most %(hours)d hour apart", "At most %(hours)d hours apart", value) % {
+            "hours": value
+        }
     if name in WEIGHT_FIELDS:
         return _("%(weight)s of 10") % {"weight": value}
     if isinstance(value, bool):

@@ -301,3 +301,23 @@ def focus_suggestions_sent_to(*, manager: User, report: User) -> list[SentFocusS
         .values_list("text", "created_at")
     )
     return [SentFocusSuggestion(text, sent_at) for text, sent_at in rows]
+
+
+@dataclass(frozen=True)
+class EnrolmentFigures:
+    """What a lifecycle step's confirmation tells HR: how many people it touches."""
+
+    mentees: int  # enrolled (accepted or waiting for approval)
+    mentors: int
+    pending: int  # applications still waiting for HR's decision
+    invited: int
+
+
+def enrolment_figures(*, program: Program) -> EnrolmentFigures:
+    counted: Any = program_list_for_hr().get(pk=program.pk)  # with the annotated counts
+    return EnrolmentFigures(
+        mentees=counted.mentee_count,
+        mentors=counted.mentor_count,
+        pending=counted.pending_count,
+        invited=Invitation.objects.filter(program=program).count(),
+    )

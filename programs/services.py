@@ -85,19 +85,27 @@ def program_duplicate(*, program: Program, created_by: User) -> Program:
     return copy
 
 
+def program_transition_refusal(*, program: Program, to: str) -> str | None:
+    """Why the program cannot move to ``to`` now, or None: the confirmation step asks
+    the same question before it shows the consequences."""
+    if to not in TRANSITIONS[program.status]:
+        return _("A program that is “%(current)s” cannot become “%(target)s”.") % {
+            "current": program.get_status_display(),
+            "target": Status(to).label,
+        }
+    if to == Status.OPEN and program.enrolment_closes < timezone.localdate():
+        return _("The enrolment window ended on %(date)s. Move it before opening enrolment.") % {
+            "date": program.enrolment_closes.isoformat()
+        }
+    return None
+
+
 def program_transition(*, program_id: int, to: str) -> Program:
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program_id)
-        if to not in TRANSITIONS[program.status]:
-            raise ValidationError(
-                _("A program that is “%(current)s” cannot become “%(target)s”.")
-                % {"current": program.get_status_display(), "target": Status(to).label}
-            )
-        if to == Status.OPEN and program.enrolment_closes < timezone.localdate():
-            raise ValidationError(
-                _("The enrolment window ended on %(date)s. Move it before opening enrolment.")
-                % {"date": program.enrolment_closes.isoformat()}
-            )
+        refusal = program_transition_refusal(program=program, to=to)
+        if refusal is not None:
+            raise ValidationError(refusal)
         program.status = to
         program.save(update_fields=["status", "updated_at"])
     return program

@@ -6,13 +6,17 @@ through ``programs.access``. HR sees settings, counts and dates, never nominatio
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lib.page_cache import cached_page
@@ -23,6 +27,7 @@ from programs.access import access_program_for_hr, access_skill_for_hr
 from programs.forms_hr import ProgramForm, SkillForm, SkillMergeForm, program_settings
 from programs.models import Program, Skill
 from programs.selectors import (
+    enrolment_figures,
     nomination_count,
     program_counts_for_hr,
     program_list_for_hr,
@@ -172,15 +177,105 @@ def _next_actions(program: Program) -> list[dict[str, object]]:
     return actions
 
 
+def _day(value: dt.date) -> str:
+    return str(date_format(value, "DATE_FORMAT"))
+
+
+def _transition_notes(program: Program, to: str) -> tuple[list[str], list[str]]:
+    """What a move does (consequences) and what HR should know first (warnings, with the
+    numbers), for the confirmation step of every move but starting and closing (those
+    have pages of their own: starting needs the pairs, which matching knows)."""
+    figures = enrolment_figures(program=program)
+    today = timezone.localdate()
+    consequences: list[str] = []
+    warnings: list[str] = []
+    enrolled = _("Enrolled so far: %(mentees)s and %(mentors)s.") % {
+        "mentees": ngettext("%(count)d mentee", "%(count)d mentees", figures.mentees)
+        % {"count": figures.mentees},
+        "mentors": ngettext("%(count)d mentor", "%(count)d mentors", figures.mentors)
+        % {"count": figures.mentors},
+    }
+    window = {"opens": _day(program.enrolment_opens), "closes": _day(program.enrolment_closes)}
+    if to == Status.OPEN:
+        consequences.append(
+            _("People in the audience can sign up from %(opens)s until %(closes)s.") % window
+        )
+        if program.status == Status.DRAFT:
+            consequences.append(
+                _("Who may join: %(audience)s.") % {"audience": program.get_audience_display()}
+            )
+        if program.status == Status.MATCHING:
+            consequences.append(str(TRANSITION_ACTIONS[(program.status, Status.OPEN)][1]))
+            consequences.append(
+                _("Proposals that are not published yet are kept; run matching again later.")
+            )
+        if program.enrolment_opens > today:
+            warnings.append(_("Sign-ups start on %(opens)s: until then nobody can enrol.") % window)
+        if program.audience == Program.Audience.INVITED and not figures.invited:
+            warnings.append(
+                _("Only invited people may join, and nobody is invited yet. Invite people next.")
+            )
+    elif to == Status.MATCHING:
+        consequences.append(_("Sign-ups stop: nobody else can enrol."))
+        consequences.append(_("Enrolled people can no longer change their answers."))
+        consequences.append(enrolled)
+        if program.enrolment_closes >= today:
+            days = (program.enrolment_closes - today).days + 1
+            warnings.append(
+                ngettext(
+                    "Enrolment was planned to stay open until %(closes)s (%(days)d more day). "
+                    "Closing it now stops sign-ups early.",
+                    "Enrolment was planned to stay open until %(closes)s (%(days)d more days). "
+                    "Closing it now stops sign-ups early.",
+                    days,
+                )
+                % {**window, "days": days}
+            )
+        if not figures.mentees or not figures.mentors:
+            warnings.append(_("There is nobody to match yet: a program needs mentees and mentors."))
+        if figures.pending:
+            warnings.append(
+                ngettext(
+                    "%(count)d application is still waiting for your decision.",
+                    "%(count)d applications are still waiting for your decision.",
+                    figures.pending,
+                )
+                % {"count": figures.pending}
+            )
+    return consequences, warnings
+
+
+def _confirm_transition(request: HttpRequest, program: Program, to: str) -> HttpResponse:
+    refusal = services.program_transition_refusal(program=program, to=to)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect("programs:hr_detail", program_id=program.pk)
+    if to == Status.ACTIVE:  # the pairs decide what starting means: matching shows them
+        return redirect("matching:program_start", program_id=program.pk)
+    if to == Status.CLOSED:
+        return render(request, "programs/hr/program_close_confirm.html", {"program": program})
+    consequences, warnings = _transition_notes(program, to)
+    label, _help = TRANSITION_ACTIONS[(program.status, to)]
+    context = {
+        "program": program,
+        "to": to,
+        "label": label,
+        "consequences": consequences,
+        "warnings": warnings,
+    }
+    return render(request, "programs/hr/program_transition_confirm.html", context)
+
+
 @require_POST
 def program_transition(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Every move asks first, with what it does and the numbers; then it happens."""
     program = access_program_for_hr(signed_in_person(request), program_id)
     to = request.POST.get("to", "")
     if to not in Status.values:
         messages.error(request, _("Choose what should happen to the program."))
         return redirect("programs:hr_detail", program_id=program.pk)
-    if to == Status.CLOSED and request.POST.get("confirm") != "yes":
-        return render(request, "programs/hr/program_close_confirm.html", {"program": program})
+    if request.POST.get("confirm") != "yes":
+        return _confirm_transition(request, program, to)
     try:
         program = services.program_transition(program_id=program.pk, to=to)
     except ValidationError as error:

@@ -8,7 +8,13 @@ import pytest
 
 from bench.synthetic import synthetic_problem
 from matching.engine import Problem, explain
-from matching.explanations import explanation_facts_bulk, explanation_sentences
+from matching.explanations import (
+    explanation_facts_bulk,
+    explanation_sentences,
+    explanation_watch,
+    match_quality,
+    quality_label,
+)
 from matching.features import LANGUAGE_CODES, Cohort
 
 
@@ -69,6 +75,7 @@ def test_availability_experience_goals_and_picks() -> None:
         points={"availability": 3, "seniority": 2.5, "goals": 1, "picks": 0.5},
         overlap_hours=6,
         years_gap=12.0,
+        goals_similarity=0.3,
         pick_rank=0,
     )
     assert explanation_sentences(facts) == [
@@ -135,3 +142,60 @@ def test_bulk_facts_equal_the_engines_explanation_of_each_pair() -> None:
 
 def test_bulk_facts_of_no_pairs_are_empty() -> None:
     assert explanation_facts_bulk(_cohort(synthetic_problem(3, 2, 1, seed=1)), [], []) == []
+
+
+# ---------------------------------------------------------------- what fits, what to watch, quality
+
+
+def test_time_zones_far_apart_are_something_to_watch_not_a_reason() -> None:
+    facts = _facts(points={"time_zone": 0.17, "skills": 5}, time_zone_hours_apart=11.0,
+                   shared_skills=["Hiring"], overlap_hours=6, years_gap=5.0,
+                   shared_languages=["en"])  # fmt: skip
+    assert explanation_sentences(facts) == ["1 shared skill: Hiring"]
+    assert explanation_watch(facts) == ["Time zones 11 hours apart: few shared working hours"]
+
+
+def test_close_time_zones_are_a_reason_they_fit() -> None:
+    facts = _facts(points={"time_zone": 1.7}, time_zone_hours_apart=1.0)
+    assert explanation_sentences(facts) == ["Time zones 1 hour apart"]
+    assert "Time zones" not in " ".join(explanation_watch(facts))
+
+
+def test_what_to_watch_names_every_weak_spot() -> None:
+    facts = _facts(overlap_hours=1, years_gap=-2.0)
+    assert explanation_watch(facts) == [
+        "Available at the same time only 1 hour a week",
+        "The mentor has no more years of experience than the mentee",
+        "No skill in common",
+        "No language in common",
+    ]
+    assert "No weekly slot when both are available" in explanation_watch(_facts(overlap_hours=0))
+
+
+def test_a_strong_pair_has_nothing_to_watch() -> None:
+    facts = _facts(shared_skills=["Hiring"], shared_languages=["en"], overlap_hours=8,
+                   years_gap=6.0, time_zone_hours_apart=1.0)  # fmt: skip
+    assert explanation_watch(facts) == []
+
+
+WEIGHTS = {"skills": 5, "goals": 3, "seniority": 2, "time_zone": 2, "language": 2,
+           "availability": 3, "picks": 4}  # fmt: skip
+
+
+def test_quality_is_the_share_of_what_the_weights_can_give() -> None:
+    everything = _facts(points={f: float(w) for f, w in WEIGHTS.items()})
+    assert match_quality(everything, WEIGHTS) == 100  # picks are a preference, not counted
+    assert match_quality(_facts(), WEIGHTS) == 0
+    half = _facts(points={"skills": 5, "goals": 3, "availability": 0.5})  # 8.5 of 17
+    assert match_quality(half, WEIGHTS) == 50
+    assert match_quality(_facts(points={"picks": 4}), WEIGHTS) == 0
+    assert match_quality(everything, dict.fromkeys(WEIGHTS, 0)) == 0
+
+
+@pytest.mark.parametrize(
+    ("quality", "label"),
+    [(100, "Strong fit"), (70, "Strong fit"), (69, "Good fit"), (45, "Good fit"),
+     (44, "Weak fit"), (0, "Weak fit")],
+)  # fmt: skip
+def test_each_quality_has_a_plain_label(quality: int, label: str) -> None:
+    assert quality_label(quality) == label

@@ -372,7 +372,7 @@ def test_publishing_creates_pairs_and_introduces_each_person(
 ) -> None:
     url = reverse("matching:run_publish", kwargs={"run_id": done_run.pk})
     with django_capture_on_commit_callbacks(execute=True):
-        response = hr.post(url)
+        response = hr.post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert Pair.objects.filter(program=done_run.program, status="active").count() == 3
     assert len(mail.outbox) == 6  # mentee and mentor of each pair
@@ -395,9 +395,9 @@ def test_publishing_twice_is_refused(
 ) -> None:
     url = reverse("matching:run_publish", kwargs={"run_id": done_run.pk})
     with django_capture_on_commit_callbacks(execute=True):
-        hr.post(url)
+        hr.post(url, {"confirm": "yes"})
     sent = len(mail.outbox)
-    response = hr.post(url, follow=True)
+    response = hr.post(url, {"confirm": "yes"}, follow=True)
     assert "already published" in _text(response)
     assert Pair.objects.count() == 3
     assert len(mail.outbox) == sent
@@ -483,7 +483,7 @@ def _options(text: str, select_name: str) -> list[str]:
 def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(views_hr, "PROPOSALS_PER_PAGE", 2)
     monkeypatch.setattr(views_hr, "PAIRS_PER_PAGE", 2)
-    monkeypatch.setattr(views_hr, "UNMATCHED_SHOWN", 1)
+    monkeypatch.setattr(views_hr, "WAITING_PER_PAGE", 1)
     monkeypatch.setattr(forms_hr, "SEARCH_WINDOW", 2)
 
 
@@ -572,7 +572,13 @@ def test_unmatched_mentees_and_pairs_are_windows_too(
 ) -> None:
     done_run.proposals.filter(mentee__person__full_name__in=["Mentee 00", "Mentee 01"]).delete()
     text = _text(hr.get(_page(done_run.program)))
-    assert "The first 1 of 2 by name." in text
+    assert "2 mentees have neither a pair nor a proposal in this run." in text
+    assert 'aria-label="Pages of the waiting list"' in text
+    assert "<strong>Mentee 00</strong>" in text
+    assert "<strong>Mentee 01</strong>" not in text
+    second = _text(hr.get(_page(done_run.program) + "?waiting_page=2"))
+    assert "<strong>Mentee 01</strong>" in second
+    assert "<strong>Mentee 00</strong>" not in second
     mentor = Enrolment.objects.filter(program=done_run.program, role="mentor").first()
     for enrolment in Enrolment.objects.filter(program=done_run.program, role="mentee"):
         Pair.objects.create(

@@ -147,6 +147,9 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
     ),
     "matching:runs": lambda w, p: ObjectCase({"program_id": w.cohort.pk}, ONLY({"hr_admin"})),
     "matching:run_start": lambda w, p: ObjectCase({"program_id": w.cohort.pk}, ONLY({"hr_admin"})),
+    "matching:program_start": lambda w, p: ObjectCase(
+        {"program_id": w.cohort.pk}, ONLY({"hr_admin"})
+    ),
     **{
         f"matching:{name}": (lambda w, p: ObjectCase({"run_id": w.run.pk}, ONLY({"hr_admin"})))
         for name in ("run_progress", "proposal_set", "proposal_swap", "run_publish")

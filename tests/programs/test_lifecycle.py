@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,8 +15,8 @@ from django.utils import timezone
 from people.models import User
 from programs.models import Program
 from programs.services import TRANSITIONS, program_transition
-from tests.factories import DepartmentFactory
-from tests.programs.factories import ProgramFactory
+from tests.factories import DepartmentFactory, UserFactory
+from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,115 @@ def test_duplicate_copies_settings_and_departments_as_a_draft(
     assert {k: v for k, v in model_to_dict(copy).items() if k not in ignored} == original
     program.refresh_from_db()
     assert program.status == Program.Status.ACTIVE  # the original is untouched
+
+
+# ---------------------------------------------------------------- every move asks first
+
+
+def _ask(client: Client, program: Program, to: str) -> str:
+    url = reverse("programs:hr_transition", kwargs={"program_id": program.pk})
+    response = client.post(url, {"to": to})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_opening_enrolment_asks_first_with_the_window(client: Client, hr_admin: User) -> None:
+    today = timezone.localdate()
+    program = ProgramFactory(
+        status=Program.Status.DRAFT,
+        audience=Program.Audience.INVITED,
+        enrolment_opens=today + dt.timedelta(days=3),
+        enrolment_closes=today + dt.timedelta(days=20),
+    )
+    client.force_login(hr_admin)
+    html = _ask(client, program, "open")
+    assert "Open enrolment?" in html
+    assert "can sign up from" in html
+    assert "Who may join: Invited people only." in html
+    assert "Sign-ups start on" in html  # the window opens later
+    assert "nobody is invited yet" in html
+    assert 'name="confirm" value="yes"' in html
+    program.refresh_from_db()
+    assert program.status == Program.Status.DRAFT
+
+
+def test_closing_enrolment_early_warns_with_the_days_and_the_numbers(
+    client: Client, hr_admin: User
+) -> None:
+    today = timezone.localdate()
+    program = ProgramFactory(
+        status=Program.Status.OPEN,
+        requires_approval=True,
+        enrolment_opens=today - dt.timedelta(days=3),
+        enrolment_closes=today + dt.timedelta(days=4),
+    )
+    enrol(program, UserFactory())
+    enrol(program, UserFactory())
+    enrol(program, UserFactory(), role="mentor")
+    client.force_login(hr_admin)
+    html = _ask(client, program, "matching")
+    assert "Sign-ups stop: nobody else can enrol." in html
+    assert "Enrolled so far: 2 mentees and 1 mentor." in html
+    assert "(5 more days). Closing it now stops sign-ups early." in html
+    assert "3 applications are still waiting for your decision." in html
+    assert "There is nobody to match yet" not in html
+    program.refresh_from_db()
+    assert program.status == Program.Status.OPEN
+
+
+def test_an_empty_program_warns_that_there_is_nobody_to_match(
+    client: Client, hr_admin: User
+) -> None:
+    program = ProgramFactory(status=Program.Status.OPEN)
+    client.force_login(hr_admin)
+    html = _ask(client, program, "matching")
+    assert "There is nobody to match yet" in html
+    assert "Enrolled so far: 0 mentees and 0 mentors." in html
+
+
+def test_reopening_enrolment_asks_first(client: Client, hr_admin: User) -> None:
+    program = ProgramFactory(status=Program.Status.MATCHING)
+    client.force_login(hr_admin)
+    html = _ask(client, program, "open")
+    assert "Reopen enrolment?" in html
+    assert "Proposals that are not published yet are kept" in html
+    program.refresh_from_db()
+    assert program.status == Program.Status.MATCHING
+
+
+def test_an_illegal_move_is_refused_before_any_confirmation(client: Client, hr_admin: User) -> None:
+    program = ProgramFactory(status=Program.Status.DRAFT)
+    client.force_login(hr_admin)
+    url = reverse("programs:hr_transition", kwargs={"program_id": program.pk})
+    html = client.post(url, {"to": "active"}, follow=True).content.decode()
+    assert "cannot become" in html
+    assert 'name="confirm"' not in html
+    program.refresh_from_db()
+    assert program.status == Program.Status.DRAFT
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "outsider"])
+def test_only_hr_sees_a_confirmation(
+    client: Client, persona: str, request: pytest.FixtureRequest
+) -> None:
+    program = ProgramFactory(status=Program.Status.OPEN)
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("programs:hr_transition", kwargs={"program_id": program.pk})
+    assert client.post(url, {"to": "matching"}).status_code == 404
+    program.refresh_from_db()
+    assert program.status == Program.Status.OPEN
+
+
+def test_each_status_has_the_primary_action_it_needs(client: Client, hr_admin: User) -> None:
+    client.force_login(hr_admin)
+    primary = {
+        "draft": "Open enrolment",
+        "open": "Start matching",
+        "matching": "Start the program",
+        "active": "Pairs and waiting list",
+    }
+    for status, label in primary.items():
+        program = ProgramFactory(status=status)
+        html = client.get(reverse("programs:hr_detail", kwargs={"program_id": program.pk}))
+        buttons = re.findall(r'class="btn btn-primary"[^>]*>([^<]*)<', html.content.decode())
+        assert [b.rstrip("…") for b in buttons] == [label], status
