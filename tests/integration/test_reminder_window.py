@@ -32,8 +32,9 @@ from meetings.models import Reminder
 from meetings.reminders import Outcome, reminder_send, reminders_claim_due
 from meetings.services import meeting_schedule
 from people.models import User
+from tests.integration.faults import Faults, kill_times
 from tests.integration.support import Inbox, celery_env, free_port, start_logged, stop
-from tests.integration.test_reminder_faults import Faults, _killed_at, _senders
+from tests.integration.test_reminder_faults import _senders
 from tests.meetings.factories import make_pair, when
 
 pytestmark = [
@@ -131,5 +132,5 @@ def test_a_sender_killed_before_the_server_accepted_is_named_as_the_cause_of_the
     assert killed < first_at < then_at  # no kill between the copies: the old rule failed
     senders = _senders(log.read_text())
     assert senders[(pk, 1)] == {sender.pid}
-    killed_at = _killed_at(Faults(kills=[(killed, [sender.pid])]))
+    killed_at = kill_times(Faults(kills=[(killed, [sender.pid])]))
     assert killed_at[sender.pid] <= then_at  # the rule the fault test applies now
