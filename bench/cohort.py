@@ -179,7 +179,7 @@ def _hr_pages(client: Any, program: Any, repeat: int) -> dict[str, object]:
     from people.models import Department
 
     page = reverse("matching:runs", kwargs={"program_id": program.pk})
-    participants = reverse("programs:participants", kwargs={"program_id": program.pk})
+    participants = reverse("hr_view:participants", kwargs={"program_id": program.pk})
     department = Department.objects.order_by("pk").values_list("pk", flat=True)[3]
     urls = {
         "first_page": page,

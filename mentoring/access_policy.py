@@ -93,12 +93,20 @@ POLICIES: tuple[Policy, ...] = (
     Policy("who_sees_what", Audience.SIGNED_IN, "Who can see what, in plain words"),
     Policy("who_sees_what_moved", Audience.SIGNED_IN, "The old address of who can see what"),
     Policy("people:directory", Audience.HR_ADMIN, "Everyone: name, e-mail, department, manager"),
+    # HR's read side (hr_view): counts, names and dates drawn from several apps.
     Policy(
-        "people:person",
+        "hr_view:person",
         Audience.HR_ADMIN,
         "A person: reporting line, programs, roles and pairs; no session content",
     ),
-    Policy("people:deactivate", Audience.HR_ADMIN, "Deactivate someone who left, after confirming"),
+    Policy(
+        "hr_view:deactivate", Audience.HR_ADMIN, "Deactivate someone who left, after confirming"
+    ),
+    Policy(
+        "hr_view:participants",
+        Audience.HR_ADMIN,
+        "Participants, their matching answers and whom they are paired with",
+    ),
     Policy("people:reactivate", Audience.HR_ADMIN, "Let a deactivated person sign in again"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
@@ -132,7 +140,6 @@ POLICIES: tuple[Policy, ...] = (
     Policy("programs:hr_transition", Audience.HR_ADMIN, "Move a program through its lifecycle"),
     Policy("programs:skills", Audience.HR_ADMIN, "The skills taxonomy: list and add"),
     Policy("programs:skill_edit", Audience.HR_ADMIN, "Rename or merge a skill"),
-    Policy("programs:participants", Audience.HR_ADMIN, "Participants and their matching answers"),
     Policy("programs:participant_decide", Audience.HR_ADMIN, "Approve or decline an application"),
     Policy("programs:participants_export", Audience.HR_ADMIN, "Participants as CSV"),
     Policy("programs:invite", Audience.HR_ADMIN, "Invite people to a program by e-mail"),

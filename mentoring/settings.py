@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "meetings",
     "journal",
     "manager_view",
+    "hr_view",
 ]
 
 MIDDLEWARE = [

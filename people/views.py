@@ -50,7 +50,7 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
             request,
             _("%(name)s can sign in again.") % {"name": someone.full_name or someone.email},
         )
-    return redirect("people:person", person_id=someone.pk)
+    return redirect("hr_view:person", person_id=someone.pk)
 
 
 @require_safe

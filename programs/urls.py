@@ -40,8 +40,8 @@ urlpatterns = [
     path("manage/<int:program_id>/status/", views_hr.program_transition, name="hr_transition"),
     path("manage/skills/", views_hr.skill_list, name="skills"),
     path("manage/skills/<int:skill_id>/", views_hr.skill_edit, name="skill_edit"),
-    # "participants" (manage/<id>/participants/) shows each enrolment's pair, which only
-    # the apps above know: the roof adds it to this namespace (mentoring/urls.py).
+    # The participant list itself (manage/<id>/participants/) shows each enrolment's pair,
+    # which only the apps above know: it is HR's read side's (hr_view/urls.py).
     path(
         "manage/<int:program_id>/participants/<int:enrolment_id>/decide/",
         views_participants.participant_decide,

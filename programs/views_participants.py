@@ -96,7 +96,7 @@ def _filter_query(params: QueryDict, keys: tuple[str, ...] = FILTER_FIELDS) -> s
 
 def _back_to_list(program: Program, next_url: str) -> str:
     """The list, with the filters and page of ``next_url`` if it points at this very list."""
-    list_url = reverse("programs:participants", kwargs={"program_id": program.pk})
+    list_url = reverse("hr_view:participants", kwargs={"program_id": program.pk})
     parts = urlsplit(next_url)
     if parts.scheme or parts.netloc or parts.path != list_url:
         return list_url

@@ -50,7 +50,7 @@ def test_hr_filters_approves_and_invites(
 ) -> None:
     base = live_server.url  # type: ignore[attr-defined]
     sign_in(page, base, hr_admin)
-    page.goto(base + reverse("programs:participants", kwargs={"program_id": cohort.pk}))
+    page.goto(base + reverse("hr_view:participants", kwargs={"program_id": cohort.pk}))
     expect(page.get_by_role("heading", level=1)).to_have_text("Participants")
     table = page.get_by_role("table")
     expect(table).to_contain_text("Priya Pending")

@@ -36,7 +36,7 @@ def test_hr_searches_and_pages_the_participants(
 ) -> None:
     base = live_server.url  # type: ignore[attr-defined]
     sign_in(page, base, hr_admin)
-    page.goto(base + reverse("programs:participants", kwargs={"program_id": big_cohort.pk}))
+    page.goto(base + reverse("hr_view:participants", kwargs={"program_id": big_cohort.pk}))
     table = page.get_by_role("table")
     expect(table).to_contain_text("61 participants")
     pager = page.get_by_role("navigation", name="Pages of the participants")

@@ -316,7 +316,7 @@ def test_decline_reason_reaches_the_mentee_only(
     for viewer in (mentor_boss, hr_admin):
         for url in pages:
             assert REASON_CANARY not in client_for(viewer).get(url).content.decode()
-    hr_page = client_for(hr_admin).get(reverse("programs:participants", args=[choice.program.pk]))
+    hr_page = client_for(hr_admin).get(reverse("hr_view:participants", args=[choice.program.pk]))
     assert hr_page.status_code == 200
     assert REASON_CANARY not in hr_page.content.decode()
     assert MESSAGE_CANARY not in hr_page.content.decode()

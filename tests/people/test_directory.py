@@ -36,7 +36,7 @@ def _as(user: User | None) -> Client:
 
 
 def _person_url(person: User) -> str:
-    return reverse("people:person", kwargs={"person_id": person.pk})
+    return reverse("hr_view:person", kwargs={"person_id": person.pk})
 
 
 def _names(html: str) -> list[str]:
@@ -55,15 +55,15 @@ def _queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("persona", ["mentee", "mentor", "manager", "outsider"])
-@pytest.mark.parametrize("route", ["directory", "person", "deactivate"])
+@pytest.mark.parametrize("route", ["people:directory", "hr_view:person", "hr_view:deactivate"])
 def test_everyone_but_hr_gets_the_404_of_a_missing_page(
     persona: str, route: str, personas: dict[str, User | None]
 ) -> None:
     mentee = personas["mentee"]
     assert mentee is not None
-    kwargs = {} if route == "directory" else {"person_id": mentee.pk}
+    kwargs = {} if route == "people:directory" else {"person_id": mentee.pk}
     client = _as(personas[persona])
-    response = client.get(reverse(f"people:{route}", kwargs=kwargs))
+    response = client.get(reverse(route, kwargs=kwargs))
     assert response.status_code == 404
     assert response.content == client.get(MISSING).content
 
@@ -76,7 +76,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(db: None) -> None:
 
 def test_a_missing_person_is_a_missing_page_for_hr(hr_admin: User) -> None:
     client = _as(hr_admin)
-    response = client.get(reverse("people:person", kwargs={"person_id": 987654}))
+    response = client.get(reverse("hr_view:person", kwargs={"person_id": 987654}))
     assert response.status_code == 404
 
 
@@ -250,7 +250,7 @@ def test_no_hr_people_page_shows_a_word_of_session_content(
         reverse("people:import"),
         reverse("people:import_sample"),
         *(_person_url(p) for p in (mentee, mentor, manager)),
-        *(reverse("people:deactivate", kwargs={"person_id": p.pk}) for p in (mentee, mentor)),
+        *(reverse("hr_view:deactivate", kwargs={"person_id": p.pk}) for p in (mentee, mentor)),
     ]
     for url in urls:
         response = client.get(url)
@@ -261,7 +261,7 @@ def test_no_hr_people_page_shows_a_word_of_session_content(
 
 
 def test_a_long_list_of_direct_reports_is_a_page_at_a_time(hr_admin: User, manager: User) -> None:
-    from mentoring.views_people import REPORTS_PER_PAGE
+    from hr_view.views import REPORTS_PER_PAGE
 
     UserFactory.create_batch(REPORTS_PER_PAGE + 2, manager=manager, full_name="Rey Report")
     client = _as(hr_admin)

@@ -127,17 +127,20 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
             "hr_edit",
             "hr_duplicate",
             "hr_transition",
-            "participants",
             "participants_export",
             "invite",
         )
     },
+    "hr_view:participants": lambda w, p: ObjectCase(
+        {"program_id": w.program.pk},
+        ONLY({"hr_admin"}),  # type: ignore[union-attr]
+    ),
     # HR's people pages: everyone is theirs to look after, nobody else's.
     **{
-        f"people:{name}": (
+        name: (
             lambda w, p: ObjectCase({"person_id": p["mentee"].pk}, ONLY({"hr_admin"}))  # type: ignore[union-attr]
         )
-        for name in ("person", "deactivate", "reactivate")
+        for name in ("hr_view:person", "hr_view:deactivate", "people:reactivate")
     },
     "programs:participant_decide": lambda w, p: ObjectCase(
         {"program_id": w.program.pk, "enrolment_id": w.mentee_enrolment.pk}, ONLY({"hr_admin"})

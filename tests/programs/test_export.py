@@ -181,7 +181,7 @@ def test_the_list_links_to_the_export_of_its_filters(
     program: Program, hr_admin: User, mentee: User
 ) -> None:
     enrol(program, mentee)
-    url = reverse("programs:participants", kwargs={"program_id": program.pk}) + "?role=mentee"
+    url = reverse("hr_view:participants", kwargs={"program_id": program.pk}) + "?role=mentee"
     html = _as(hr_admin).get(url).content.decode()
     assert f'href="{_export_url(program)}?role=mentee"' in html
 

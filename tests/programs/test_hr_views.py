@@ -318,8 +318,13 @@ def test_detail_shows_settings_counts_and_nomination_count_but_no_note(
     assert "7 of 10" in html
     assert "24 hours, 1 hour before each meeting" in html
     assert 'aria-current="step"' in html
-    for name in ("participants", "invite", "hr_edit", "hr_duplicate"):
-        assert reverse(f"programs:{name}", kwargs={"program_id": program.pk}) in html
+    for name in (
+        "hr_view:participants",
+        "programs:invite",
+        "programs:hr_edit",
+        "programs:hr_duplicate",
+    ):
+        assert reverse(name, kwargs={"program_id": program.pk}) in html
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ MISSING_ID = 987654
 
 def _list_url(program: Program | int, **query: str) -> str:
     pk = program if isinstance(program, int) else program.pk
-    url = reverse("programs:participants", kwargs={"program_id": pk})
+    url = reverse("hr_view:participants", kwargs={"program_id": pk})
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 

@@ -28,7 +28,7 @@ def _as(user: User) -> Client:
 
 
 def _url(program: Program) -> str:
-    return reverse("programs:participants", kwargs={"program_id": program.pk})
+    return reverse("hr_view:participants", kwargs={"program_id": program.pk})
 
 
 def _pair_cells(html: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ def _as(user: User) -> Client:
 
 
 def _url(program: Program, **query: str) -> str:
-    url = reverse("programs:participants", kwargs={"program_id": program.pk})
+    url = reverse("hr_view:participants", kwargs={"program_id": program.pk})
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 

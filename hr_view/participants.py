@@ -1,6 +1,6 @@
 """Whom each enrolment is paired with now, for HR's participant list.
 
-Programs lists enrolments but may not know pairs (matching is above it), so the roof reads
+Programs lists enrolments but may not know pairs (matching is above it), so HR's read side reads
 this for the enrolments on one page of the list: names only, through
 ``matching.membership``, in two queries whatever the page holds.
 """

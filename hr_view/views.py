@@ -1,4 +1,10 @@
-"""HR's page of one person, and deactivating them: drawn from several apps, so here."""
+"""HR's read side: pages that draw on several apps, as values (counts, names, dates), never
+session content. A leaf: nothing imports it, and it never imports ``journal``.
+
+- A person's page and deactivating them: the reporting line (people), enrolments
+  (programs), pairs (matching) and future meetings (meetings).
+- A program's participant list: programs' list, with each enrolment's pair.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from mentoring.person import deactivation_consequences, person_program_roles
+from hr_view.participants import partners_by_enrolment
+from hr_view.people import deactivation_consequences, person_program_roles
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
 from people.paging import window
 from people.selectors import reports_of
 from people.services import person_deactivate
+from programs.access import access_program_for_hr
+from programs.views_participants import participant_list_context
 
 REPORTS_PER_PAGE = 50  # direct reports on one page of a person's page
 
@@ -25,7 +34,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     reports = window(request, reports_of(person=someone), per_page=REPORTS_PER_PAGE)
     return render(
         request,
-        "people/person.html",
+        "hr_view/person.html",
         {
             "person": someone,
             "reports": reports,
@@ -46,10 +55,10 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.error(request, " ".join(refusal.messages))
         else:
             messages.success(request, _deactivated_message(someone))
-        return redirect("people:person", person_id=someone.pk)
+        return redirect("hr_view:person", person_id=someone.pk)
     return render(
         request,
-        "people/deactivate.html",
+        "hr_view/deactivate.html",
         {
             "person": someone,
             "consequences": deactivation_consequences(person=someone),
@@ -62,3 +71,13 @@ def _deactivated_message(someone: User) -> str:
     return _(
         "%(name)s is deactivated: they can no longer sign in, and their enrolments are withdrawn."
     ) % {"name": someone.full_name or someone.email}
+
+
+@require_safe
+def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(signed_in_person(request), program_id)
+    context = participant_list_context(request, program)
+    partners = partners_by_enrolment(row["enrolment"].pk for row in context["rows"])
+    for row in context["rows"]:
+        row["partners"] = partners.get(row["enrolment"].pk, ())
+    return render(request, "programs/participants/list.html", context)

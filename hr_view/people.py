@@ -1,6 +1,6 @@
 """A person as HR's people pages show them: what several apps know, as plain values.
 
-The roof composes it because no app below may know all of it: the reporting line is
+HR's read side composes it because no app below may know all of it: the reporting line is
 people's, enrolments are programs', pairs are matching's and meetings are meetings'.
 Names, roles, statuses and counts only; nothing here can reach session content (the
 journal is not imported), and a pair's people come through ``matching.membership``.

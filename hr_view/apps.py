@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HrViewConfig(AppConfig):
+    name = "hr_view"
+    verbose_name = "HR view"

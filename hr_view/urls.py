@@ -1,0 +1,19 @@
+"""HR's read side. Its pages sit beside the apps they draw on (``/people/<id>/`` beside
+the directory, a program's participants beside its HR page); each has a row in
+mentoring/access_policy.py."""
+
+from django.urls import path
+
+from hr_view import views
+
+app_name = "hr_view"
+
+urlpatterns = [
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/deactivate/", views.deactivate, name="deactivate"),
+    path(
+        "programs/manage/<int:program_id>/participants/",
+        views.participant_list,
+        name="participants",
+    ),
+]
