@@ -1,5 +1,7 @@
 """Who sees which data, in plain words: DESIGN.md section 2 as data, rendered on the
-"Who can see what" page. Keep it in step with DESIGN.md (a test checks the rows)."""
+"Who can see what" page. Each row names the model fields that hold its data (``stored``,
+``app_label.Model.field``): a test checks that they exist, so the page never promises
+or names data the app does not keep. Rows for data still to come join with its code."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class DataRow:
     manager: Promise
     hr: Promise
     operator: Promise
+    stored: tuple[str, ...]  # the fields that hold it: "app_label.Model.field"
 
     @property
     def cells(self) -> list[tuple[Promise, Promise]]:
@@ -40,6 +43,12 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("No"),
         hr=_("Yes"),
         operator=_("Yes"),
+        stored=(
+            "people.User.full_name",
+            "people.User.title",
+            "programs.Enrolment.goals",
+            "programs.Enrolment.skills",
+        ),
     ),
     DataRow(
         data=_("Who is paired with whom"),
@@ -48,6 +57,7 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("No"),
         hr=_("Yes"),
         operator=_("Yes"),
+        stored=("matching.Pair.mentee", "matching.Pair.mentor"),
     ),
     DataRow(
         data=_("Meeting start, end, status"),
@@ -57,8 +67,9 @@ ROWS: tuple[DataRow, ...] = (
             "Their direct reports' meetings: start, end and status only; "
             "no counterpart, no place, no title"
         ),
-        hr=_("Counts and last-met dates, per program"),
+        hr=_("Counts per program only, in the weekly digest"),
         operator=_("Yes"),
+        stored=("meetings.Meeting.start", "meetings.Meeting.end", "meetings.Meeting.status"),
     ),
     DataRow(
         data=_("Meeting place or video link"),
@@ -67,6 +78,7 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("No"),
         hr=_("No"),
         operator=_("Yes"),
+        stored=("meetings.Meeting.place",),
     ),
     DataRow(
         data=_("Agenda, shared notes and goals of the pair"),
@@ -75,6 +87,12 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("Never"),
         hr=_("Never"),
         operator=_("Never, not even in the admin"),
+        stored=(
+            "journal.AgendaItem.text",
+            "journal.SharedNote.text",
+            "journal.Goal.title",
+            "journal.Goal.description",
+        ),
     ),
     DataRow(
         data=_("Private notes"),
@@ -83,6 +101,7 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("Never"),
         hr=_("Never"),
         operator=_("Never"),
+        stored=("journal.PrivateNote.text",),
     ),
     DataRow(
         data=_("A manager's focus suggestion to a report"),
@@ -91,13 +110,6 @@ ROWS: tuple[DataRow, ...] = (
         manager=_("The author"),
         hr=_("Never"),
         operator=_("Never"),
-    ),
-    DataRow(
-        data=_("Check-in survey answers"),
-        mentee=_("Their own"),
-        mentor=_("Their own"),
-        manager=_("Never"),
-        hr=_("Aggregates of 5 or more answers only"),
-        operator=_("Never"),
+        stored=("programs.FocusSuggestion.text",),
     ),
 )

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from lib.page_cache import cached_page
-from mentoring.access_policy import AUDIENCE_LABELS, POLICIES, Audience, Policy
 from mentoring.health import (
     check_broker,
     check_database,
@@ -76,30 +72,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@dataclass(frozen=True)
-class AudienceGroup:
-    audience: Audience
-    label: str
-    policies: list[Policy]
-
-
-def policy_groups() -> list[AudienceGroup]:
-    """The access policy table grouped by audience, in the order of ``Audience``."""
-    grouped: dict[Audience, list[Policy]] = defaultdict(list)
-    for policy in POLICIES:
-        grouped[policy.audience].append(policy)
-    return [
-        AudienceGroup(audience, str(AUDIENCE_LABELS[audience]), grouped[audience])
-        for audience in Audience
-        if grouped[audience]
-    ]
-
-
 @require_GET
 def who_sees_what(request: HttpRequest) -> HttpResponse:
-    """The product's promise as tables: who sees which data, and who may open which page."""
-    return render(
-        request,
-        "mentoring/who_sees_what.html",
-        {"columns": COLUMNS, "rows": ROWS, "groups": policy_groups()},
-    )
+    """The product's promise as a table: who sees which data, in plain words. (Every route
+    and its audience is operators' documentation: docs/who-sees-what.md.)"""
+    return render(request, "mentoring/who_sees_what.html", {"columns": COLUMNS, "rows": ROWS})
