@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.membership import MEMBER_COLUMNS, MEMBER_ROLES
-from matching.models import MentorshipRequest, Pair
+from matching.models import MatchRun, MentorshipRequest, Pair
+from matching.selectors import CHOOSING_STATUSES as CHOOSING
+from meetings.models import Attendance, Meeting
 from people.models import User
 from programs.models import Enrolment, Nomination, Program, role_in_a_sentence
 
@@ -51,7 +53,8 @@ ORDER BY f.created_at DESC, f.id DESC
 # One branch per role in the pair, each led by the person's own enrolments (an OR across
 # the roles would make the planner scan every pair); the columns come from membership.
 _PAIR_BRANCH_SQL = """
-SELECT pair.id, pair.started_at, p.name, {is_mentee}, other_person.full_name
+SELECT pair.id, pair.started_at, p.name, {is_mentee}, other_person.full_name, p.id,
+    EXISTS (SELECT 1 FROM meetings_meeting mm WHERE mm.pair_id = pair.id)
 FROM programs_enrolment mine
 JOIN matching_pair pair ON pair.{column} = mine.id AND pair.status = %(active)s
 JOIN programs_enrolment other ON other.id IN ({others})
@@ -71,11 +74,15 @@ _PAIRS_SQL = (
     + "ORDER BY 2 DESC, 1 DESC\n"
 )
 
-# The profile's department and manager, how many mentees wait for an answer, and whether
-# anyone else is in the app yet.
+# The profile's department and manager, how many mentees wait for an answer and the first
+# deadline, and whether anyone else is in the app yet.
 _PROFILE_SQL = """
 SELECT d.name, m.full_name, m.email, (
     SELECT COUNT(*) FROM matching_mentorshiprequest r
+    JOIN programs_enrolment e ON e.id = r.mentor_id
+    WHERE e.person_id = %(person)s AND r.status = %(open)s
+), (
+    SELECT MIN(r.expires_at) FROM matching_mentorshiprequest r
     JOIN programs_enrolment e ON e.id = r.mentor_id
     WHERE e.person_id = %(person)s AND r.status = %(open)s
 ), EXISTS (SELECT 1 FROM people_user o WHERE o.id <> %(person)s)
@@ -105,6 +112,47 @@ AND p.id NOT IN (
 ORDER BY p.enrolment_closes, p.name, p.id
 LIMIT %(limit)s
 """
+
+
+# The person's own meetings from their attendance rows: the next one, and those that wait
+# for their answer. Times and pairs only (what a meeting is about is the journal's).
+_AGENDA_SQL = """
+SELECT * FROM (
+    SELECT 1, a.meeting_id, a.start, m.pair_id FROM meetings_attendance a
+    JOIN meetings_meeting m ON m.id = a.meeting_id
+    WHERE a.person_id = %(person)s AND a.active AND m.status = %(scheduled)s
+        AND a.start > %(now)s
+    ORDER BY a.start, a.meeting_id LIMIT 1
+) AS next_meeting
+UNION ALL
+SELECT * FROM (
+    SELECT 0, a.meeting_id, a.start, m.pair_id FROM meetings_attendance a
+    JOIN meetings_meeting m ON m.id = a.meeting_id
+    WHERE a.person_id = %(person)s AND a.active AND m.status = %(scheduled)s
+        AND a.start > %(now)s AND a.response = %(unanswered)s
+    ORDER BY a.start, a.meeting_id LIMIT %(limit)s
+) AS to_answer
+"""
+
+# What needs HR in each program that is not closed (run for HR admins only): applications
+# waiting, a program in matching with no run, proposals ready but not published, and
+# enrolment closing within a week.
+_HR_SQL = """
+SELECT p.id, p.name, p.status, p.enrolment_closes,
+    (SELECT COUNT(*) FROM programs_enrolment e
+        WHERE e.program_id = p.id AND e.status = %(pending)s),
+    EXISTS (SELECT 1 FROM matching_matchrun r WHERE r.program_id = p.id),
+    EXISTS (SELECT 1 FROM matching_matchrun r WHERE r.program_id = p.id AND r.status = %(done)s)
+FROM programs_program p
+WHERE p.status <> %(closed)s
+ORDER BY p.enrolment_closes, p.name, p.id
+LIMIT %(programs)s
+"""
+
+HOME_HR_PROGRAMS = 20  # programs the HR to-do looks at, soonest enrolment close first
+HOME_MEETINGS_TO_ANSWER = 5
+HOME_TEAM_SLOTS = 5
+CLOSING_SOON = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -159,6 +207,41 @@ class HomePair:
     program_name: str
     i_am_mentee: bool
     counterpart_name: str
+    program_id: int = 0
+    has_meetings: bool = True
+
+
+@dataclass(frozen=True)
+class HomeMeeting:
+    """One of the person's meetings: when, and with whom (from their pairs)."""
+
+    pk: int
+    start: dt.datetime
+    pair_id: int
+    counterpart_name: str
+
+
+@dataclass(frozen=True)
+class HomeProgramTodo:
+    """What one program needs from HR, as counts and flags."""
+
+    pk: int
+    name: str
+    status: str
+    enrolment_closes: dt.date
+    applications_waiting: int
+    has_run: bool
+    proposals_ready: bool
+    closing_soon: bool
+
+    @property
+    def needs_hr(self) -> bool:
+        return bool(
+            self.applications_waiting
+            or (self.status == Program.Status.MATCHING and not self.has_run)
+            or self.proposals_ready
+            or self.closing_soon
+        )
 
 
 @dataclass(frozen=True)
@@ -172,6 +255,39 @@ class HomeData:
     manager_name: str
     requests_waiting: int
     others_exist: bool = False  # anyone but the person: HR's home says import or re-import
+    first_request_deadline: dt.datetime | None = None
+    next_meeting: HomeMeeting | None = None
+    meetings_to_answer: tuple[HomeMeeting, ...] = ()
+    programs_for_hr: tuple[HomeProgramTodo, ...] = ()
+
+    @property
+    def pairs_without_meetings(self) -> tuple[HomePair, ...]:
+        return tuple(pair for pair in self.pairs if not pair.has_meetings)
+
+    @property
+    def mentors_to_choose(self) -> tuple[HomeEnrolment, ...]:
+        """Accepted mentee enrolments in a mentee-choice program that is choosing, with no
+        pair in that program yet."""
+        paired = {pair.program_id for pair in self.pairs}
+        return tuple(
+            e
+            for e in self.enrolments
+            if e.role == Enrolment.Role.MENTEE
+            and e.status == Enrolment.Status.ACCEPTED
+            and e.program.matching_mode == Program.MatchingMode.CHOICE
+            and e.program.status in CHOOSING
+            and e.program.pk not in paired
+        )
+
+    @property
+    def has_to_dos(self) -> bool:
+        return bool(
+            self.next_meeting
+            or self.meetings_to_answer
+            or self.requests_waiting
+            or self.pairs_without_meetings
+            or self.mentors_to_choose
+        )
 
 
 def _rows(sql: str, params: dict[str, Any]) -> Sequence[tuple[Any, ...]]:
@@ -194,12 +310,49 @@ def _name(full_name: str | None, email: str | None) -> str:
 
 
 def _pair(row: tuple[Any, ...]) -> HomePair:
-    pk, started, program, i_am_mentee, counterpart = row
-    return HomePair(pk, _aware(started), program, bool(i_am_mentee), counterpart)
+    pk, started, program, i_am_mentee, counterpart, program_id, has_meetings = row
+    return HomePair(
+        pk, _aware(started), program, bool(i_am_mentee), counterpart, program_id,
+        bool(has_meetings),
+    )  # fmt: skip
 
 
-def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
-    """Everything the person's home page shows besides their roles, as values."""
+def _agenda(
+    params: dict[str, Any], pairs: tuple[HomePair, ...]
+) -> tuple[HomeMeeting | None, tuple[HomeMeeting, ...]]:
+    names = {pair.pk: pair.counterpart_name for pair in pairs}
+    rows = _rows(_AGENDA_SQL, {
+        **params, "scheduled": Meeting.Status.SCHEDULED,
+        "unanswered": Attendance.Response.NEEDS_ACTION, "limit": HOME_MEETINGS_TO_ANSWER,
+    })  # fmt: skip
+    meetings = [
+        (bool(is_next), HomeMeeting(pk, _aware(start), pair_id, names.get(pair_id, "")))
+        for is_next, pk, start, pair_id in rows
+    ]
+    upcoming = next((m for is_next, m in meetings if is_next), None)
+    return upcoming, tuple(m for is_next, m in meetings if not is_next)
+
+
+def _hr_programs(params: dict[str, Any], today: dt.date) -> tuple[HomeProgramTodo, ...]:
+    rows = _rows(_HR_SQL, {
+        **params, "done": MatchRun.Status.DONE, "closed": Program.Status.CLOSED,
+        "programs": HOME_HR_PROGRAMS,
+    })  # fmt: skip
+    found = []
+    for pk, name, status, closes, waiting, has_run, ready in rows:
+        closes = _day(closes)
+        soon = status == Program.Status.OPEN and today <= closes <= today + CLOSING_SOON
+        found.append(
+            HomeProgramTodo(
+                pk, name, status, closes, int(waiting), bool(has_run), bool(ready), soon
+            )
+        )
+    return tuple(todo for todo in found if todo.needs_hr)
+
+
+def home_data(*, person: User, today: dt.date | None = None, hr_admin: bool = False) -> HomeData:
+    """Everything the person's home page shows besides their roles, as values; what needs
+    HR is read only for an HR admin."""
     params: dict[str, Any] = {
         "person": person.pk,
         "withdrawn": Enrolment.Status.WITHDRAWN,
@@ -213,11 +366,14 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
         "invited": Program.Audience.INVITED,
         "department": person.department_id or 0,
         "today": today or timezone.localdate(),
+        "now": timezone.now(),
         "limit": HOME_OPEN_PROGRAMS,
     }
-    department, manager_name, manager_email, waiting, others = _rows(
+    department, manager_name, manager_email, waiting, deadline, others = _rows(
         _PROFILE_SQL, {**params, "open": MentorshipRequest.Status.OPEN}
     )[0]
+    pairs = tuple(_pair(row) for row in _rows(_PAIRS_SQL, params))
+    upcoming, to_answer = _agenda(params, pairs)
     return HomeData(
         enrolments=tuple(
             HomeEnrolment(pk, role, status, HomeProgram(program, name, p_status, mode))
@@ -231,7 +387,7 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
             HomeSuggestion(pk, text, _aware(created), _name(m_name, m_email))
             for pk, text, created, m_name, m_email in _rows(_SUGGESTIONS_SQL, params)
         ),
-        pairs=tuple(_pair(row) for row in _rows(_PAIRS_SQL, params)),
+        pairs=pairs,
         open_programs=tuple(
             HomeProgram(pk, name, enrolment_closes=_day(closes))
             for pk, name, closes in _rows(_OPEN_PROGRAMS_SQL, params)
@@ -240,4 +396,12 @@ def home_data(*, person: User, today: dt.date | None = None) -> HomeData:
         manager_name=_name(manager_name, manager_email),
         requests_waiting=int(waiting),
         others_exist=bool(others),
+        first_request_deadline=_aware(_moment(deadline)) if deadline else None,
+        next_meeting=upcoming,
+        meetings_to_answer=to_answer,
+        programs_for_hr=_hr_programs(params, params["today"]) if hr_admin else (),
     )
+
+
+def _moment(value: dt.datetime | str) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from lib.page_cache import cached_page
+from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from mentoring.health import (
     check_broker,
     check_database,
@@ -27,13 +31,30 @@ def home(request: HttpRequest) -> HttpResponse:
     Drawn from plain values (mentoring.home) read on every request, and kept rendered
     under those values: a change to anything it shows makes a new key."""
     person = signed_in_person(request)
-    data = home_data(person=person)
+    roles = request_roles(request)
+    data = home_data(person=person, hr_admin=roles.hr_admin)
+    team = _team_next(person) if roles.manager else ()
     return cached_page(
         request,
-        lambda extra: _home_page(request, person, data, extra),
-        key=(data, person.title),
-        roles=request_roles(request),
+        lambda extra: _home_page(request, person, data, {**extra, "team_next": team}),
+        key=(data, person.title, team),
+        roles=roles,
     )
+
+
+HOME_TEAM_DAYS = 14  # how far ahead a manager's home looks for the team's meetings
+HOME_TEAM_SLOTS = 5
+
+
+def _team_next(manager: User) -> tuple[MeetingSlot, ...]:
+    """The next few mentoring meetings of the manager's direct reports (times only)."""
+    now = timezone.now()
+    slots = meeting_slots_for_manager(
+        manager_id=manager.pk, start=now, end=now + dt.timedelta(days=HOME_TEAM_DAYS)
+    )
+    return tuple(slot for slot in slots if not slot.cancelled and slot.start > now)[
+        :HOME_TEAM_SLOTS
+    ]
 
 
 def _home_page(
