@@ -196,3 +196,11 @@ def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool)
     person.email_reminders, person.email_nudges = reminders, nudges
     person.save(update_fields=["email_reminders", "email_nudges"])
     return person
+
+
+def person_email_kind_turn_off(*, person: User, kind: str) -> User:
+    """Turn one kind of optional e-mail off ("reminders" or "nudges"): an unsubscribe link."""
+    field = {"reminders": "email_reminders", "nudges": "email_nudges"}[kind]
+    setattr(person, field, False)
+    person.save(update_fields=[field])
+    return person
