@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.notifications import pair_introduction_send
@@ -130,3 +132,19 @@ def test_meeting_and_series_invitations_use_the_layout(
         _assert_layout(message, language, f"/meetings/pairs/{pair.pk}/")
         html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
         assert "&lt;b&gt;Room&lt;/b&gt; 4" in html  # user text is escaped, never markup
+
+
+def test_sign_in_e_mails_get_the_layout_too(client: Client, mentee: User) -> None:
+    """allauth's own e-mails: the plain text in the shared layout, links clickable, escaped."""
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": mentee.email})
+    client.post(reverse("account_request_login_code"), {"email": mentee.email})
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        page = _html(message)
+        assert page.lang == "en"
+        assert page.loads == []
+        html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
+        assert str(message.subject) in html
+    reset = _html(mail.outbox[0])
+    assert any("/accounts/password/reset/key/" in link for link in reset.links)
