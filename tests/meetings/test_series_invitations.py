@@ -207,3 +207,43 @@ def test_series_e_mails_carry_no_content_and_read_in_the_persons_zone(
     start = series[0].start.astimezone(BERLIN)
     assert "9:30 a.m." in _only(mentor).body
     assert start.tzinfo is not None
+
+
+def test_a_series_across_the_spring_change_keeps_its_wall_clock_time(
+    eager_celery: None, mentee: User, mentor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    today = timezone.localdate()
+    march = dt.date(today.year + (1 if today.month >= 3 else 0), 3, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        series = meeting_schedule(
+            pair=make_pair(mentee, mentor), organiser=mentee,
+            when=when(march, 9, 30, zone="Europe/Berlin"), every_weeks=1, count=4,
+        )  # fmt: skip
+    offsets = {m.start.astimezone(BERLIN).utcoffset() for m in series}
+    assert len(offsets) == 2  # the series crosses the change to summer time
+    [event] = _calendar(_only(mentor)).walk("VEVENT")
+    from dateutil.rrule import rrulestr
+
+    rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=event["DTSTART"].dt)
+    assert list(rule) == [m.start for m in series]  # 9:30 in Berlin, before and after
+
+
+def test_the_feed_query_count_does_not_grow_with_series(
+    eager_celery: None, mentee: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    counts = []
+    for weeks_ahead in (1, 3):
+        pair = make_pair(mentee, UserFactory())
+        meeting_schedule(
+            pair=pair, organiser=mentee, when=when(_day(7 * weeks_ahead), 8 + weeks_ahead),
+            every_weeks=1, count=2 * weeks_ahead,
+        )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            feed_ics(mentee)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
