@@ -40,14 +40,15 @@ def compose(template: str, *, to: Addressee, context: Context) -> EmailMultiAlte
 
     ``template`` names three templates by one rule: ``<template>_subject.txt`` (one line
     once rendered), ``<template>_message.txt`` and, where it exists,
-    ``<template>_message.html`` (attached as the HTML part). ``context`` may be a callable:
+    ``<template>_message.html`` (attached as the HTML part; it extends ``email/base.html``,
+    the one layout, and reads the subject as ``subject``). ``context`` may be a callable:
     it is then called with the person's language and time zone active, for values that
     are formatted in Python (dates, times, counts in words)."""
     with translation.override(to.language), timezone.override(zoneinfo.ZoneInfo(to.time_zone)):
         values = context() if callable(context) else context
         subject = subject_line(render_to_string(f"{template}_subject.txt", values))
         text = render_to_string(f"{template}_message.txt", values)
-        html = _render_if_present(f"{template}_message.html", values)
+        html = _render_if_present(f"{template}_message.html", {**values, "subject": subject})
     message = EmailMultiAlternatives(subject, text, None, [to.email])
     if html is not None:
         message.attach_alternative(html, "text/html")

@@ -49,7 +49,7 @@ def pair_introduction_send_to(*, pair_id: int, person_id: int) -> int:
         "counterpart": introduced[person],
         "program": pair.program,
         "is_mentee": person == pair.mentee.person,
-        "url": absolute_url("home"),
+        "url": absolute_url("meetings:pair", pair_id=pair.pk),
     }
     send_once(compose("matching/email/introduction", to=person, context=context))
     return 1

@@ -21,6 +21,7 @@ from lib.outbox import Outbox
 from matching.membership import counterpart, is_member, load_members, member_ids
 from matching.models import Pair
 from meetings.models import Meeting, Nudge, NudgeMail
+from people.unsubscribe import Kind, unsubscribe_headers, unsubscribe_url
 from programs.models import Program
 
 
@@ -96,8 +97,11 @@ def _message(row: NudgeMail) -> EmailMessage:
         "days": pair.program.nudge_after_days,
         "url": absolute_url("meetings:schedule", pair_id=pair.pk),
         "settings_url": absolute_url("people:email_settings"),
+        "unsubscribe_url": unsubscribe_url(person_id=person.pk, kind=Kind.NUDGES),
     }
-    return compose("meetings/email/nudge", to=person, context=context)
+    message = compose("meetings/email/nudge", to=person, context=context)
+    message.extra_headers.update(unsubscribe_headers(person_id=person.pk, kind=Kind.NUDGES))
+    return message
 
 
 NUDGES = Outbox(

@@ -46,6 +46,7 @@ from matching.models import Pair
 from meetings.models import Meeting, Reminder
 from meetings.timezones import local_span, zone_name
 from people.models import User
+from people.unsubscribe import Kind, unsubscribe_headers, unsubscribe_url
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
@@ -159,12 +160,14 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
             "url": absolute_url("meetings:pair", pair_id=meeting.pair_id),
             "ics_url": absolute_url("meetings:ics", meeting_id=meeting.pk),
             "settings_url": absolute_url("people:email_settings"),
+            "unsubscribe_url": unsubscribe_url(person_id=person.pk, kind=Kind.REMINDERS),
         }
 
     message = compose("meetings/email/reminder", to=person, context=context)
     message.extra_headers.update(
         {"X-Mentoring-Reminder": f"{reminder.pk}", "X-Mentoring-Attempt": f"{reminder.attempts}"}
     )
+    message.extra_headers.update(unsubscribe_headers(person_id=person.pk, kind=Kind.REMINDERS))
     return message
 
 

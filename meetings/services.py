@@ -194,10 +194,15 @@ def _schedule_changed(pair: Pair, meetings: Sequence[Meeting]) -> None:
     User.objects.filter(pk__in=[pair.mentee.person_id, pair.mentor.person_id]).update(
         schedule_revision=F("schedule_revision") + 1
     )
+    series: dict[int, list[list[int]]] = {}
     for meeting in meetings:
-        if not meeting.logged:  # a meeting logged afterwards already happened: no invitation
+        if meeting.series_id is not None:  # one e-mail per person for the series' change
+            series.setdefault(meeting.series_id, []).append([meeting.pk, meeting.version])
+        elif not meeting.logged:  # a meeting logged afterwards already happened: no invitation
             tasks.send_meeting_update.delay_on_commit(meeting.pk, meeting.version)
         reminders_plan(meeting)
+    for series_id, changes in series.items():
+        tasks.send_series_update.delay_on_commit(series_id, changes)
 
 
 def _saved(pair: Pair, save: Callable[[], list[Meeting]], viewer_zone: str) -> list[Meeting]:

@@ -114,6 +114,11 @@ POLICIES: tuple[Policy, ...] = (
     Policy(
         "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"
     ),
+    Policy(
+        "people:unsubscribe",
+        Audience.PUBLIC,
+        "Turn off reminders or nudges, for whoever holds the e-mail's signed link",
+    ),
     # The manager view: direct reports' meeting times and status, nothing else.
     Policy("manager_view:team", Audience.MANAGER, "Direct reports' meeting start, end, status"),
     Policy("manager_view:feed_settings", Audience.MANAGER, "Own team busy-time feed address"),

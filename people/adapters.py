@@ -6,7 +6,9 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +39,21 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix == "account/email/unknown_account":
             context = {**context, "signup_open": self.is_open_for_signup(context["request"])}
         super().send_mail(template_prefix, email, context)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """allauth's e-mails (sign-in codes, password resets) get an HTML part in the same
+        layout as every other e-mail: their plain text, escaped, with its links made
+        clickable."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            html = render_to_string(
+                "email/from_text.html", {"subject": message.subject, "text": message.body}
+            )
+            message.attach_alternative(html, "text/html")
+        return message

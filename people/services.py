@@ -226,3 +226,11 @@ def person_reactivate(*, person: User) -> User:
             raise ValidationError(_("This person is already active."))
         person.refresh_from_db()
     return person
+
+
+def person_email_kind_turn_off(*, person: User, kind: str) -> User:
+    """Turn one kind of optional e-mail off ("reminders" or "nudges"): an unsubscribe link."""
+    field = {"reminders": "email_reminders", "nudges": "email_nudges"}[kind]
+    setattr(person, field, False)
+    person.save(update_fields=[field])
+    return person

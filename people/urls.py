@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views
+from people import views, views_unsubscribe
 
 app_name = "people"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/sample.csv", views.import_sample, name="import_sample"),
     path("team/", views.team, name="team"),
     path("settings/email/", views.email_settings, name="email_settings"),
+    path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
 ]

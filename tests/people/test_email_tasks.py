@@ -22,7 +22,12 @@ from pytest_django import Settings
 from lib.mail import send_once
 from matching.tasks import send_pair_introduction, send_pair_introduction_to
 from meetings.services import meeting_schedule
-from meetings.tasks import send_meeting_update, send_meeting_update_to
+from meetings.tasks import (
+    send_meeting_update,
+    send_meeting_update_to,
+    send_series_update,
+    send_series_update_to,
+)
 from mentoring.celery import app
 from people.models import User
 from people.tasks import send_invitation
@@ -67,17 +72,28 @@ def _meeting_update(mentee: User, mentor: User) -> Send:
     return send_meeting_update, (meeting.pk, meeting.version), [mentee.email, mentor.email]
 
 
+def _series_update(mentee: User, mentor: User) -> Send:
+    day = timezone.localdate() + dt.timedelta(days=10)
+    series = meeting_schedule(
+        pair=make_pair(mentee, mentor), organiser=mentee, when=when(day), every_weeks=1, count=2
+    )
+    changes = [[meeting.pk, meeting.version] for meeting in series]
+    return send_series_update, (series[0].series_id, changes), [mentee.email, mentor.email]
+
+
 SENDS: dict[str, Callable[[User, User], Send]] = {
     "people.send_invitation": _invitation,
     "programs.send_program_invitation": _program_invitation,
     "programs.send_enrolment_decision": _enrolment_decision,
     "matching.send_pair_introduction": _pair_introduction,
     "meetings.send_meeting_update": _meeting_update,
+    "meetings.send_series_update": _series_update,
 }
 # Tasks about two e-mails, and the task each starts per e-mail (the one that retries).
 FAN_OUTS: dict[str, Any] = {
     "matching.send_pair_introduction": send_pair_introduction_to,
     "meetings.send_meeting_update": send_meeting_update_to,
+    "meetings.send_series_update": send_series_update_to,
 }
 
 
