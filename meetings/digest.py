@@ -119,7 +119,7 @@ def _message(row: DigestMail) -> EmailMessage:
         "person": person,
         "programs": digest_counts(now=timezone.now()),
         "week": row.week.week,
-        "url": absolute_url("home"),
+        "url": absolute_url("programs:hr_list"),  # where HR acts on the counts
     }
     return compose("meetings/email/digest", to=person, context=context)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from lib.outbox import outbox_deliver
@@ -129,6 +130,7 @@ def test_hr_admins_get_one_weekly_digest_of_counts_without_names(
     assert pair.program.name in body
     assert "Meetings held in the past 7 days: 1" in body
     assert "Pairs without any meeting yet: 1" in body  # the quiet program's pair
+    assert reverse("programs:hr_list") in body  # where HR acts on the counts
     for person in (mentee, mentor, manager, quiet.mentee.person, quiet.mentor.person):
         assert person.full_name not in body
         assert person.email not in body
