@@ -4,6 +4,7 @@ thread that kills its pool processes and restarts the broker, and the processes 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import random
@@ -12,10 +13,13 @@ import socket
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
-from tests.integration.support import free_port, start_logged, stop
+from aiosmtpd.controller import Controller
+
+from tests.integration.support import CELERY, Inbox, free_port, start_logged, stop
 
 
 class RedisServer:
@@ -148,3 +152,76 @@ def wait_for(path: Path, text: str, seconds: float) -> None:
 def kill_times(faults: Faults) -> dict[int, float]:
     """PID -> when this test killed it."""
     return {pid: at for at, pids in faults.kills for pid in pids}
+
+
+# ---------------------------------------------------------------- setting up and ending a run
+
+WORKER_ENV = {
+    "MENTORING_DISPATCH_SECONDS": "1",
+    "MENTORING_SWEEP_SECONDS": "2",
+    "MENTORING_REMINDER_STALE_SECONDS": "15",
+    "MENTORING_HEARTBEAT_SECONDS": "5",
+    "EMAIL_TIMEOUT": "5",
+}
+
+
+def fault_inbox(
+    kill_after: tuple[int, ...], restart_redis_after: int
+) -> tuple[Inbox, queue.Queue[str | None]]:
+    """An SMTP handler that asks the fault thread for a kill right after the server accepted
+    message number N (for each N in ``kill_after``), and for a Redis restart once."""
+    triggers: queue.Queue[str | None] = queue.Queue()
+
+    def on_accept(message: EmailMessage, count: int) -> None:
+        if count in kill_after:
+            triggers.put("kill")
+        if count == restart_redis_after:
+            triggers.put("restart-redis")
+
+    return Inbox(on_accept), triggers
+
+
+def start_worker_and_beats(
+    *, tmp_path: Path, env: dict[str, str], processes: list[subprocess.Popen[bytes]], name: str
+) -> tuple[Supervisor, dict[str, Path]]:
+    """A real prefork worker (4 processes) under a supervisor and two beats at once, each
+    logging to a file of its own; returns once the worker is ready."""
+    commands = {
+        "worker": [
+            *CELERY, "worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", "4",
+            "--hostname", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+        ],
+        "beat-1": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b1")],
+        "beat-2": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b2")],
+    }  # fmt: skip
+    logs = {part: tmp_path / f"{part}.log" for part in commands}
+    worker = Supervisor(commands.pop("worker"), env, logs["worker"], processes)
+    for part, command in commands.items():
+        processes.append(start_logged(command, env, logs[part]))
+    wait_for(logs["worker"], "ready.", 60)
+    return worker, logs
+
+
+def stop_run(
+    triggers: queue.Queue[str | None], fault_thread: threading.Thread, worker: Supervisor,
+    processes: list[subprocess.Popen[bytes]], controller: Controller,
+) -> None:  # fmt: skip
+    """End the fault thread, the supervisor's watch, every process by its PID, the SMTP
+    server."""
+    triggers.put(None)
+    fault_thread.join(timeout=30)
+    worker.stop_watching()
+    for process in processes:
+        stop(process)
+    controller.stop()
+
+
+def save_report(name: str, report: object, tmp_path: Path) -> None:
+    """The report as JSON in the test artifacts (``make faults`` keeps them)."""
+    artifacts = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / name).write_text(json.dumps(asdict(report), indent=2))  # type: ignore[call-overload]
+
+
+def log_tails(logs: dict[str, Path]) -> str:
+    return "\n".join(f"--- {n}\n{p.read_text(errors='replace')[-3000:]}" for n, p in logs.items())

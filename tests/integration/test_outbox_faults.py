@@ -28,17 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import logging
-import os
-import queue
 import random
 import re
 import subprocess
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -56,14 +52,18 @@ from meetings.services import meeting_schedule
 from programs.models import Program
 from tests.factories import UserFactory, make_hr_admin
 from tests.integration.faults import (
+    WORKER_ENV,
     Faults,
     RedisServer,
-    Supervisor,
+    fault_inbox,
     kill_times,
+    log_tails,
+    save_report,
     start_fault_thread,
-    wait_for,
+    start_worker_and_beats,
+    stop_run,
 )
-from tests.integration.support import CELERY, Inbox, celery_env, free_port, start_logged, stop
+from tests.integration.support import Inbox, celery_env, free_port
 from tests.meetings.factories import make_pair, when
 from tests.programs.factories import ProgramFactory, enrol
 
@@ -81,13 +81,6 @@ SPREAD_SECONDS = 20
 KILL_AFTER_MESSAGES = (40, 120, 230, 340)
 REDIS_RESTART_AFTER = 180
 DEADLINE_SECONDS = 150
-WORKER_ENV = {
-    "MENTORING_DISPATCH_SECONDS": "1",
-    "MENTORING_SWEEP_SECONDS": "2",
-    "MENTORING_REMINDER_STALE_SECONDS": "15",
-    "MENTORING_HEARTBEAT_SECONDS": "5",
-    "EMAIL_TIMEOUT": "5",
-}
 BOXES = {
     "Nudge e-mail": NudgeMail,
     "Digest e-mail": DigestMail,
@@ -249,15 +242,8 @@ def test_nudges_digests_and_request_reminders_survive_killed_workers_and_a_resta
     owned: dict[str, object], tmp_path: Path, no_invitation_tasks: None
 ) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    triggers: queue.Queue[str | None] = queue.Queue()
-
-    def on_accept(message: EmailMessage, count: int) -> None:
-        if count in KILL_AFTER_MESSAGES:
-            triggers.put("kill")
-        if count == REDIS_RESTART_AFTER:
-            triggers.put("restart-redis")
-
-    inbox, smtp_port = Inbox(on_accept), free_port()
+    inbox, triggers = fault_inbox(KILL_AFTER_MESSAGES, REDIS_RESTART_AFTER)
+    smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     redis: RedisServer = owned["redis"]  # type: ignore[assignment]
@@ -266,20 +252,9 @@ def test_nudges_digests_and_request_reminders_survive_killed_workers_and_a_resta
     world = _world()
 
     env = celery_env(broker_url=redis.url, smtp_port=smtp_port, **WORKER_ENV)
-    commands = {
-        "worker": [
-            *CELERY, "worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", "4",
-            "--hostname", f"outbox-faults-{os.getpid()}@%h", "--without-gossip",
-            "--without-mingle",
-        ],
-        "beat-1": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b1")],
-        "beat-2": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b2")],
-    }  # fmt: skip
-    logs = {name: tmp_path / f"{name}.log" for name in commands}
-    worker = Supervisor(commands.pop("worker"), env, logs["worker"], processes)
-    for name, command in commands.items():
-        processes.append(start_logged(command, env, logs[name]))
-    wait_for(logs["worker"], "ready.", 60)
+    worker, logs = start_worker_and_beats(
+        tmp_path=tmp_path, env=env, processes=processes, name="outbox-faults"
+    )
     fault_thread, faults = start_fault_thread(triggers, worker, redis)
 
     rng = random.Random(5)
@@ -292,22 +267,15 @@ def test_nudges_digests_and_request_reminders_survive_killed_workers_and_a_resta
     while time.monotonic() < started + DEADLINE_SECONDS and any(q.exists() for q in unfinished):
         time.sleep(1)
     time.sleep(5)  # a few more ticks of both beats: nothing may arrive twice
-    triggers.put(None)
-    fault_thread.join(timeout=30)
-    worker.stop_watching()
-    for process in processes:
-        stop(process)
-    controller.stop()
+    stop_run(triggers, fault_thread, worker, processes, controller)
 
     report = _report(
         inbox, faults, logs["worker"].read_text(), worker.restarts, time.monotonic() - started
     )
     print("\n" + report.table())  # noqa: T201 -- make faults shows it
-    artifacts = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", tmp_path))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    (artifacts / "outbox-faults.json").write_text(json.dumps(asdict(report), indent=2))
+    save_report("outbox-faults.json", report, tmp_path)
 
-    tails = "\n".join(f"--- {n}\n{p.read_text(errors='replace')[-3000:]}" for n, p in logs.items())
+    tails = log_tails(logs)
     assert report.kills == len(KILL_AFTER_MESSAGES), tails
     assert report.redis_restarts == 1, tails
     assert report.unfinished_rows == 0, report.problems

@@ -41,10 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import logging
-import os
-import queue
 import random
 import re
 import subprocess
@@ -65,14 +62,18 @@ from meetings.timezones import local
 from people.models import User
 from tests.factories import UserFactory
 from tests.integration.faults import (
+    WORKER_ENV,
     Faults,
     RedisServer,
-    Supervisor,
+    fault_inbox,
     kill_times,
+    log_tails,
+    save_report,
     start_fault_thread,
-    wait_for,
+    start_worker_and_beats,
+    stop_run,
 )
-from tests.integration.support import CELERY, Inbox, celery_env, free_port, start_logged, stop
+from tests.integration.support import Inbox, celery_env, free_port
 from tests.meetings.factories import make_pair, when
 
 pytestmark = [
@@ -92,13 +93,6 @@ KILL_AFTER_MESSAGES = (250, 700, 1200, 2300, 2900, 3500)
 REDIS_RESTART_AFTER = 1700
 DEADLINE_SECONDS = 180  # the dispatch phase; the test ends by itself after it
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata")
-WORKER_ENV = {
-    "MENTORING_DISPATCH_SECONDS": "1",
-    "MENTORING_SWEEP_SECONDS": "2",
-    "MENTORING_REMINDER_STALE_SECONDS": "15",
-    "MENTORING_HEARTBEAT_SECONDS": "5",
-    "EMAIL_TIMEOUT": "5",
-}
 
 
 # ---------------------------------------------------------------- the parts this test owns
@@ -299,15 +293,8 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
 ) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: one line per command
     started = time.monotonic()
-    triggers: queue.Queue[str | None] = queue.Queue()
-
-    def on_accept(message: EmailMessage, count: int) -> None:
-        if count in KILL_AFTER_MESSAGES:
-            triggers.put("kill")
-        if count == REDIS_RESTART_AFTER:
-            triggers.put("restart-redis")
-
-    inbox, smtp_port = Inbox(on_accept), free_port()
+    inbox, triggers = fault_inbox(KILL_AFTER_MESSAGES, REDIS_RESTART_AFTER)
+    smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     redis: RedisServer = owned["redis"]  # type: ignore[assignment]
@@ -319,19 +306,9 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
     assert Reminder.objects.filter(status="pending").count() == 4 * len(meetings)
 
     env = celery_env(broker_url=redis.url, smtp_port=smtp_port, **WORKER_ENV)
-    commands = {
-        "worker": [
-            *CELERY, "worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", "4",
-            "--hostname", f"faults-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
-        ],
-        "beat-1": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b1")],
-        "beat-2": [*CELERY, "beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "b2")],
-    }  # fmt: skip
-    logs = {name: tmp_path / f"{name}.log" for name in commands}
-    worker = Supervisor(commands.pop("worker"), env, logs["worker"], processes)
-    for name, command in commands.items():
-        processes.append(start_logged(command, env, logs[name]))
-    wait_for(logs["worker"], "ready.", 60)
+    worker, logs = start_worker_and_beats(
+        tmp_path=tmp_path, env=env, processes=processes, name="faults"
+    )
     fault_thread, faults = start_fault_thread(triggers, worker, redis)
 
     rng = random.Random(3)
@@ -362,23 +339,16 @@ def test_reminders_survive_killed_workers_a_restarted_broker_and_two_beats(
     while time.monotonic() < deadline and unfinished.exists():
         time.sleep(1)
     time.sleep(5)  # a few more ticks of both beats: nothing may arrive twice
-    triggers.put(None)
-    fault_thread.join(timeout=30)
-    worker.stop_watching()
-    for process in processes:
-        stop(process)
-    controller.stop()
+    stop_run(triggers, fault_thread, worker, processes, controller)
 
     phases = (dispatch_started - started, time.monotonic() - dispatch_started)
     report = _report(
         inbox, changes, before, faults, phases, logs["worker"].read_text(), worker.restarts
     )
     print("\n" + report.table())  # noqa: T201 -- make faults shows it
-    artifacts = Path(os.environ.get("MENTORING_TEST_ARTIFACTS", tmp_path))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    (artifacts / "reminder-faults.json").write_text(json.dumps(asdict(report), indent=2))
+    save_report("reminder-faults.json", report, tmp_path)
 
-    tails = "\n".join(f"--- {n}\n{p.read_text(errors='replace')[-3000:]}" for n, p in logs.items())
+    tails = log_tails(logs)
     assert report.kills == len(KILL_AFTER_MESSAGES), tails
     assert report.pool_children_killed >= len(KILL_AFTER_MESSAGES), tails
     assert report.redis_restarts == 1, tails
