@@ -54,7 +54,7 @@ ORDER BY f.created_at DESC, f.id DESC
 # the roles would make the planner scan every pair); the columns come from membership.
 _PAIR_BRANCH_SQL = """
 SELECT pair.id, pair.started_at, p.name, {is_mentee}, other_person.full_name, p.id,
-    EXISTS (SELECT 1 FROM meetings_meeting mm WHERE mm.pair_id = pair.id)
+    EXISTS (SELECT 1 FROM meetings_meeting mm WHERE mm.pair_id = pair.id), mine.id
 FROM programs_enrolment mine
 JOIN matching_pair pair ON pair.{column} = mine.id AND pair.status = %(active)s
 JOIN programs_enrolment other ON other.id IN ({others})
@@ -176,6 +176,7 @@ class HomeEnrolment:
     status: str
     program: HomeProgram
     withdrawn_at: None = None  # withdrawn enrolments are not on the home page
+    paired: bool = False  # in an active pair through this enrolment: the next step says so
 
     def get_status_display(self) -> str:
         return str(Enrolment.Status(self.status).label)
@@ -209,6 +210,7 @@ class HomePair:
     counterpart_name: str
     program_id: int = 0
     has_meetings: bool = True
+    enrolment_id: int = 0  # the person's own enrolment in the pair
 
 
 @dataclass(frozen=True)
@@ -310,10 +312,10 @@ def _name(full_name: str | None, email: str | None) -> str:
 
 
 def _pair(row: tuple[Any, ...]) -> HomePair:
-    pk, started, program, i_am_mentee, counterpart, program_id, has_meetings = row
+    pk, started, program, i_am_mentee, counterpart, program_id, has_meetings, mine = row
     return HomePair(
         pk, _aware(started), program, bool(i_am_mentee), counterpart, program_id,
-        bool(has_meetings),
+        bool(has_meetings), mine,
     )  # fmt: skip
 
 
@@ -373,10 +375,13 @@ def home_data(*, person: User, today: dt.date | None = None, hr_admin: bool = Fa
         _PROFILE_SQL, {**params, "open": MentorshipRequest.Status.OPEN}
     )[0]
     pairs = tuple(_pair(row) for row in _rows(_PAIRS_SQL, params))
+    paired = {pair.enrolment_id for pair in pairs}
     upcoming, to_answer = _agenda(params, pairs)
     return HomeData(
         enrolments=tuple(
-            HomeEnrolment(pk, role, status, HomeProgram(program, name, p_status, mode))
+            HomeEnrolment(
+                pk, role, status, HomeProgram(program, name, p_status, mode), paired=pk in paired
+            )
             for pk, role, status, program, name, p_status, mode in _rows(_ENROLMENTS_SQL, params)
         ),
         nominations=tuple(

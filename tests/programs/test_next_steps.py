@@ -99,3 +99,22 @@ def test_hr_home_says_import_first_only_while_nobody_else_is_in_the_app(
     html = client.get(reverse("home")).content.decode()
     assert "Start by bringing everyone in" not in html
     assert "Keep people current" in html
+
+
+@pytest.mark.parametrize("mode", ["choice", "cohort"])
+def test_home_says_who_has_a_pair_instead_of_asking_to_choose_or_wait(
+    client: Client, mentee: User, mentor: User, mode: str
+) -> None:
+    from tests.meetings.factories import make_pair
+
+    pair = make_pair(mentee, mentor)
+    Program.objects.filter(pk=pair.program_id).update(
+        matching_mode=mode, status=Program.Status.MATCHING
+    )
+    client.force_login(mentee)
+    html = client.get(reverse("home")).content.decode()
+    assert "You have a mentor in this program." in html
+    assert "Choose the mentor you would like to ask." not in html
+    assert "You will see your pair here once HR publishes it." not in html
+    client.force_login(mentor)
+    assert "You mentor in this program." in client.get(reverse("home")).content.decode()
