@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from journal import services
 from people.models import User
 from programs.models import FocusSuggestion
-from tests.browser.conftest import look, sign_in
+from tests.browser.conftest import close_context, look, new_context, sign_in
 from tests.journal.factories import pair_with_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +51,7 @@ def test_pair_prepares_a_meeting_and_the_private_note_stays_private(
     expect(page.get_by_text("You acknowledged the agreement.")).to_be_visible()
     look(page, "journal-pair-mentee")
 
-    other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    other = new_context(browser)
     mentor_page = other.new_page()
     sign_in(mentor_page, base, mentor)
     mentor_page.goto(meeting_url)
@@ -74,7 +74,7 @@ def test_pair_prepares_a_meeting_and_the_private_note_stays_private(
     expect(mentor_page.get_by_text("Explore how to give feedback upwards.")).to_be_visible()
     expect(mentor_page.get_by_text(PRIVATE)).to_have_count(0)
     look(mentor_page, "journal-pair-mentor")
-    other.close()
+    close_context(other)
 
 
 KEPT = "Your unsaved text is back. Save it to keep it."
@@ -82,9 +82,7 @@ NOTES = "Agreed: weekly\nTry saying no once this sprint\nBring the deck next tim
 
 
 def _open_as(browser: Browser, base: str, person: User, url: str) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_context(browser).new_page()
     sign_in(page, base, person)
     page.goto(url)
     return page
@@ -144,8 +142,8 @@ def test_mentor_and_mentee_edit_the_same_notes_and_both_texts_survive(
     ).click()
     expect(mentee_page.get_by_text(re.compile("Version restored"))).to_be_visible()
     expect(mentee_page.get_by_label(notes)).to_have_value(NOTES)
-    mentee_page.context.close()
-    mentor_page.context.close()
+    close_context(mentee_page.context)
+    close_context(mentor_page.context)
 
 
 def test_typed_text_survives_the_other_forms_on_the_journal_pages(

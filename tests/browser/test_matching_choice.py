@@ -6,9 +6,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from matching.models import MentorshipRequest, Pair
+from matching.services import request_create
 from people.models import User
 from programs.models import Enrolment, Program
-from tests.browser.conftest import look, sign_in
+from tests.browser.conftest import close_context, look, new_context, sign_in
 from tests.factories import DepartmentFactory, UserFactory
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
 
@@ -63,9 +64,8 @@ def test_mentee_asks_a_mentor_who_accepts(
     look(page, "matching-shortlist-waiting")
     assert MentorshipRequest.objects.get().message == MESSAGE
 
-    mentor_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    mentor_context = new_context(browser)
     mentor_page = mentor_context.new_page()
-    mentor_page.set_default_timeout(15_000)
     sign_in(mentor_page, base, mentor)
     mentor_page.goto(f"{base}/matching/requests/")
     expect(mentor_page.get_by_role("main")).to_contain_text(MESSAGE)
@@ -74,7 +74,7 @@ def test_mentee_asks_a_mentor_who_accepts(
     look(mentor_page, "matching-requests-mentor")
     mentor_page.get_by_role("button", name="Accept Ezra Mentee").click()
     expect(mentor_page.get_by_role("status")).to_contain_text("You are now Ezra Mentee's mentor")
-    mentor_context.close()
+    close_context(mentor_context)
 
     page.goto(f"{base}/matching/pairs/")
     row = page.get_by_role("row").filter(has_text="Olu Mentor")
@@ -87,3 +87,37 @@ def test_mentee_asks_a_mentor_who_accepts(
     look(page, "matching-pair-end")
     page.get_by_role("link", name="Keep the pair").click()
     assert Pair.objects.get().status == Pair.Status.ACTIVE
+
+
+def test_german_home_and_requests_fit_a_phone(
+    page: Page, browser: Browser, live_server: object, mentee: User, mentor: User, hr_admin: User
+) -> None:
+    """German words are long: the pages with the longest buttons still fit 390 px."""
+    base = live_server.url  # type: ignore[attr-defined]
+    program = _program(mentee, mentor)
+    User.objects.filter(pk__in=[mentee.pk, mentor.pk, hr_admin.pk]).update(language="de")
+    request_create(
+        mentee=Enrolment.objects.get(program=program, person=mentee),
+        mentor=Enrolment.objects.get(program=program, person=mentor),
+        message=MESSAGE,
+    )
+
+    sign_in(page, base, mentee)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Willkommen, Ezra")
+    look(page, "home-mentee-de")
+    page.goto(f"{base}/matching/programs/{program.pk}/mentors/")
+    look(page, "matching-shortlist-de")
+    page.goto(f"{base}/matching/requests/")
+    look(page, "matching-requests-mentee-de")
+
+    for person, name in ((mentor, "mentor"), (hr_admin, "hr")):
+        context = new_context(browser)
+        other = context.new_page()
+        sign_in(other, base, person)
+        expect(other.locator("html")).to_have_attribute("lang", "de")
+        look(other, f"home-{name}-de")
+        if person == mentor:
+            other.goto(f"{base}/matching/requests/")
+            expect(other.get_by_role("main")).to_contain_text(MESSAGE)
+            look(other, "matching-requests-mentor-de")
+        close_context(context)

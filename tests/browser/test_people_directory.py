@@ -25,13 +25,6 @@ from tests.programs.factories import ProgramFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def assert_no_sideways_scrolling(page: Page) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_hr_finds_a_person_and_deactivates_them(
     page: Page, live_server: object, hr_admin: User, mentee: User, mentor: User
 ) -> None:
@@ -45,7 +38,6 @@ def test_hr_finds_a_person_and_deactivates_them(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     look(page, "people-directory")
-    assert_no_sideways_scrolling(page)
 
     page.get_by_label("Name, e-mail or department").fill("finance")
     page.get_by_role("button", name="Search").click()
@@ -61,14 +53,12 @@ def test_hr_finds_a_person_and_deactivates_them(
     expect(programs).to_contain_text(pair.program.name)
     expect(programs).to_contain_text("Ezra Mentee")
     look(page, "people-person")
-    assert_no_sideways_scrolling(page)
 
     page.get_by_role("link", name="Deactivate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deactivate this person?")
     expect(page.get_by_text("1 pair ends")).to_be_visible()
     expect(page.get_by_text("2 future meetings are cancelled")).to_be_visible()
     look(page, "people-deactivate")
-    assert_no_sideways_scrolling(page)
 
     page.get_by_role("button", name="Deactivate").click()
     expect(page.get_by_role("status")).to_contain_text("Olu Mentor is deactivated")
@@ -88,7 +78,6 @@ def test_hr_downloads_the_sample_and_imports_it(
     page.get_by_role("main").get_by_role("link", name="Import people").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
     look(page, "people-import")
-    assert_no_sideways_scrolling(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download a sample file").click()
@@ -119,5 +108,4 @@ def test_hr_invites_a_whole_department(page: Page, live_server: object, hr_admin
     expect(page.get_by_role("status")).to_contain_text("Invited 5 people.")
     expect(page.get_by_role("table")).to_contain_text("5 people invited so far")
     look(page, "people-invite-department-done")
-    assert_no_sideways_scrolling(page)
     assert Invitation.objects.filter(program=program).count() == 5

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from people.models import User
 from programs.models import Enrolment, Nomination
-from tests.browser.conftest import look, sign_in
+from tests.browser.conftest import close_context, look, new_context, sign_in
 from tests.programs.factories import ProgramFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,9 +56,8 @@ def test_manager_nominates_and_suggests_then_the_report_enrols(
     look(page, "manager-suggest")
 
     # The report, in a browser of their own: sees both, and enrols from the nomination.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = new_context(browser)
     report = context.new_page()
-    report.set_default_timeout(15_000)
     sign_in(report, base, mentee)
     main = report.get_by_role("main")
     expect(main).to_contain_text(NOTE)
@@ -75,7 +74,7 @@ def test_manager_nominates_and_suggests_then_the_report_enrols(
     expect(report.get_by_role("status")).to_be_visible()
     assert Enrolment.objects.filter(person=mentee, role=Enrolment.Role.MENTEE).exists()
     assert Nomination.objects.get().status == Nomination.Status.ENROLLED
-    context.close()
+    close_context(context)
 
     # The manager learns nothing of it.
     page.get_by_role("link", name="Nominate for a program").click()

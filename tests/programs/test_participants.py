@@ -190,6 +190,27 @@ def test_empty_program_invites_hr_to_invite_people(program: Program, hr_admin: U
     assert "No participants match" not in html
 
 
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [
+        (Program.Status.MATCHING, "reopen enrolment on the program's page"),
+        (Program.Status.ACTIVE, "nobody enrolled while it was open"),
+        (Program.Status.CLOSED, "nobody enrolled while it was open"),
+    ],
+)
+def test_empty_program_past_enrolment_says_so_and_offers_no_invitation(
+    program: Program, hr_admin: User, status: str, hint: str
+) -> None:
+    Program.objects.filter(pk=program.pk).update(status=status)
+    html = _as(hr_admin).get(_list_url(program)).content.decode().replace("&#x27;", "'")
+    assert "Nobody enrolled" in html
+    assert hint in html
+    assert "Nobody has enrolled yet" not in html
+    assert "will appear here" not in html
+    invite_url = reverse("programs:invite", kwargs={"program_id": program.pk})
+    assert html.count(f'href="{invite_url}"') == 1  # the header's link, no call to invite
+
+
 def test_filters_matching_nobody_say_so(mixed: Program, hr_admin: User) -> None:
     html = _as(hr_admin).get(_list_url(mixed, status="pending")).content.decode()
     assert "No participants match these filters" in html
