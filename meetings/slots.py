@@ -52,6 +52,11 @@ def shared_slots(
     the suggestions spread over the fortnight. Empty when anyone stated none."""
     if not people or any(not person.slots for person in people):
         return []
+    try:
+        for person in people:
+            zoneinfo.ZoneInfo(person.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # an older row without a usable zone
+        return []
     moment = after.astimezone(dt.UTC).replace(second=0, microsecond=0)
     moment += dt.timedelta(minutes=(30 - moment.minute % 30) % 30)
     end = moment + dt.timedelta(days=days)

@@ -61,6 +61,13 @@ def test_no_suggestion_when_someone_stated_no_availability() -> None:
     assert shared_slots(people, after=after) == []
 
 
+def test_no_suggestion_when_a_stated_zone_is_unusable() -> None:
+    after = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    for zone in ("", "Mars/Olympus"):
+        people = [Availability(WEEKDAYS_AM, "Europe/Berlin"), Availability(WEEKDAYS_AM, zone)]
+        assert shared_slots(people, after=after) == []
+
+
 def test_summer_time_moves_the_suggestion_on_the_utc_clock() -> None:
     """Berlin changes its clocks, Singapore does not: the shared hour follows Berlin."""
     berlin = Availability(WEEKDAYS_AM, "Europe/Berlin")
