@@ -59,6 +59,15 @@ def is_mentee(pair: Pair, person: User | int) -> bool:
     return pair.mentee.person_id == person_id
 
 
+def enrolment_of(pair: Pair, person: User | int) -> Enrolment:
+    """The person's own enrolment in the pair (their stated availability, its zone);
+    callers have checked membership."""
+    person_id = person if isinstance(person, int) else person.pk
+    return next(
+        getattr(pair, role) for role in MEMBER_ROLES if getattr(pair, role).person_id == person_id
+    )
+
+
 def counterparts(pair: Pair, person: User | int) -> list[User]:
     """Everybody else in the pair, in the order of ``members``."""
     person_id = person if isinstance(person, int) else person.pk

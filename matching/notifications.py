@@ -6,6 +6,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from lib.formats import moment_text
 from lib.links import absolute_url
 from lib.mail import compose, send_once
 from matching.membership import counterpart, members
@@ -76,7 +77,7 @@ def request_reminder_message(*, request: MentorshipRequest, mentor: User) -> Ema
             "mentee": request.mentee.person.full_name or request.mentee.person.email,
             "program": request.program.name,
             "asked_on": date_format(timezone.localdate(request.created_at)),
-            "answer_by": date_format(timezone.localdate(request.expires_at)),
+            "answer_by": moment_text(request.expires_at),
             "url": absolute_url("matching:requests"),
         }
 

@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
-from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lib.formats import moment_text
 from matching import membership, selectors, services
 from matching.access import (
     access_choice_mentee_enrolment,
@@ -96,7 +95,7 @@ def request_create(request: HttpRequest, program_id: int, enrolment_id: int) -> 
         messages.success(
             request,
             _("You asked %(name)s. They have until %(date)s to answer.")
-            % {"name": mentor.person.full_name, "date": date_format(localdate(asked.expires_at))},
+            % {"name": mentor.person.full_name, "date": moment_text(asked.expires_at)},
         )
     return redirect("matching:shortlist", program_id=mentee.program_id)
 

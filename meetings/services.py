@@ -136,7 +136,7 @@ def _clash_message(person: User, clash: Attendance, viewer_zone: str) -> str:
     ) % {
         "name": person.full_name,
         "date": date_format(start.date()),
-        "time": time_format(start.time(), "H:i"),
+        "time": time_format(start.time()),
         "zone": viewer_zone,
     }
 

@@ -8,7 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 
@@ -43,7 +43,7 @@ def to_utc(day: dt.date, time: dt.time, time_zone: str, *, fold: int | None = No
                 "%(time)s on %(date)s does not exist in %(zone)s: the clocks skip that hour. "
                 "Choose another time."
             )
-            % {"time": time.strftime("%H:%M"), "date": date_format(day), "zone": time_zone},
+            % {"time": time_format(time), "date": date_format(day), "zone": time_zone},
             code="nonexistent_time",
         )
     if first == second:

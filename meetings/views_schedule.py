@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.page_cache import cached_page
-from matching.membership import counterpart, is_mentee
+from matching.membership import counterpart, enrolment_of, is_mentee
 from matching.models import Pair
 from meetings import selectors, services
 from meetings.access import access_meeting_for_member, access_pair_for_member
 from meetings.forms import DURATIONS, CancelForm, LogForm, RescheduleForm, RespondForm, ScheduleForm
 from meetings.models import Attendance, Meeting
-from meetings.timezones import Ambiguous, local, local_span, shown, zone_name
+from meetings.slots import Availability, shared_slots
+from meetings.timezones import Ambiguous, local, local_span, shown, to_utc, zone_name
 from people.access import signed_in_person
 from people.models import User
 from people.paging import window
@@ -142,7 +143,8 @@ def _pair_page(
 
 
 def _zone_label(moment: dt.datetime, time_zone: str) -> str:
-    return local(moment, time_zone).strftime("%H:%M %Z")
+    shown_at = local(moment, time_zone)
+    return f"{time_format(shown_at.time())} {shown_at.tzname()}"
 
 
 def _ask_which(form: ScheduleForm | LogForm | RescheduleForm, asked: Ambiguous) -> None:
@@ -154,7 +156,7 @@ def _ask_which(form: ScheduleForm | LogForm | RescheduleForm, asked: Ambiguous) 
 
 def _when_text(meeting: Meeting, time_zone: str) -> str:
     start = local(meeting.start, time_zone)
-    time = time_format(start.time(), "H:i")
+    time = time_format(start.time())
     if zone_name(start, time_zone) != time_zone:
         time = f"{time} UTC"
     return _("%(date)s at %(time)s") % {
@@ -216,11 +218,71 @@ def _moved_text(moved: list[Meeting], person: User, other: User) -> str:
     }
 
 
+@dataclass(frozen=True)
+class TwoClocks:
+    """One moment on the viewer's clock and on the counterpart's (both already shown)."""
+
+    mine: dt.datetime
+    theirs: dt.datetime
+
+    @property
+    def day(self) -> str:  # for the link that fills in the form
+        return self.mine.date().isoformat()
+
+    @property
+    def time(self) -> str:
+        return self.mine.strftime("%H:%M")  # the form's own input format, not display
+
+
+def _two_clocks(moment: dt.datetime, person: User, other: User) -> TwoClocks:
+    return TwoClocks(
+        mine=shown(local(moment, person.time_zone)),
+        theirs=shown(local(moment, other.time_zone)),
+    )
+
+
+def _chosen_moment(day: object, time: object, time_zone: str) -> dt.datetime | None:
+    """The UTC moment of a chosen date and time, or None while there is none yet (or it
+    does not exist, or happens twice: the form says so itself)."""
+    if not isinstance(day, dt.date) or not isinstance(time, dt.time):
+        return None
+    try:
+        return to_utc(day, time, time_zone)
+    except (ValidationError, Ambiguous):
+        return None
+
+
+def _suggested(request: HttpRequest) -> dict[str, object]:
+    """The date and time of a suggestion link (``?day=2026-12-09&time=09:00``), if any."""
+    try:
+        return {
+            "day": dt.date.fromisoformat(request.GET["day"]),
+            "time": dt.time.fromisoformat(request.GET["time"]),
+        }
+    except (KeyError, ValueError):
+        return {}
+
+
+def _shared_slots(pair: Pair, person: User, other: User, now: dt.datetime) -> list[TwoClocks]:
+    """The next times in both people's stated availability, on both clocks."""
+    people = [enrolment_of(pair, p) for p in (person, other)]
+    starts = shared_slots(
+        [Availability(slots=e.availability, time_zone=e.time_zone) for e in people],
+        after=now + dt.timedelta(hours=1),
+    )
+    return [_two_clocks(start, person, other) for start in starts]
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
+    """Plan a meeting. The page shows the chosen time on the counterpart's clock too, and
+    suggests times in both people's stated availability: each suggestion is a link that
+    fills in the form; "Show their time" sends the form without planning anything."""
     person = signed_in_person(request)
     pair = access_pair_for_member(person, pair_id)
-    form = ScheduleForm(request.POST or None, time_zone=person.time_zone)
+    form = ScheduleForm(
+        request.POST or None, time_zone=person.time_zone, initial=_suggested(request)
+    )
     other = counterpart(pair, person)
 
     def plan() -> list[Meeting]:
@@ -235,11 +297,16 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
             until=data["until"],
         )
 
-    status = _attempt(
-        request, form, plan, lambda planned: _planned_text(planned, person, other), pair.pk
-    )
+    if request.method == "POST" and "preview" in request.POST:
+        status: HttpResponse | int = 200 if form.is_valid() else 400
+    else:
+        status = _attempt(
+            request, form, plan, lambda planned: _planned_text(planned, person, other), pair.pk
+        )
     if isinstance(status, HttpResponse):
         return status
+    values = form.cleaned_data if form.is_bound else form.initial
+    chosen = _chosen_moment(values.get("day"), values.get("time"), person.time_zone)
     return render(
         request,
         "meetings/schedule/schedule.html",
@@ -248,6 +315,8 @@ def schedule(request: HttpRequest, pair_id: int) -> HttpResponse:
             "counterpart": other,
             "form": form,
             "can_plan": _can_plan(pair),
+            "chosen": _two_clocks(chosen, person, other) if chosen else None,
+            "suggestions": _shared_slots(pair, person, other, timezone.now()),
         },
         status=status,
     )

@@ -215,6 +215,8 @@ TIME_ZONE = env_time_zone("MENTORING_DEFAULT_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One set of date and time formats per language, used by pages, e-mails and calendar text.
+FORMAT_MODULE_PATH = ["lib.formats"]
 
 # ---------------------------------------------------------------- static files (served by the app)
 STATIC_URL = "static/"

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from people.models import User, language_choices, validate_time_zone
+from lib.widgets import DatalistInput
+from people.models import User, language_choices
+from people.zones import canonical_zone, canonical_zones
 
 
 class SignupForm(forms.Form):
@@ -58,18 +57,6 @@ class EmailPreferencesForm(forms.Form):
     )
 
 
-@cache
-def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The IANA zones people live in, grouped by region ("Europe" > "Berlin"), and UTC."""
-    regions: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(zoneinfo.available_timezones()):
-        region, _slash, place = name.partition("/")
-        if not place or region in {"Etc", "SystemV", "US", "posix", "right"}:
-            continue  # aliases and legacy names; UTC is offered on its own
-        regions.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))
-    return [("UTC", [("UTC", "UTC")]), *regions.items()]
-
-
 def native_language_choices() -> list[tuple[str, str]]:
     """Each language in its own words ("Deutsch"), as language pickers do."""
     names = [(code, get_language_info(code)["name_local"]) for code, _name in language_choices()]
@@ -82,10 +69,22 @@ class RegionalSettingsForm(forms.Form):
         choices=native_language_choices,
         help_text=_("Pages and e-mails are in this language."),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = forms.CharField(
         label=_("Time zone"),
-        choices=time_zone_choices,
-        validators=[validate_time_zone],
-        help_text=_("Meeting times are shown in this time zone, on every page and in e-mails."),
-        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
+        max_length=64,
+        widget=DatalistInput(canonical_zones),
+        help_text=_(
+            "Meeting times are shown in this time zone, on every page and in e-mails. "
+            "Type a city to search, for example Berlin or Singapore."
+        ),
     )
+
+    def clean_time_zone(self) -> str:
+        """A current zone name; an old alias ("Asia/Calcutta") becomes its current name."""
+        zone = canonical_zone(self.cleaned_data["time_zone"])
+        if zone is None:
+            raise forms.ValidationError(
+                _("Choose a time zone from the list, for example Europe/Berlin."),
+                code="unknown_zone",
+            )
+        return zone

@@ -23,6 +23,7 @@ from people.imports import (
     problems_sorted,
 )
 from people.models import Department, User
+from people.zones import canonical_zone
 
 # Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
 # parameters stay below PostgreSQL's limit of 65,535 (SQLite's backend splits further).
@@ -188,8 +189,9 @@ def _primary_addresses_update(new_emails: dict[int, str]) -> None:
 
 
 def person_regional_settings_set(*, person: User, language: str, time_zone: str) -> User:
-    """The language of a person's pages and e-mails and the zone their times are shown in."""
-    person.language, person.time_zone = language, time_zone
+    """The language of a person's pages and e-mails and the zone their times are shown in
+    (an old alias of a zone is saved under its current name)."""
+    person.language, person.time_zone = language, canonical_zone(time_zone) or time_zone
     person.save(update_fields=["language", "time_zone"])
     return person
 

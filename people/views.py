@@ -24,6 +24,7 @@ from people.services import (
     person_reactivate,
     person_regional_settings_set,
 )
+from people.zones import canonical_zone
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PROBLEMS_SHOWN = 200  # a file of 10,000 bad rows is reported by its first problems
@@ -112,7 +113,10 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     sent = request.POST.get("section") if request.method == "POST" else None
     regional = RegionalSettingsForm(
         request.POST if sent == REGIONAL else None,
-        initial={"language": person.language, "time_zone": person.time_zone},
+        initial={
+            "language": person.language,
+            "time_zone": canonical_zone(person.time_zone) or person.time_zone,
+        },
     )
     email = EmailPreferencesForm(
         request.POST if sent == EMAIL else None,

@@ -17,7 +17,7 @@ from programs.models import FocusSuggestion, Nomination, Program
 
 class _ProgramChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Program) -> str:
-        closes = formats.date_format(obj.enrolment_closes, "j F Y")
+        closes = formats.date_format(obj.enrolment_closes, "DATE_FORMAT")
         return _("%(name)s (enrolment closes %(date)s)") % {"name": obj.name, "date": closes}
 
 

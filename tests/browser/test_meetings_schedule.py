@@ -31,7 +31,7 @@ def _next_autumn_change() -> dt.date:
 
 def _fill_when(page: Page, day: dt.date, time: str) -> None:
     page.get_by_label("Date", exact=True).fill(day.isoformat())
-    page.get_by_label(re.compile(r"^Time")).fill(time)
+    page.get_by_role("textbox", name="Time", exact=True).fill(time)
 
 
 def test_the_mentee_plans_a_series_and_the_mentor_accepts_the_first(
@@ -55,7 +55,7 @@ def test_the_mentee_plans_a_series_and_the_mentor_accepts_the_first(
     _fill_when(page, autumn, "02:30")
     page.get_by_role("button", name="Schedule").click()
     expect(page.get_by_text("happens twice")).to_be_visible()
-    expect(page.get_by_label("02:30 CET (second)")).to_be_visible()
+    expect(page.get_by_label("2:30 AM CET (second)")).to_be_visible()
     look(page, "meetings-schedule-overlap")
 
     first = timezone.localdate() + dt.timedelta(days=7)
@@ -80,3 +80,56 @@ def test_the_mentee_plans_a_series_and_the_mentor_accepts_the_first(
     assert Attendance.objects.get(meeting=first_meeting, person=mentor).response == "accepted"
     expect(page.get_by_role("link", name=re.compile("Join the video call")).first).to_be_visible()
     look(page, "meetings-pair-with-meetings")
+
+
+def _fits_the_phone(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 390px"
+
+
+def test_a_mentee_in_berlin_picks_a_time_that_suits_a_mentor_in_singapore(
+    page: Page, live_server: object, mentee: User, mentor: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    mentor.time_zone = "Asia/Singapore"
+    mentor.save(update_fields=["time_zone"])
+    pair = make_pair(mentee, mentor)
+    for enrolment, part, zone in (
+        (pair.mentee, "am", "Europe/Berlin"),
+        (pair.mentor, "pm", "Asia/Singapore"),
+    ):
+        enrolment.availability = [f"{day}-{part}" for day in ("mon", "tue", "wed", "thu", "fri")]
+        enrolment.time_zone = zone
+        enrolment.save(update_fields=["availability", "time_zone"])
+    sign_in(page, base, mentee)
+    page.goto(f"{base}/meetings/pairs/{pair.pk}/schedule/")
+    expect(page.get_by_role("heading", name="Times that suit you both")).to_be_visible()
+    expect(page.get_by_text("Olu Mentor lives in Asia/Singapore")).to_be_visible()
+    look(page, "meetings-schedule-suggestions")
+    _fits_the_phone(page)
+
+    page.locator(".slot-list__link").first.click()
+    expect(
+        page.get_by_text(re.compile(r"For Olu Mentor that is .* \(Asia/Singapore\)"))
+    ).to_be_visible()
+    chosen_day = page.get_by_label("Date", exact=True).input_value()
+    chosen_time = page.get_by_role("textbox", name="Time", exact=True).input_value()
+    start = dt.datetime.combine(
+        dt.date.fromisoformat(chosen_day), dt.time.fromisoformat(chosen_time), BERLIN
+    )
+    there = start.astimezone(zoneinfo.ZoneInfo("Asia/Singapore"))
+    expect(page.locator("[data-counterpart-text]")).to_contain_text(f"{there:%-I:%M %p}")
+    look(page, "meetings-schedule-counterpart-time")
+
+    # The script follows the time as it is typed: 10:00 in Berlin is 17:00 in Singapore.
+    page.get_by_role("textbox", name="Time", exact=True).fill("10:00")
+    later = dt.datetime.combine(start.date(), dt.time(10), BERLIN).astimezone(there.tzinfo)
+    expect(page.locator("[data-counterpart-text]")).to_contain_text(f"{later:%-I:%M}")
+
+    page.get_by_role("textbox", name="Time", exact=True).fill(chosen_time)
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_text("Meeting planned for")).to_be_visible()
+    meeting = Meeting.objects.get(pair=pair)
+    assert meeting.start == start

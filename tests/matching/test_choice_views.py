@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 import pytest
@@ -130,9 +131,8 @@ def test_shortlist_shows_waiting_requests_with_expiry_in_the_viewers_time_zone(
     MentorshipRequest.objects.update(expires_at=expires)
     page = client_for(mentee).get(reverse("matching:shortlist", args=[choice.program.pk]))
     text = page.content.decode()
-    assert "Waiting for Olu Mentor to answer, expires on 2 March 2030" in text or (
-        "Waiting for Olu Mentor to answer, expires on March 2, 2030" in text
-    )
+    # 13:00 UTC is 2:00 the next morning in Auckland: the day and the time say so.
+    assert "Waiting for Olu Mentor to answer, expires on March 2, 2030, 2:00 AM." in text
     assert "Ask Olu Mentor" not in text  # asked already: not offered twice
 
 
@@ -177,6 +177,23 @@ def test_mentee_asks_a_mentor_with_a_message(choice: Choice, mentee: User) -> No
     assert (asked.mentee, asked.mentor, asked.status) == (choice.mentee, choice.mentor, "open")
     assert asked.message == f"Hello {MESSAGE_CANARY}"
     assert "You asked Olu Mentor." in texts(response)[0]
+    deadline = asked.expires_at.astimezone(zoneinfo.ZoneInfo(mentee.time_zone))
+    assert (
+        f"{deadline:%B} {deadline.day}, {deadline.year}, {deadline:%-I:%M %p}" in texts(response)[0]
+    )
+
+
+def test_a_mentor_far_east_sees_the_deadline_day_and_time_on_their_own_clock(
+    choice: Choice, mentor: User
+) -> None:
+    mentor.time_zone, mentor.language = "Asia/Singapore", "de"
+    mentor.save(update_fields=["time_zone", "language"])
+    ask(choice.mentee, choice.mentor)
+    # 20:00 UTC on 1 March is already 04:00 on 2 March in Singapore.
+    MentorshipRequest.objects.update(expires_at=dt.datetime(2030, 3, 1, 20, 0, tzinfo=dt.UTC))
+    text = client_for(mentor).get(reverse("matching:requests")).content.decode()
+    assert "2. März 2030, 04:00" in text
+    assert "1. März 2030" not in text
 
 
 def test_asking_the_same_mentor_twice_is_refused_with_a_message(

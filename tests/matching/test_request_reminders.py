@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -57,6 +58,20 @@ def test_an_unanswered_request_reminds_only_the_mentor_once(
     assert_mail_lacks(message, SECRET)
     row = RequestReminder.objects.get(request=request)
     assert (row.status, row.recipient, row.attempts) == ("sent", mentor, 1)
+
+
+def test_the_reminder_gives_the_deadline_day_and_time_in_the_mentors_zone_and_language(
+    mentee: User, mentor: User
+) -> None:
+    mentor.time_zone, mentor.language = "Asia/Singapore", "de"
+    mentor.save(update_fields=["time_zone", "language"])
+    request = _request(mentee, mentor, days_ago=4.5)
+    mail.outbox.clear()
+    assert requests_remind_mentors() == 1
+    [message] = mail.outbox
+    deadline = request.expires_at.astimezone(zoneinfo.ZoneInfo("Asia/Singapore"))
+    assert f"{deadline.day}. " in str(message.body)
+    assert f"{deadline.year}, {deadline:%H:%M}" in str(message.body)  # 24 hours in German
 
 
 def test_no_reminder_before_half_of_the_expiry(mentee: User, mentor: User) -> None:
