@@ -12,23 +12,28 @@ from django.utils.cache import add_never_cache_headers
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
 
+def _zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    """The viewer's time zone, or None (the default zone) if they have none or it is not
+    one the tz database knows."""
+    name = getattr(request.user, "time_zone", None)
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def viewer_preferences(get_response: Handler) -> Handler:
     """Show times in the viewer's own time zone and pages in their language."""
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
-        language = getattr(request.user, "language", None)
-        if language:
-            translation.activate(language)
+        # Both are set for this request only and restored after it, so nothing that runs
+        # later on the same thread (a test, an eager task) inherits the viewer's zone.
+        language = getattr(request.user, "language", None) or translation.get_language()
+        with translation.override(language), timezone.override(_zone(request)):
             request.LANGUAGE_CODE = translation.get_language()
-        tz_name = getattr(request.user, "time_zone", None)
-        if tz_name:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(tz_name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return get_response(request)
+            return get_response(request)
 
     return middleware
 

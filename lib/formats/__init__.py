@@ -26,5 +26,5 @@ def moment_text(moment: dt.datetime) -> str:
 
 
 def clock_text(moment: dt.datetime | dt.time) -> str:
-    """A wall-clock time in the active language's style ("18:31", "6:31 PM")."""
+    """A wall-clock time in the active language's style ("18:31" in every language this app speaks)."""
     return time_format(moment, "TIME_FORMAT")

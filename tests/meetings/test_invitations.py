@@ -86,7 +86,7 @@ def test_scheduling_e_mails_both_people_in_their_own_zone(
     assert "America/New_York" in sent[mentor.email].body
     assert "Ezra Mentee" in sent[mentor.email].body
     assert "Room 4" in sent[mentor.email].body
-    assert "10:00 AM" in sent[mentee.email].body  # English: one 12-hour style
+    assert "10:00" in sent[mentee.email].body  # one 24-hour style
     assert "(Europe/Berlin)" in sent[mentee.email].body
     assert f"/meetings/pairs/{meeting.pair_id}/" in sent[mentee.email].body or (
         str(meeting.pair_id) in sent[mentee.email].body

@@ -146,7 +146,7 @@ def test_the_form_suggests_times_on_both_clocks(far_pair: Pair, mentee: User, me
         assert _within(start, 9, 12)
         there = start.astimezone(SINGAPORE)
         assert _within(there, 13, 17)
-        assert f"{there:%a} {there:%-I:%M %p} for {mentor.full_name}" in html
+        assert f"{there:%a} {there:%H:%M} for {mentor.full_name}" in html
 
 
 @pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_a_suggestion_fills_in_the_form_and_shows_the_counterparts_time(
     assert 'value="09:00"' in html
     there = dt.datetime.combine(day, dt.time(9), BERLIN).astimezone(SINGAPORE)
     assert f"For {mentor.full_name} that is" in html
-    assert f"{there:%-I:%M %p} (Asia/Singapore)" in html
+    assert f"{there:%H:%M} (Asia/Singapore)" in html
 
 
 @pytest.mark.django_db
@@ -192,7 +192,7 @@ def test_showing_the_counterparts_time_plans_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     there = dt.datetime.combine(day, dt.time(10, 30), BERLIN).astimezone(SINGAPORE)
-    assert f"{there:%-I:%M %p} (Asia/Singapore)" in html
+    assert f"{there:%H:%M} (Asia/Singapore)" in html
     assert 'value="10:30"' in html  # the input is kept
     assert not Meeting.objects.filter(pair=far_pair).exists()
 

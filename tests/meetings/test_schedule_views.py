@@ -124,7 +124,7 @@ def test_times_are_shown_in_the_viewers_zone_with_its_name(
     start = dt.datetime.combine(day, dt.time(16), BERLIN).astimezone(
         zoneinfo.ZoneInfo("America/New_York")
     )
-    assert f"{start:%-I:%M %p}\N{EN DASH}" in html  # English: a 12-hour clock
+    assert f"{start:%H:%M}\N{EN DASH}" in html  # a 24-hour clock, in English too
     assert "America/New_York" in html
     assert 'href="https://meet.example/x"' in html
     assert reverse("meetings:respond", args=[Meeting.objects.get().pk]) in html
@@ -216,8 +216,8 @@ def test_the_autumn_overlap_asks_which_time_then_accepts_the_choice(
     html = asked.content.decode()
     assert asked.status_code == 200
     assert "happens twice" in html
-    assert "2:30 AM CEST (first)" in html
-    assert "2:30 AM CET (second)" in html
+    assert "02:30 CEST (first)" in html
+    assert "02:30 CET (second)" in html
     assert Meeting.objects.count() == 0
     assert client.post(url, _form(day, "02:30", fold="1")).status_code == 302
     meeting = Meeting.objects.get()
