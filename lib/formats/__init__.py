@@ -26,5 +26,6 @@ def moment_text(moment: dt.datetime) -> str:
 
 
 def clock_text(moment: dt.datetime | dt.time) -> str:
-    """A wall-clock time in the active language's style ("18:31" in every language this app speaks)."""
+    """A wall-clock time in the active language's style: "18:31" (a 24-hour clock in
+    every language this app speaks)."""
     return time_format(moment, "TIME_FORMAT")

@@ -35,9 +35,7 @@ def test_a_moment_reads_the_same_in_python_and_in_templates(language: str, text:
         assert template.render(Context({"moment": EVENING})) == text
 
 
-@pytest.mark.parametrize(
-    ("language", "text"), [("en", "18:31"), ("de", "18:31"), ("nl", "18:31")]
-)
+@pytest.mark.parametrize(("language", "text"), [("en", "18:31"), ("de", "18:31"), ("nl", "18:31")])
 def test_the_clock_follows_the_language(language: str, text: str) -> None:
     with translation.override(language):
         assert clock_text(dt.time(18, 31)) == text

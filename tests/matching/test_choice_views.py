@@ -178,9 +178,7 @@ def test_mentee_asks_a_mentor_with_a_message(choice: Choice, mentee: User) -> No
     assert asked.message == f"Hello {MESSAGE_CANARY}"
     assert "You asked Olu Mentor." in texts(response)[0]
     deadline = asked.expires_at.astimezone(zoneinfo.ZoneInfo(mentee.time_zone))
-    assert (
-        f"{deadline.day} {deadline:%B} {deadline.year}, {deadline:%H:%M}" in texts(response)[0]
-    )
+    assert f"{deadline.day} {deadline:%B} {deadline.year}, {deadline:%H:%M}" in texts(response)[0]
 
 
 def test_a_mentor_far_east_sees_the_deadline_day_and_time_on_their_own_clock(
