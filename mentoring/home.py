@@ -11,6 +11,7 @@ apps' own selectors.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from matching.membership import MEMBER_COLUMNS, MEMBER_ROLES
 from matching.models import MatchRun, MentorshipRequest, Pair
 from matching.selectors import CHOOSING_STATUSES as CHOOSING
 from meetings.models import Attendance, Meeting
+from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from people.models import User
 from programs.models import Enrolment, Nomination, Program, role_in_a_sentence
 
@@ -136,21 +138,28 @@ SELECT * FROM (
 
 # What needs HR in each program that is not closed (run for HR admins only): applications
 # waiting, a program in matching with no run, proposals ready but not published, and
-# enrolment closing within a week.
+# enrolment closing within a week. Only programs that need HR are read, so the limit never
+# hides one of them behind programs that need nothing.
 _HR_SQL = """
-SELECT p.id, p.name, p.status, p.enrolment_closes,
-    (SELECT COUNT(*) FROM programs_enrolment e
-        WHERE e.program_id = p.id AND e.status = %(pending)s),
-    EXISTS (SELECT 1 FROM matching_matchrun r WHERE r.program_id = p.id),
-    EXISTS (SELECT 1 FROM matching_matchrun r WHERE r.program_id = p.id AND r.status = %(done)s)
-FROM programs_program p
-WHERE p.status <> %(closed)s
-ORDER BY p.enrolment_closes, p.name, p.id
+SELECT * FROM (
+    SELECT p.id, p.name, p.status, p.enrolment_closes,
+        (SELECT COUNT(*) FROM programs_enrolment e
+            WHERE e.program_id = p.id AND e.status = %(pending)s) AS waiting,
+        EXISTS (SELECT 1 FROM matching_matchrun r WHERE r.program_id = p.id) AS has_run,
+        EXISTS (SELECT 1 FROM matching_matchrun r
+            WHERE r.program_id = p.id AND r.status = %(done)s) AS ready
+    FROM programs_program p
+    WHERE p.status <> %(closed)s
+) AS program
+WHERE waiting > 0 OR ready OR (status = %(matching)s AND NOT has_run)
+    OR (status = %(open)s AND enrolment_closes BETWEEN %(today)s AND %(soon)s)
+ORDER BY enrolment_closes, name, id
 LIMIT %(programs)s
 """
 
-HOME_HR_PROGRAMS = 20  # programs the HR to-do looks at, soonest enrolment close first
+HOME_HR_PROGRAMS = 20  # programs that need HR on the to-do, soonest enrolment close first
 HOME_MEETINGS_TO_ANSWER = 5
+HOME_TEAM_DAYS = 14  # how far ahead a manager's home looks for the team's meetings
 HOME_TEAM_SLOTS = 5
 CLOSING_SOON = dt.timedelta(days=7)
 
@@ -235,15 +244,6 @@ class HomeProgramTodo:
     has_run: bool
     proposals_ready: bool
     closing_soon: bool
-
-    @property
-    def needs_hr(self) -> bool:
-        return bool(
-            self.applications_waiting
-            or (self.status == Program.Status.MATCHING and not self.has_run)
-            or self.proposals_ready
-            or self.closing_soon
-        )
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,8 @@ def _agenda(
 def _hr_programs(params: dict[str, Any], today: dt.date) -> tuple[HomeProgramTodo, ...]:
     rows = _rows(_HR_SQL, {
         **params, "done": MatchRun.Status.DONE, "closed": Program.Status.CLOSED,
-        "programs": HOME_HR_PROGRAMS,
+        "matching": Program.Status.MATCHING, "open": Program.Status.OPEN,
+        "soon": today + CLOSING_SOON, "programs": HOME_HR_PROGRAMS,
     })  # fmt: skip
     found = []
     for pk, name, status, closes, waiting, has_run, ready in rows:
@@ -349,7 +350,17 @@ def _hr_programs(params: dict[str, Any], today: dt.date) -> tuple[HomeProgramTod
                 pk, name, status, closes, int(waiting), bool(has_run), bool(ready), soon
             )
         )
-    return tuple(todo for todo in found if todo.needs_hr)
+    return tuple(found)
+
+
+def team_next(*, manager: User) -> tuple[MeetingSlot, ...]:
+    """The next few mentoring meetings of the manager's direct reports (times only)."""
+    now = timezone.now()
+    slots = meeting_slots_for_manager(
+        manager_id=manager.pk, start=now, end=now + dt.timedelta(days=HOME_TEAM_DAYS)
+    )
+    upcoming = (slot for slot in slots if not slot.cancelled and slot.start > now)
+    return tuple(itertools.islice(upcoming, HOME_TEAM_SLOTS))
 
 
 def home_data(*, person: User, today: dt.date | None = None, hr_admin: bool = False) -> HomeData:

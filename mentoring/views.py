@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from lib.page_cache import cached_page
-from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from mentoring.health import (
     check_broker,
     check_database,
@@ -17,7 +13,7 @@ from mentoring.health import (
     check_reminders,
     check_worker,
 )
-from mentoring.home import HomeData, home_data
+from mentoring.home import HomeData, home_data, team_next
 from mentoring.privacy_table import COLUMNS, ROWS
 from people.access import signed_in_person
 from people.models import User
@@ -33,28 +29,13 @@ def home(request: HttpRequest) -> HttpResponse:
     person = signed_in_person(request)
     roles = request_roles(request)
     data = home_data(person=person, hr_admin=roles.hr_admin)
-    team = _team_next(person) if roles.manager else ()
+    team = team_next(manager=person) if roles.manager else ()
     return cached_page(
         request,
         lambda extra: _home_page(request, person, data, {**extra, "team_next": team}),
         key=(data, person.title, team),
         roles=roles,
     )
-
-
-HOME_TEAM_DAYS = 14  # how far ahead a manager's home looks for the team's meetings
-HOME_TEAM_SLOTS = 5
-
-
-def _team_next(manager: User) -> tuple[MeetingSlot, ...]:
-    """The next few mentoring meetings of the manager's direct reports (times only)."""
-    now = timezone.now()
-    slots = meeting_slots_for_manager(
-        manager_id=manager.pk, start=now, end=now + dt.timedelta(days=HOME_TEAM_DAYS)
-    )
-    return tuple(slot for slot in slots if not slot.cancelled and slot.start > now)[
-        :HOME_TEAM_SLOTS
-    ]
 
 
 def _home_page(

@@ -178,3 +178,18 @@ def test_the_to_do_runs_the_same_queries_for_few_and_many_things_to_do(
     few = (_count(hr_admin), _count(manager), _count(mentor))
     grow(12)
     assert (_count(hr_admin), _count(manager), _count(mentor)) == few
+
+
+def test_a_program_that_needs_hr_is_not_hidden_behind_many_that_need_nothing(
+    hr_admin: User, mentee: User
+) -> None:
+    for n in range(25):  # all close before it, none needs HR
+        ProgramFactory(name=f"Quiet {n}", enrolment_closes=_soon(8))
+    waiting = ProgramFactory(name="Late but waiting", enrolment_closes=_soon(60))
+    Enrolment.objects.create(
+        program=waiting, person=mentee, role="mentee", status=Enrolment.Status.PENDING,
+        time_zone="UTC",
+    )  # fmt: skip
+    page = _home(hr_admin)
+    assert "<strong>Late but waiting</strong>" in page
+    assert "<strong>Quiet 0</strong>" not in page
