@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "journal",
     "manager_view",
     "hr_view",
+    "audit",
 ]
 
 MIDDLEWARE = [
