@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -60,7 +60,7 @@ class SlotLine:
 
     report_name: str
     day: dt.date
-    date_label: str  # "Mon 2 Mar"
+    date_label: str  # "Mon, 2 March"
     times: str  # "09:30-10:15" with an en dash
     start_iso: str  # for <time datetime>
     cancelled: bool
@@ -162,13 +162,13 @@ def _slot_lines(slots: list[MeetingSlot]) -> list[SlotLine]:
         day = start.date()
         label = day_labels.get(day)
         if label is None:
-            label = day_labels[day] = date_format(day, "D j M")
+            label = day_labels[day] = _day_label(day)
         lines.append(
             SlotLine(
                 report_name=slot.report_name,
                 day=day,
                 date_label=label,
-                times=f"{start:%H:%M}\u2013{slot.end.astimezone(zone):%H:%M}",
+                times=f"{time_format(start)}\u2013{time_format(slot.end.astimezone(zone))}",
                 start_iso=start.isoformat(timespec="minutes"),
                 cancelled=slot.cancelled,
                 status_label=cancelled if slot.cancelled else scheduled,
@@ -183,8 +183,16 @@ def _weeks(first: dt.date, slots: list[MeetingSlot]) -> list[Week]:
         by_day[line.day].append(line)
     today = timezone.localdate()
     days = [first + dt.timedelta(days=n) for n in range(WINDOW_DAYS)]
-    grid = [Day(date_format(day, "D j M"), day == today, by_day.get(day, [])) for day in days]
-    return [Week(date_format(days[n], "j M"), grid[n : n + 7]) for n in range(0, WINDOW_DAYS, 7)]
+    grid = [Day(_day_label(day), day == today, by_day.get(day, [])) for day in days]
+    return [
+        Week(date_format(days[n], "MONTH_DAY_FORMAT"), grid[n : n + 7])
+        for n in range(0, WINDOW_DAYS, 7)
+    ]
+
+
+def _day_label(day: dt.date) -> str:
+    """ "Mon, 2 March" / "Mo, 2. März": the weekday, then the language's day and month."""
+    return f"{date_format(day, 'D')}, {date_format(day, 'MONTH_DAY_FORMAT')}"
 
 
 def _pages_by_person(reports: Reports, counts: dict[int, int]) -> list[list[DirectReport]]:
@@ -270,8 +278,8 @@ def _team_page(request: HttpRequest, reports: Reports, extra: dict[str, object])
         "view": choices.view,
         "week_url": team_url + _team_query(start=choices.start, view=WEEK),
         "list_url": team_url + _team_query(start=choices.start, view=LIST),
-        "first_label": date_format(first, "D j M"),
-        "last_label": date_format(first + step - dt.timedelta(days=1), "D j M Y"),
+        "first_label": _day_label(first),
+        "last_label": date_format(first + step - dt.timedelta(days=1), "DATE_FORMAT"),
         "previous_query": _team_query(start=first - step, view=choices.view),
         "next_query": _team_query(start=first + step, view=choices.view),
         "this_query": _team_query(start=this_monday, view=choices.view),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from lib.home_notices import OwnPair, home_notices
 from lib.page_cache import cached_page
 from mentoring.health import (
     check_broker,
@@ -30,10 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = request_roles(request)
     data = home_data(person=person, hr_admin=roles.hr_admin)
     team = team_next(manager=person) if roles.manager else ()
+    notices = home_notices(pairs=tuple(OwnPair(p.pk, p.counterpart_name) for p in data.pairs))
     return cached_page(
         request,
-        lambda extra: _home_page(request, person, data, {**extra, "team_next": team}),
-        key=(data, person.title, team),
+        lambda extra: _home_page(
+            request, person, data, {**extra, "team_next": team, "notices": notices}
+        ),
+        key=(data, person.title, team, notices),
         roles=roles,
     )
 

@@ -422,7 +422,7 @@ def _setting_text(program: Program, name: str, departments: list[Department]) ->
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.date):
-        return date_format(value, "j M Y")
+        return date_format(value, "SHORT_DATE_FORMAT")
     display = getattr(program, f"get_{name}_display", None)
     return str(display()) if display else str(value)
 

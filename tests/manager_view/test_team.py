@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from lib.page_cache import PAGES
+from manager_view.views import _day_label
 from matching.services import pair_end
 from meetings.schedule import MeetingSlot, meeting_slots_for_manager
 from meetings.services import meeting_cancel, meeting_reschedule
@@ -577,8 +577,8 @@ def test_a_new_day_moves_the_today_mark_on_the_next_request(manager: User, mente
     with mock.patch("django.utils.timezone.now", return_value=tomorrow):
         next_day = client.get(TEAM, window).content.decode()
     zone = zoneinfo.ZoneInfo(manager.time_zone)
-    assert _today_label(today) == date_format(timezone.localdate(timezone=zone), "D j M")
-    assert _today_label(next_day) == date_format(timezone.localdate(tomorrow, zone), "D j M")
+    assert _today_label(today) == _day_label(timezone.localdate(timezone=zone))
+    assert _today_label(next_day) == _day_label(timezone.localdate(tomorrow, zone))
 
 
 def test_a_pair_that_ends_shows_its_meetings_cancelled_on_the_next_request(
@@ -617,7 +617,7 @@ def test_the_managers_own_language_applies_at_once(manager: User, mentee: User) 
         manager.save(update_fields=["language"])
 
     with translation.override("de"):
-        german = date_format(timezone.localdate() + dt.timedelta(days=2), "D j M")
+        german = _day_label(timezone.localdate() + dt.timedelta(days=2))
     _shows_after(manager, speak_german, shown=german)
 
 
