@@ -2,8 +2,9 @@
 
 The journal is a leaf that nothing else imports (session content stays with the pair),
 yet the person's home page should say "two goals have had no update for a month". So the
-journal registers a provider here, from its ``AppConfig.ready()``, and the home page asks
-every provider about the signed-in person's own active pairs. The home page learns only
+settings name the journal's provider by dotted path (``MENTORING_HOME_NOTICES``, as the
+URLconf includes the journal's URLs by name), and the home page asks every provider about
+the signed-in person's own active pairs. The home page learns only
 what the provider returns: a sentence and a link for that person, never text written in
 the pair. A provider is asked only when the person has a pair, so the pages of people
 without one (managers, HR) never read the journal.
@@ -13,6 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,11 @@ class OwnPair:
 
 
 Provider = Callable[[tuple[OwnPair, ...]], list[HomeNotice]]
-_providers: list[Provider] = []
 
 
-def register_home_notices(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+@cache
+def _providers(paths: tuple[str, ...]) -> tuple[Provider, ...]:
+    return tuple(import_string(path) for path in paths)
 
 
 def home_notices(*, pairs: tuple[OwnPair, ...]) -> tuple[HomeNotice, ...]:
@@ -44,4 +48,5 @@ def home_notices(*, pairs: tuple[OwnPair, ...]) -> tuple[HomeNotice, ...]:
     signed-in person's own (the providers do not check again)."""
     if not pairs:
         return ()
-    return tuple(notice for provider in _providers for notice in provider(pairs))
+    providers = _providers(tuple(settings.MENTORING_HOME_NOTICES))
+    return tuple(notice for provider in providers for notice in provider(pairs))

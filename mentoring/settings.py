@@ -203,6 +203,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 
+# ---------------------------------------------------------------- home page
+# Lines that apps the project package may not import add to a person's own home page,
+# named by dotted path the way URLconfs are included (lib/home_notices.py).
+MENTORING_HOME_NOTICES = ["journal.home.stale_goal_notices"]
+
 # ---------------------------------------------------------------- internationalisation
 LANGUAGE_CODE = "en"
 LANGUAGES = [
