@@ -1,6 +1,7 @@
 """The journal's line on its members' home pages: goals that have waited too long.
 
-Named in the settings' ``MENTORING_HOME_NOTICES`` (see ``lib.home_notices``). It counts goals, and says nothing
+Named in the settings' ``MENTORING_HOME_NOTICES``
+(see ``lib.home_notices``). It counts goals, and says nothing
 of what they are: the home page is the person's own, but what a goal says belongs on the
 journal page."""
 
