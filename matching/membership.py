@@ -96,3 +96,17 @@ def load_members(pairs: Iterable[Pair]) -> list[User]:
 def pairs_of(person: User | int) -> QuerySet[Pair]:
     """Every pair the person is a member of, whatever its status."""
     return Pair.objects.filter(member_q(person))
+
+
+def paired_enrolment_ids(enrolment_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these enrolments are in an active pair. The programs app asks this for
+    its pages (``MENTORING_PAIRED_ENROLMENTS``): it lies below matching and may not
+    import it."""
+    ids = list(enrolment_ids)
+    if not ids:
+        return frozenset()
+    either = Q()
+    for column in MEMBER_COLUMNS:
+        either |= Q(**{f"{column}__in": ids})
+    rows = Pair.objects.filter(either, status=Pair.Status.ACTIVE).values_list(*MEMBER_COLUMNS)
+    return frozenset(ids).intersection(enrolment for row in rows for enrolment in row)

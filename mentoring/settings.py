@@ -207,6 +207,8 @@ MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 # Lines that apps the project package may not import add to a person's own home page,
 # named by dotted path the way URLconfs are included (lib/home_notices.py).
 MENTORING_HOME_NOTICES = ["journal.home.stale_goal_notices"]
+# What the programs pages ask matching, which lies above them: which enrolments are paired.
+MENTORING_PAIRED_ENROLMENTS = "matching.membership.paired_enrolment_ids"
 
 # ---------------------------------------------------------------- internationalisation
 LANGUAGE_CODE = "en"

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from people.models import Department, User
 from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination, Program, Skill
@@ -230,6 +232,17 @@ def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
         .select_related("program")
         .order_by("-program__starts_on", "role")
     )
+
+
+def mark_paired(enrolments: list[Enrolment]) -> list[Enrolment]:
+    """Set ``paired`` on each enrolment: whether it is in an active pair, which the next
+    step on the program pages depends on. Pairs belong to matching, above this app, so
+    the question goes to the function the settings name (``MENTORING_PAIRED_ENROLMENTS``)."""
+    ask = import_string(settings.MENTORING_PAIRED_ENROLMENTS)
+    paired = ask(e.pk for e in enrolments) if enrolments else frozenset()
+    for enrolment in enrolments:
+        enrolment.paired = enrolment.pk in paired  # type: ignore[attr-defined]
+    return enrolments
 
 
 def live_enrolment(*, program: Program, person: User, role: str) -> Enrolment | None:

@@ -33,6 +33,7 @@ from programs.models import (
 from programs.selectors import (
     enrolments_of,
     live_enrolment,
+    mark_paired,
     program_is_open_to,
     programs_open_to,
 )
@@ -59,7 +60,7 @@ def _live_roles_by_program(enrolments: list[Enrolment]) -> dict[int, list[str]]:
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
     person = signed_in_person(request)
-    mine = list(enrolments_of(person=person))
+    mine = mark_paired(list(enrolments_of(person=person)))
     roles = _live_roles_by_program(mine)
     open_programs = programs_open_to(person=person).prefetch_related("departments")
     cards = [ProgramCard(program, roles.get(program.pk, [])) for program in open_programs]
@@ -72,9 +73,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     person = signed_in_person(request)
     program = access_program(person, program_id)
-    mine = list(
-        Enrolment.objects.filter(program=program, person=person).order_by("role", "-created_at")
-    )
+    enrolments = Enrolment.objects.filter(program=program, person=person)
+    mine = mark_paired(list(enrolments.order_by("role", "-created_at")))
     for enrolment in mine:
         enrolment.program = program  # the next step reads the program's status
     live_roles = {e.role for e in mine if e.is_live}

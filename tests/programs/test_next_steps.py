@@ -118,3 +118,25 @@ def test_home_says_who_has_a_pair_instead_of_asking_to_choose_or_wait(
     assert "You will see your pair here once HR publishes it." not in html
     client.force_login(mentor)
     assert "You mentor in this program." in client.get(reverse("home")).content.decode()
+
+
+def test_a_paired_choice_mentee_is_not_asked_to_choose_again_on_the_program_pages(
+    client: Client, mentee: User, mentor: User
+) -> None:
+    from matching.models import Pair
+    from matching.services import pair_create
+
+    program = _choice()
+    mentee_enrolment = enrol(program, mentee)
+    mentor_enrolment = enrol(program, mentor, role=Enrolment.Role.MENTOR)
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.ACTIVE)
+    pair_create(mentee=mentee_enrolment, mentor=mentor_enrolment, origin=Pair.Origin.MANUAL)
+    client.force_login(mentee)
+    for page in (reverse("programs:list"), reverse("programs:detail", args=[program.pk])):
+        html = client.get(page).content.decode()
+        assert "You have a mentor in this program." in html, page
+        assert "Choose the mentor you would like to ask." not in html, page
+        assert reverse("matching:shortlist", args=[program.pk]) not in html, page
+    client.force_login(mentor)
+    html = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "You mentor in this program." in html
