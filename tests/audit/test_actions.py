@@ -106,9 +106,14 @@ def test_a_refused_lifecycle_change_records_nothing() -> None:
 
 def test_the_record_rolls_back_with_the_action_it_records() -> None:
     program = ProgramFactory(status=Program.Status.DRAFT)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        program_transition(program_id=program.pk, to=Program.Status.OPEN)
-        raise RuntimeError
+
+    def transition_then_fail() -> None:
+        with transaction.atomic():
+            program_transition(program_id=program.pk, to=Program.Status.OPEN)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        transition_then_fail()
     assert not AuditEvent.objects.exists()
 
 

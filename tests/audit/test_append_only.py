@@ -79,7 +79,8 @@ def test_retention_deletes_only_rows_past_the_period_and_records_the_run(
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in gone]).exists()
     assert AuditEvent.objects.filter(pk__in=[e.pk for e in kept]).count() == 2
     run = AuditEvent.objects.filter(action=Action.RETENTION_RUN).get()
-    assert run.actor_id is None and run.actor_label == "system"
+    assert run.actor_id is None
+    assert run.actor_label == "system"
     assert run.details == {"deleted": 2, "retention_days": 30}
     assert not PurgePermit.objects.exists()  # the permission ended with the run
 
