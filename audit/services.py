@@ -106,3 +106,15 @@ def audit_purge_permitted() -> Iterator[None]:
         yield
     finally:
         PurgePermit.objects.filter(pk=permit.pk).delete()
+
+
+def audit_export_record(*, rows: int, filters: list[str], request: HttpRequest) -> AuditEvent:
+    """An operator exported the audit log: who, when, how many rows, which filters (names
+    of the filters, not what was typed). The export is itself on record."""
+    with transaction.atomic():
+        return audit_record(
+            action=Action.AUDIT_EXPORT,
+            target_type="audit_log",
+            details={"rows": rows, "filters": sorted(filters)},
+            request=request,
+        )
