@@ -9,12 +9,11 @@ values, in the transaction of the admin's own save.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
-from django.forms import BaseForm
+from django.db.models import Model, QuerySet
+from django.forms import Form
 from django.http import HttpRequest
 
 from audit.models import Action, AuditEvent
@@ -23,12 +22,12 @@ from audit.services import audit_record
 _CHANGED_FIELDS = "_audit_changed_fields"
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """Records what the admin logs (its ``LogEntry``) as an audit row too: the ``LogEntry``
     keeps the object's text and can be deleted; the audit row keeps ids and field names."""
 
     def construct_change_message(
-        self, request: HttpRequest, form: BaseForm, formsets: Any, add: bool = False
+        self, request: HttpRequest, form: Form, formsets: Any, add: bool = False
     ) -> Any:
         names = list(form.changed_data)
         for formset in formsets or ():
@@ -48,9 +47,9 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         _record_edit(request, obj, "change", fields=_message_fields(message, fields))
         return entry
 
-    def log_deletions(self, request: HttpRequest, queryset: Iterable[Model]) -> Any:
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
         objects = list(queryset)
-        entries = super().log_deletions(request, objects)
+        entries = super().log_deletions(request, queryset)
         for obj in objects:
             _record_edit(request, obj, "delete", fields=[])
         return entries
@@ -78,7 +77,7 @@ def _record_edit(request: HttpRequest, obj: Model, what: str, *, fields: list[st
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: no add, change or delete permission, whatever the user's permissions."""
 
     list_display = ["at", "action", "actor_id", "actor_label", "target_type", "target_id", "ip"]

@@ -31,7 +31,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):  # type: ignore[misc]
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
     """A group's permissions decide who is an HR admin: granting or taking the permission
     from a group (or deleting the group) changes the role of each of its members."""
 
@@ -58,5 +58,5 @@ admin.site.unregister(EmailAddress)
 
 
 @admin.register(EmailAddress)
-class AuditedEmailAddressAdmin(AuditedAdmin, EmailAddressAdmin):  # type: ignore[misc]
+class AuditedEmailAddressAdmin(AuditedAdmin, EmailAddressAdmin):
     pass

@@ -20,7 +20,7 @@ class DepartmentAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "employee_id", "department", "manager", "is_active"]
     list_filter = ["is_active", "is_staff", "department", "groups"]
@@ -59,7 +59,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
-        before = getattr(request, _ROLES_BEFORE, frozenset())
+        before: frozenset[int] = getattr(request, _ROLES_BEFORE, frozenset())
         hr_admin_changes_record(before=before, person_ids=[form.instance.pk], request=request)
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:

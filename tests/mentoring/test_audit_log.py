@@ -111,7 +111,7 @@ def test_a_hundred_rows_a_page(ops: Client, hr_admin: User) -> None:
     )
     first = _html(ops)
     assert first.count('data-label="When"') == 100
-    assert "1–100 of 230 (page 1 of 3)" in first
+    assert "1\u2013100 of 230 (page 1 of 3)" in first
     last = _html(ops, page="3")
     assert last.count('data-label="When"') == 30
 
