@@ -114,7 +114,8 @@ ROWS: tuple[DataRow, ...] = (
     ),
     DataRow(
         data=_(
-            "Audit log of privileged actions (who, what, when, from where; ids, counts and field names, no content)"
+            "Audit log of privileged actions (who, what, when, from where; "
+            "ids, counts and field names, no content)"
         ),
         mentee=_("No"),
         mentor=_("No"),
