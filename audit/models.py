@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     PERSON_ERASED = "person_erased", _("Person erased")
     RETENTION_RUN = "retention_run", _("Retention run")
     ADMIN_EDIT = "admin_edit", _("Operator edit in the admin")
+    AUDIT_EXPORT = "audit_export", _("Audit log exported")
 
 
 class AppendOnly(Exception):
@@ -72,3 +73,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("audit rows are deleted only by their retention")
+
+
+class PurgePermit(models.Model):
+    """A row here lets the database delete audit rows, on SQLite (which has no session
+    settings for a trigger to read). The audit log's retention run writes one, deletes, and
+    removes it again in one transaction; the table is empty at every other moment. On
+    PostgreSQL the same permission is ``SET LOCAL mentoring.audit_purge = 'on'``."""
+
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"purge permit {self.granted_at:%Y-%m-%d %H:%M}"

@@ -50,7 +50,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     someone = access_person_for_hr(hr, person_id)
     if request.method == "POST":
         try:
-            person_deactivate(person=someone, by=hr)
+            person_deactivate(person=someone, by=hr, request=request)
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:

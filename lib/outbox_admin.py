@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from lib.outbox import OutboxRow
 
 OUTBOX_FIELDS = ["due_at", "status", "attempts", "claimed_at", "sent_at"]
+RETRIED_FIELDS = ["status", "attempts", "claimed_at"]
 
 
 class OutboxRowAdmin(admin.ModelAdmin):
@@ -31,9 +33,13 @@ class OutboxRowAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try the selected failed e-mails again"), permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxRow]) -> None:
-        count = queryset.filter(status=OutboxRow.Status.FAILED).update(
-            status=OutboxRow.Status.PENDING, attempts=0, claimed_at=None
-        )
+        with transaction.atomic():
+            rows = list(queryset.filter(status=OutboxRow.Status.FAILED))
+            count = queryset.filter(pk__in=[row.pk for row in rows]).update(
+                status=OutboxRow.Status.PENDING, attempts=0, claimed_at=None
+            )
+            for row in rows:  # an operator's edit, logged as the admin logs its own
+                self.log_change(request, row, [{"changed": {"fields": RETRIED_FIELDS}}])
         self.message_user(
             request,
             ngettext(

@@ -13,9 +13,12 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from matching import engine, events, tasks
 from matching.features import Cohort, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
@@ -202,9 +205,9 @@ def pair_create(*, mentee: Enrolment, mentor: Enrolment, origin: str) -> Pair:
         ) from None
 
 
-def match_run_publish(*, run: MatchRun) -> list[int]:
+def match_run_publish(*, run: MatchRun, request: HttpRequest | None = None) -> list[int]:
     """Turn every proposal into a pair, all or none; publishing twice creates nothing.
-    Returns the new pairs' ids."""
+    Returns the new pairs' ids. The audit log records it (who, from ``request``)."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status == MatchRun.Status.PUBLISHED:
@@ -230,6 +233,13 @@ def match_run_publish(*, run: MatchRun) -> list[int]:
             ) from None
         run.status, run.published_at = MatchRun.Status.PUBLISHED, timezone.now()
         run.save(update_fields=["status", "published_at"])
+        audit_record(
+            action=Action.MATCHING_PUBLISHED,
+            target_type="program",
+            target_id=run.program_id,
+            details={"run": run.pk, "pairs": len(pair_ids)},
+            request=request,
+        )
         # Introductions go out in the background, a batch of pairs per message: one
         # message per pair kept a large publish waiting on the broker.
         for start in range(0, len(pair_ids), INTRODUCTION_BATCH):

@@ -389,7 +389,7 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
         context = {"program": run.program, "run": run, "figures": publish_figures(run=run)}
         return render(request, "matching/hr/publish_confirm.html", context)
     try:
-        pairs = services.match_run_publish(run=run)
+        pairs = services.match_run_publish(run=run, request=request)
     except ValidationError as error:
         _refusal(request, error)
     else:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from people.roles import is_hr_admin, is_manager, request_roles
 
+AUDIT_READ_PERMISSION = "audit.view_auditevent"
+
 
 class Audience(StrEnum):
     PUBLIC = "public"
@@ -28,6 +30,7 @@ class Audience(StrEnum):
     HR_ADMIN = "hr_admin"
     MANAGER = "manager"
     OPERATOR = "operator"
+    AUDITOR = "auditor"
 
 
 AUDIENCE_LABELS: dict[Audience, Promise] = {
@@ -36,6 +39,7 @@ AUDIENCE_LABELS: dict[Audience, Promise] = {
     Audience.HR_ADMIN: _("HR admins"),
     Audience.MANAGER: _("Managers (people with direct reports)"),
     Audience.OPERATOR: _("Operators (Django admin staff)"),
+    Audience.AUDITOR: _("Operators who may read the audit log"),
 }
 
 
@@ -48,6 +52,11 @@ class Policy:
 
 def _is_operator(user: object) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def is_auditor(user: object) -> bool:
+    """An operator holding ``audit.view_auditevent`` (superusers hold every permission)."""
+    return _is_operator(user) and bool(user.has_perm(AUDIT_READ_PERMISSION))  # type: ignore[attr-defined]
 
 
 def _admits(audience: Audience, request: HttpRequest) -> bool:
@@ -65,6 +74,7 @@ AUDIENCE_CHECKS: dict[Audience, Callable[..., bool]] = {
     Audience.HR_ADMIN: is_hr_admin,
     Audience.MANAGER: is_manager,
     Audience.OPERATOR: _is_operator,
+    Audience.AUDITOR: is_auditor,
 }
 
 _ACCOUNT_PUBLIC = [
@@ -194,6 +204,12 @@ POLICIES: tuple[Policy, ...] = (
     Policy("journal:private_note_save", Audience.SIGNED_IN, "Save one's private note"),
     *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
     *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),
+    Policy(
+        "audit_log",
+        Audience.AUDITOR,
+        "The audit log of privileged actions: who, what, when, from where; no content",
+    ),
+    Policy("audit_log_export", Audience.AUDITOR, "The audit log's filtered rows as CSV"),
     Policy("admin:*", Audience.OPERATOR, "The operator's Django admin (no session content)"),
 )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.access_policy import is_auditor
 from people.roles import request_roles
 
 
@@ -32,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Manage programs"), "programs:hr_list", hr_admin),
         (_("People"), "people:directory", hr_admin),
         (_("My team"), "manager_view:team", roles.manager),
+        # Staff only are asked about the permission (a query), everyone else never.
+        (_("Audit log"), "audit_log", bool(user.is_staff) and is_auditor(user)),
     ]
     # Routes that light up an item besides its own.
     sections = {
@@ -59,6 +62,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "programs:nominate",
             "programs:suggest_focus",
         ),
+        "audit_log": ("audit_log_export",),
     }
     items = [
         NavItem(

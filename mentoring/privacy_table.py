@@ -112,4 +112,22 @@ ROWS: tuple[DataRow, ...] = (
         operator=_("Never"),
         stored=("programs.FocusSuggestion.text",),
     ),
+    DataRow(
+        data=_(
+            "Audit log of privileged actions (who, what, when, from where; "
+            "ids, counts and field names, no content)"
+        ),
+        mentee=_("No"),
+        mentor=_("No"),
+        manager=_("No"),
+        hr=_("No (unless also an operator who may read it)"),
+        operator=_("Read-only, with the audit log permission; nobody can change or delete a row"),
+        stored=(
+            "audit.AuditEvent.action",
+            "audit.AuditEvent.actor_id",
+            "audit.AuditEvent.target_id",
+            "audit.AuditEvent.details",
+            "audit.AuditEvent.ip",
+        ),
+    ),
 )

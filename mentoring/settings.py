@@ -282,6 +282,8 @@ MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum
 MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
 MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 600, minimum=1)
 MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
+# How long the audit log keeps a row (days); its daily retention run deletes older ones.
+MENTORING_AUDIT_RETENTION_DAYS = env_int("MENTORING_AUDIT_RETENTION_DAYS", 730, minimum=30)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",
@@ -312,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.plan_nudges",
         "schedule": 6 * 60 * 60.0,
         "options": {"expires": 60 * 60},
+    },
+    "audit-retention": {
+        "task": "audit.retention",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 6 * 60 * 60},
     },
     "hr-digest": {
         "task": "meetings.send_hr_digest",

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from mentoring import views
+from mentoring import views, views_audit
 
 # The admin's own login would bypass allauth's rate limits; send it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -27,5 +27,7 @@ urlpatterns = [
         name="who_sees_what_moved",
     ),
     path("team/", include("manager_view.urls")),
+    path("ops/audit/", views_audit.audit_log, name="audit_log"),
+    path("ops/audit/export.csv", views_audit.audit_log_export, name="audit_log_export"),
     path("ops/admin/", admin.site.urls),
 ]

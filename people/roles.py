@@ -4,10 +4,12 @@ direct reports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest
 
 from people.models import HR_ADMIN_PERMISSION, User
@@ -102,3 +104,18 @@ def request_roles(request: HttpRequest) -> Roles:
         known = (request.user, roles_of(request.user))
         request._mentoring_roles = known  # type: ignore[attr-defined]
     return known[1]
+
+
+def hr_admins_among(person_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these people are HR admins now (superuser, a group or a permission of
+    their own): read before and after an edit of roles, to record what changed."""
+    app_label, codename = HR_ADMIN_PERMISSION.split(".")
+    holds = Q(content_type__app_label=app_label, codename=codename)
+    permission = Permission.objects.filter(holds)
+    ids = list(person_ids)
+    found = User.objects.filter(pk__in=ids).filter(
+        Q(is_superuser=True)
+        | Q(user_permissions__in=permission)
+        | Q(groups__permissions__in=permission)
+    )
+    return frozenset(found.values_list("pk", flat=True).distinct())

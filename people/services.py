@@ -3,14 +3,17 @@ deactivating someone who left."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from people import events, tasks
 from people.imports import (
     ExistingPeople,
@@ -23,6 +26,7 @@ from people.imports import (
     problems_sorted,
 )
 from people.models import Department, User
+from people.roles import hr_admins_among
 from people.zones import canonical_zone
 
 # Rows per INSERT/UPDATE statement: 1,000 people take one statement each, and the
@@ -40,8 +44,11 @@ class _Changes:
     unchanged: int = 0
 
 
-def people_import_csv(*, data: bytes, send_invitations: bool = True) -> ImportResult:
-    """Import people from an HR CSV file: every row, or, if anything is wrong, none."""
+def people_import_csv(
+    *, data: bytes, send_invitations: bool = True, request: HttpRequest | None = None
+) -> ImportResult:
+    """Import people from an HR CSV file: every row, or, if anything is wrong, none. An
+    import that changed people is recorded in the audit log, in counts (no names)."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         existing = existing_people_load(rows=parsed.rows)
@@ -51,6 +58,15 @@ def people_import_csv(*, data: bytes, send_invitations: bool = True) -> ImportRe
         if problems:
             return ImportResult(problems=problems)
         changes = _people_write(rows=parsed.rows, existing=existing)
+        audit_record(
+            action=Action.PEOPLE_IMPORT,
+            details={
+                "created": len(changes.created),
+                "updated": len(changes.updated),
+                "unchanged": changes.unchanged,
+            },
+            request=request,
+        )
         if send_invitations:
             for person in changes.created:
                 tasks.send_invitation.delay_on_commit(person.pk)
@@ -203,7 +219,7 @@ def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool)
     return person
 
 
-def person_deactivate(*, person: User, by: User) -> User:
+def person_deactivate(*, person: User, by: User, request: HttpRequest | None = None) -> User:
     """Someone left: they can no longer sign in (their open sessions end with their next
     request), and the apps above react to ``person_deactivated`` in this transaction (the
     receivers are listed in ``mentoring/wiring.py``): their enrolments are withdrawn, so
@@ -216,6 +232,7 @@ def person_deactivate(*, person: User, by: User) -> User:
             raise ValidationError(_("This person is already deactivated."))
         person.refresh_from_db()
         events.person_deactivated.send(events.PersonDeactivated(person=person))
+        audit_record(action=Action.PERSON_DEACTIVATED, actor=by, target=person, request=request)
     return person
 
 
@@ -236,3 +253,30 @@ def person_email_kind_turn_off(*, person: User, kind: str) -> User:
     setattr(person, field, False)
     person.save(update_fields=[field])
     return person
+
+
+def hr_admin_changes_record(
+    *, before: frozenset[int], person_ids: Iterable[int], request: HttpRequest | None
+) -> None:
+    """After an edit that may grant or remove the HR admin role (a person's groups,
+    permissions or superuser flag; a group's permissions): one audit row per person whose
+    role changed, compared with ``before`` (``hr_admins_among`` read before the edit).
+    Called inside the edit's transaction."""
+    ids = list(person_ids)
+    after = hr_admins_among(ids)
+    for person_id in sorted(after - before):
+        audit_record(
+            action=Action.ROLE_GRANTED,
+            target_type="user",
+            target_id=person_id,
+            details={"role": "hr_admin"},
+            request=request,
+        )
+    for person_id in sorted(before - after):
+        audit_record(
+            action=Action.ROLE_REMOVED,
+            target_type="user",
+            target_id=person_id,
+            details={"role": "hr_admin"},
+            request=request,
+        )

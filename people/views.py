@@ -71,6 +71,7 @@ def import_people(request: HttpRequest) -> HttpResponse:
         result = people_import_csv(
             data=upload.read(MAX_UPLOAD_BYTES + 1),
             send_invitations=form.cleaned_data["send_invitations"],
+            request=request,
         )
         if result.ok:
             messages.success(

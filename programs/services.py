@@ -6,15 +6,18 @@ changed when one is raised (each service is one transaction).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from people.events import PersonDeactivated
 from people.models import Department, User
 from programs import events, tasks
@@ -100,15 +103,37 @@ def program_transition_refusal(*, program: Program, to: str) -> str | None:
     return None
 
 
-def program_transition(*, program_id: int, to: str) -> Program:
+def program_transition(*, program_id: int, to: str, request: HttpRequest | None = None) -> Program:
+    """Move the program to ``to``, recorded in the audit log (who, from ``request``)."""
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program_id)
         refusal = program_transition_refusal(program=program, to=to)
         if refusal is not None:
             raise ValidationError(refusal)
+        was = program.status
         program.status = to
         program.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.PROGRAM_LIFECYCLE,
+            target=program,
+            details={"from": was, "to": to},
+            request=request,
+        )
     return program
+
+
+def participants_export_record(
+    *, program: Program, rows: int, filters: Sequence[str], request: HttpRequest
+) -> None:
+    """HR downloaded the participant list: the audit log keeps who, when, how many rows
+    and which filters were set (their names, not what was typed)."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.HR_EXPORT,
+            target=program,
+            details={"export": "participants", "rows": rows, "filters": sorted(filters)},
+            request=request,
+        )
 
 
 # ---------------------------------------------------------------- skills

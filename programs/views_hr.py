@@ -277,7 +277,7 @@ def program_transition(request: HttpRequest, program_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         return _confirm_transition(request, program, to)
     try:
-        program = services.program_transition(program_id=program.pk, to=to)
+        program = services.program_transition(program_id=program.pk, to=to, request=request)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -37,7 +37,12 @@ from programs.selectors import (
     participant_status_counts,
     participants_for_hr,
 )
-from programs.services import enrolment_approve, enrolment_decline, program_invite
+from programs.services import (
+    enrolment_approve,
+    enrolment_decline,
+    participants_export_record,
+    program_invite,
+)
 
 LANGUAGE_NAMES = dict(MENTORING_LANGUAGES)
 PER_PAGE = 50  # participants on one page of the list
@@ -134,7 +139,11 @@ def participant_decide(request: HttpRequest, program_id: int, enrolment_id: int)
 def participants_export(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_for_hr(signed_in_person(request), program_id)
     form = _filter_form(request, program)
-    enrolments = participants_for_hr(program=program, **form.filters())
+    enrolments = list(participants_for_hr(program=program, **form.filters()))
+    filters = [name for name, value in form.filters().items() if value]
+    participants_export_record(
+        program=program, rows=len(enrolments), filters=filters, request=request
+    )
     response = HttpResponse(participants_csv(enrolments), content_type="text/csv; charset=utf-8")
     filename = f"{_slug(program)}-participants.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -98,3 +98,22 @@ def _no_rendered_pages_from_earlier_tests() -> None:
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2 is slow on purpose; tests create many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _audit_rows_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On SQLite the database refuses to delete audit rows without a permit, and a
+    transactional test ends with a flush (PostgreSQL's is a TRUNCATE, which no row trigger
+    sees): before it, the rows this test wrote go the way the retention run deletes them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            from tests.audit.helpers import audit_rows_purge
+
+            audit_rows_purge()
