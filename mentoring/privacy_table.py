@@ -112,4 +112,13 @@ ROWS: tuple[DataRow, ...] = (
         operator=_("Never"),
         stored=("programs.FocusSuggestion.text",),
     ),
+    DataRow(
+        data=_("In-app notifications"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("Their own only, never about a report's mentoring"),
+        hr=_("Their own only"),
+        operator=_("No"),
+        stored=("notifications.Notification.kind", "notifications.Notification.params"),
+    ),
 )
