@@ -204,3 +204,16 @@ def test_parameters_refuse_prose(mentee: User) -> None:
             recipient_ids=[mentee.pk],
             params={"program": "Something someone wrote"},
         )
+
+
+def test_a_language_change_rewords_every_notification(mentee: User) -> None:
+    _invite(mentee, name="Lead Well")
+    client = _signed_in(mentee)
+    assert (
+        "You are invited to join “Lead Well”."
+        in client.get(reverse("notifications:list")).content.decode()
+    )
+    User.objects.filter(pk=mentee.pk).update(language="de")
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert "Sie sind eingeladen, an „Lead Well“ teilzunehmen." in html
+    assert "Benachrichtigungen" in html
