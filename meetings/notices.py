@@ -5,6 +5,8 @@ said in mentoring."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,6 +14,7 @@ from matching.membership import pairs_of
 from matching.models import Pair
 from notifications.kinds import Kind, Names, Params, moment
 from people.models import User
+from people.roles import is_hr_admin
 
 
 def _pair_page(params: Params, person: User) -> str:
@@ -94,6 +97,18 @@ def _nudge(params: Params, names: Names) -> str:
     return _("No meeting with %(person)s is booked. Plan the next one?") % _values(params, names)
 
 
+def _programs_for_hr(params: Params, person: User) -> str:
+    """The programs HR runs while the person is still an HR admin, else their home."""
+    return reverse("programs:hr_list") if is_hr_admin(person) else reverse("home")
+
+
+def _digest(params: Params, names: Names) -> str:
+    week = parse_date(str(params.get("week", "")))
+    return _("Your weekly summary of the programs, week of %(week)s: see which need you.") % {
+        "week": date_format(week) if week is not None else ""
+    }
+
+
 MEETING_PLANNED = Kind("meeting_planned", text=_planned, target=_pair_page)
 MEETING_MOVED = Kind("meeting_moved", text=_moved, target=_pair_page)
 MEETING_CANCELLED = Kind("meeting_cancelled", text=_cancelled, target=_pair_page)
@@ -101,6 +116,7 @@ SERIES_PLANNED = Kind("series_planned", text=_series_planned, target=_pair_page)
 SERIES_MOVED = Kind("series_moved", text=_series_moved, target=_pair_page)
 SERIES_CANCELLED = Kind("series_cancelled", text=_series_cancelled, target=_pair_page)
 NUDGE = Kind("nudge", text=_nudge, target=_schedule_page)
+HR_DIGEST = Kind("hr_digest", text=_digest, target=_programs_for_hr)
 
 KINDS = (
     MEETING_PLANNED,
@@ -110,4 +126,5 @@ KINDS = (
     SERIES_MOVED,
     SERIES_CANCELLED,
     NUDGE,
+    HR_DIGEST,
 )

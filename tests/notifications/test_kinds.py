@@ -255,3 +255,18 @@ def test_a_nudge_is_in_app_even_with_nudge_mail_turned_off(mentee: User, mentor:
     assert notification_target(notification=nudge, person=mentee) == reverse(
         "meetings:pair", args=[pair.pk]
     )  # an ended pair's history, not a planning form that would refuse
+
+
+def test_the_hr_digest_is_a_notification_for_hr_only(hr_admin: User, manager: User) -> None:
+    from meetings.digest import digest_plan
+
+    now = dt.datetime(2026, 12, 7, 8, tzinfo=dt.UTC)  # a Monday
+    assert len(digest_plan(now=now)) == 1
+    assert texts(hr_admin) == [
+        "Your weekly summary of the programs, week of 7 December 2026: see which need you."
+    ]
+    assert "Dezember" in texts(hr_admin, "de")[0]
+    assert target(hr_admin) == reverse("programs:hr_list")
+    assert not Notification.objects.exclude(recipient=hr_admin).exists()
+    assert digest_plan(now=now) == []  # once a week
+    assert Notification.objects.count() == 1
