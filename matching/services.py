@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
-from matching import engine, events, tasks
+from matching import engine, events, notices, tasks
 from matching.features import Cohort, explanation_facts, load_cohort
 from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.selectors import CHOOSING_STATUSES, mentees_waiting
+from notifications.kinds import Kind, iso
+from notifications.services import notify, notify_each
 from people.models import User
 from programs.events import EnrolmentWithdrawn
 from programs.models import Enrolment, Program
@@ -246,7 +248,23 @@ def match_run_publish(*, run: MatchRun, request: HttpRequest | None = None) -> l
             tasks.send_pair_introductions.delay_on_commit(
                 pair_ids[start : start + INTRODUCTION_BATCH]
             )
+            _notify_pairs(pair_ids[start : start + INTRODUCTION_BATCH], notices.PAIR_INTRODUCED)
     return pair_ids
+
+
+def _notify_pairs(pair_ids: list[int], kind: Kind) -> None:
+    """Tell both people of each pair, each about the other (in-app, beside the e-mail)."""
+    rows = Pair.objects.filter(pk__in=pair_ids).values_list(
+        "pk", "program_id", "mentee__person_id", "mentor__person_id"
+    )
+    notify_each(
+        kind=kind,
+        rows=[
+            (person, {"pair": pk, "program": program, "person": other, "mentee": is_mentee})
+            for pk, program, mentee, mentor in rows
+            for person, other, is_mentee in ((mentee, mentor, True), (mentor, mentee, False))
+        ],
+    )
 
 
 def _pairs_from_proposals(run: MatchRun) -> list[int]:
@@ -269,6 +287,7 @@ def _pairs_from_proposals(run: MatchRun) -> list[int]:
 def _pairs_ended(pairs: list[Pair]) -> None:
     """The apps above react to each pair's end in this transaction (their receivers are
     listed in ``mentoring/wiring.py``): its future meetings are cancelled, and so on."""
+    _notify_pairs([pair.pk for pair in pairs], notices.PAIR_ENDED)
     for pair in pairs:
         events.pair_ended.send(events.PairEnded(pair=pair))
 
@@ -323,13 +342,23 @@ def request_create(*, mentee: Enrolment, mentor: Enrolment, message: str) -> Men
         raise ValidationError(_("This mentor is not available to you."))
     try:
         with transaction.atomic():
-            return MentorshipRequest.objects.create(
+            request = MentorshipRequest.objects.create(
                 program=program,
                 mentee=mentee,
                 mentor=mentor,
                 message=message.strip(),
                 expires_at=timezone.now() + dt.timedelta(days=program.request_expiry_days),
             )
+            notify(  # the mentee's message stays on the requests page
+                kind=notices.REQUEST_RECEIVED,
+                recipient_ids=[mentor.person_id],
+                params={
+                    "program": program.pk,
+                    "person": mentee.person_id,
+                    "deadline": iso(request.expires_at),
+                },
+            )
+            return request
     except IntegrityError:
         raise ValidationError(_("You have already asked this mentor.")) from None
 
@@ -353,11 +382,21 @@ def request_accept(*, request: MentorshipRequest) -> Pair:
             mentee=request.mentee, status=MentorshipRequest.Status.OPEN
         ).update(status=MentorshipRequest.Status.WITHDRAWN, responded_at=timezone.now())
         tasks.send_pair_introduction.delay_on_commit(pair.pk)
+        _notify_pairs([pair.pk], notices.PAIR_INTRODUCED)
     return pair
 
 
 def request_decline(*, request: MentorshipRequest, reason: str) -> MentorshipRequest:
-    return _answer(request, MentorshipRequest.Status.DECLINED, reason)
+    """The mentor says no; the mentee is told in-app, without the reason (it stays on the
+    requests page, where the mentee reads it)."""
+    with transaction.atomic():
+        request = _answer(request, MentorshipRequest.Status.DECLINED, reason)
+        notify(
+            kind=notices.REQUEST_DECLINED,
+            recipient_ids=[request.mentee.person_id],
+            params={"program": request.program_id, "person": request.mentor.person_id},
+        )
+    return request
 
 
 def request_withdraw(*, request: MentorshipRequest) -> MentorshipRequest:

@@ -14,17 +14,36 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lib.outbox import Outbox, outbox_deliver
-from matching import notifications
+from matching import notices, notifications
 from matching.models import MentorshipRequest, RequestReminder
+from notifications.kinds import iso
+from notifications.services import notify, notify_each
 from programs.models import Program
 
 
 def requests_expire(*, now: dt.datetime | None = None) -> int:
     """Unanswered requests past their program's limit expire (run by beat)."""
     now = now or timezone.now()
-    return MentorshipRequest.objects.filter(
-        Q(expires_at__lte=now), status=MentorshipRequest.Status.OPEN
-    ).update(status=MentorshipRequest.Status.EXPIRED, responded_at=now)
+    with transaction.atomic():
+        due = MentorshipRequest.objects.filter(
+            Q(expires_at__lte=now), status=MentorshipRequest.Status.OPEN
+        )
+        expiring = list(
+            due.select_for_update(of=("self",)).values_list(
+                "pk", "program_id", "mentee__person_id", "mentor__person_id"
+            )
+        )
+        expired = MentorshipRequest.objects.filter(
+            pk__in=[pk for pk, *_rest in expiring], status=MentorshipRequest.Status.OPEN
+        ).update(status=MentorshipRequest.Status.EXPIRED, responded_at=now)
+        notify_each(  # the mentee learns it in-app: they may ask someone else
+            kind=notices.REQUEST_EXPIRED,
+            rows=[
+                (mentee, {"program": program, "person": mentor})
+                for _pk, program, mentee, mentor in expiring
+            ],
+        )
+    return expired
 
 
 def request_reminder_after(program: Program) -> dt.timedelta:
@@ -45,7 +64,7 @@ def request_reminders_plan(*, now: dt.datetime | None = None) -> list[int]:
             created_at__lte=now - dt.timedelta(days=1),
         )
         .exclude(program__status=Program.Status.CLOSED)
-        .select_related("program", "mentor")
+        .select_related("program", "mentor", "mentee")
         .order_by("created_at")
     )
     created = []
@@ -57,6 +76,16 @@ def request_reminders_plan(*, now: dt.datetime | None = None) -> list[int]:
                 request=request,
                 defaults={"recipient_id": request.mentor.person_id, "due_at": now},
             )
+            if is_new:
+                notify(
+                    kind=notices.REQUEST_REMINDER,
+                    recipient_ids=[request.mentor.person_id],
+                    params={
+                        "program": request.program_id,
+                        "person": request.mentee.person_id,
+                        "deadline": iso(request.expires_at),
+                    },
+                )
         if is_new:
             created.append(row.pk)
     return created

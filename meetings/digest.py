@@ -17,7 +17,9 @@ from lib.links import absolute_url
 from lib.mail import compose
 from lib.outbox import Outbox, outbox_deliver
 from matching.models import Pair
+from meetings import notices
 from meetings.models import DigestMail, DigestWeek, Meeting
+from notifications.services import notify
 from people.models import HR_ADMIN_PERMISSION, User
 from programs.models import Program
 
@@ -90,9 +92,15 @@ def digest_plan(*, now: dt.datetime | None = None) -> list[int]:
         week, is_new = DigestWeek.objects.get_or_create(week=_monday(now))
         if not is_new:
             return []
+        admins = list(_hr_admins())
+        notify(  # in-app too: the counts themselves stay in the e-mail and HR's pages
+            kind=notices.HR_DIGEST,
+            recipient_ids=[person.pk for person in admins],
+            params={"week": week.week.isoformat()},
+        )
         return [
             DigestMail.objects.create(week=week, recipient=person, due_at=now).pk
-            for person in _hr_admins()
+            for person in admins
         ]
 
 

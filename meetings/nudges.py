@@ -20,7 +20,9 @@ from lib.mail import compose
 from lib.outbox import Outbox
 from matching.membership import counterpart, is_member, load_members, member_ids
 from matching.models import Pair
+from meetings import notices
 from meetings.models import Meeting, Nudge, NudgeMail
+from notifications.services import notify
 from people.unsubscribe import Kind, unsubscribe_headers, unsubscribe_url
 from programs.models import Program
 
@@ -56,10 +58,18 @@ def nudges_plan(*, now: dt.datetime) -> list[int]:
         with transaction.atomic():
             nudge, is_new = Nudge.objects.get_or_create(pair_id=pair_id, period_start=quiet_since)
             if is_new:
+                people = member_ids(nudge.pair)
                 created += [
                     NudgeMail.objects.create(nudge=nudge, recipient_id=person_id, due_at=now).pk
-                    for person_id in member_ids(nudge.pair)
+                    for person_id in people
                 ]
+                # In-app whatever the e-mail settings say (those turn off e-mails only).
+                for person_id, other in zip(people, people[::-1], strict=True):
+                    notify(
+                        kind=notices.NUDGE,
+                        recipient_ids=[person_id],
+                        params={"pair": pair_id, "person": other},
+                    )
     return created
 
 

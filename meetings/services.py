@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from matching.events import PairEnded
 from matching.membership import is_member, members
 from matching.models import Pair
-from meetings import tasks
+from meetings import notices, tasks
 from meetings.calendar import one_line
 from meetings.models import Attendance, Meeting, Series
 from meetings.reminders import reminders_plan
 from meetings.timezones import local, to_utc
+from notifications.kinds import iso
+from notifications.services import notify
 from people.models import User
 from programs.models import Program
 
@@ -186,11 +188,12 @@ def _write_attendances(meeting: Meeting, organiser: User | None) -> None:
         )
 
 
-def _schedule_changed(pair: Pair, meetings: Sequence[Meeting]) -> None:
+def _schedule_changed(pair: Pair, meetings: Sequence[Meeting], by: User | None = None) -> None:
     """Inside the write's transaction: the pair's two people get a new schedule revision
     (what the manager's page keys its cache on); each meeting's invitation, update or
     cancellation is e-mailed once the change commits, and its reminder rows are re-planned
-    in this transaction."""
+    in this transaction. The same change is a notification for the pair's people other
+    than ``by``, who made it."""
     User.objects.filter(pk__in=[pair.mentee.person_id, pair.mentor.person_id]).update(
         schedule_revision=F("schedule_revision") + 1
     )
@@ -200,17 +203,47 @@ def _schedule_changed(pair: Pair, meetings: Sequence[Meeting]) -> None:
             series.setdefault(meeting.series_id, []).append([meeting.pk, meeting.version])
         elif not meeting.logged:  # a meeting logged afterwards already happened: no invitation
             tasks.send_meeting_update.delay_on_commit(meeting.pk, meeting.version)
+            _notify_change(pair, [meeting], by)
         reminders_plan(meeting)
     for series_id, changes in series.items():
         tasks.send_series_update.delay_on_commit(series_id, changes)
+        _notify_change(pair, [m for m in meetings if m.series_id == series_id], by)
 
 
-def _saved(pair: Pair, save: Callable[[], list[Meeting]], viewer_zone: str) -> list[Meeting]:
+def _notify_change(pair: Pair, changed: Sequence[Meeting], by: User | None) -> None:
+    """One notification per person told (as one e-mail): for a single meeting or for the
+    meetings of one series changed together. Times only: no place, no title."""
+    first = min(changed, key=lambda meeting: meeting.start)
+    if all(meeting.is_cancelled for meeting in changed):
+        kinds = (notices.MEETING_CANCELLED, notices.SERIES_CANCELLED)
+    elif all(meeting.version == 0 for meeting in changed):
+        kinds = (notices.MEETING_PLANNED, notices.SERIES_PLANNED)
+    else:
+        kinds = (notices.MEETING_MOVED, notices.SERIES_MOVED)
+    kind = kinds[1] if first.series_id is not None else kinds[0]
+    people = (pair.mentee.person_id, pair.mentor.person_id)
+    for person, other in (people, people[::-1]):
+        if by is None or person != by.pk:
+            notify(
+                kind=kind,
+                recipient_ids=[person],
+                params={
+                    "pair": pair.pk,
+                    "person": other,
+                    "start": iso(first.start),
+                    "count": len(changed),
+                },
+            )
+
+
+def _saved(
+    pair: Pair, save: Callable[[], list[Meeting]], viewer_zone: str, by: User
+) -> list[Meeting]:
     """Run the writes; a concurrent booking caught by the database is the same clear refusal."""
     try:
         with transaction.atomic():
             meetings = save()
-            _schedule_changed(pair, meetings)
+            _schedule_changed(pair, meetings, by)
             return meetings
     except IntegrityError:
         raise ValidationError(
@@ -263,7 +296,7 @@ def meeting_schedule(
             _write_attendances(meeting, organiser)
         return meetings
 
-    return _saved(pair, save, when.time_zone)
+    return _saved(pair, save, when.time_zone, organiser)
 
 
 def meeting_log(*, pair: Pair, by: User, when: When) -> Meeting:
@@ -282,7 +315,7 @@ def meeting_log(*, pair: Pair, by: User, when: When) -> Meeting:
         _write_attendances(meeting, by)
         return [meeting]
 
-    return _saved(pair, save, when.time_zone)[0]
+    return _saved(pair, save, when.time_zone, by)[0]
 
 
 def meeting_respond(*, meeting: Meeting, person: User, accept: bool) -> Attendance:
@@ -348,7 +381,7 @@ def meeting_reschedule(
             _write_attendances(moved, by)
         return meetings
 
-    return _saved(meeting.pair, save, when.time_zone)
+    return _saved(meeting.pair, save, when.time_zone, by)
 
 
 def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> list[Meeting]:
@@ -365,7 +398,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, following: bool = False) -> li
             Attendance.objects.filter(meeting=cancelled).update(active=False)
         return meetings
 
-    return _saved(meeting.pair, save, by.time_zone)
+    return _saved(meeting.pair, save, by.time_zone, by)
 
 
 def meetings_cancel_for_ended_pair(event: PairEnded) -> None:

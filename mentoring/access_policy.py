@@ -130,6 +130,9 @@ POLICIES: tuple[Policy, ...] = (
         "Turn off reminders or nudges, for whoever holds the e-mail's signed link",
     ),
     # The manager view: direct reports' meeting times and status, nothing else.
+    Policy("notifications:list", Audience.SIGNED_IN, "Own notifications, newest first"),
+    Policy("notifications:open", Audience.SIGNED_IN, "Open own notification: mark it read"),
+    Policy("notifications:mark_all_read", Audience.SIGNED_IN, "Mark all own notifications read"),
     Policy("manager_view:team", Audience.MANAGER, "Direct reports' meeting start, end, status"),
     Policy("manager_view:feed_settings", Audience.MANAGER, "Own team busy-time feed address"),
     Policy("manager_view:feed_reset", Audience.MANAGER, "Give the team feed a new address"),

@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     """The main navigation: only what the signed-in person can use."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "unread_notifications": 0}
     match = request.resolver_match
     current = match.view_name if match else ""
     roles = request_roles(request)
@@ -71,4 +71,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         for label, route, shown in entries
         if shown
     ]
-    return {"nav_items": items}
+    # The badge's count came with the roles (one query for both): it is in every cached
+    # page's key, so a page never shows another person's count or a stale one.
+    return {"nav_items": items, "unread_notifications": roles.unread_notifications}

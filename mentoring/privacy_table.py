@@ -113,6 +113,15 @@ ROWS: tuple[DataRow, ...] = (
         stored=("programs.FocusSuggestion.text",),
     ),
     DataRow(
+        data=_("In-app notifications"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("Their own only, never about a report's mentoring"),
+        hr=_("Their own only"),
+        operator=_("No"),
+        stored=("notifications.Notification.kind", "notifications.Notification.params"),
+    ),
+    DataRow(
         data=_(
             "Audit log of privileged actions (who, what, when, from where; "
             "ids, counts and field names, no content)"

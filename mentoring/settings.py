@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "mentoring",
     "people",
+    "notifications",
     "programs",
     "matching",
     "meetings",
@@ -323,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
     "hr-digest": {
         "task": "meetings.send_hr_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "forget-old-notifications": {  # read notifications past their keeping time
+        "task": "notifications.forget_old",
+        "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
     "expire-mentorship-requests": {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
+    path("notifications/", include("notifications.urls")),
     path("programs/", include("programs.urls")),
     path("", include("hr_view.urls")),  # HR's read side, beside the pages it draws on
     path("matching/", include("matching.urls")),

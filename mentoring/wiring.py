@@ -15,11 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from lib.events import Event, Payload, Receiver
+from matching import notices as matching_notices
 from matching.events import pair_ended
 from matching.services import pairs_end_for_withdrawal
+from meetings import notices as meetings_notices
 from meetings.services import meetings_cancel_for_ended_pair
+from notifications.kinds import Kind, NameLookup, register
 from people.events import person_deactivated
+from programs import notices as programs_notices
 from programs.events import enrolment_withdrawn
+from programs.selectors import program_names
 from programs.services import enrolments_withdraw_for_deactivation
 
 Row = tuple[Event[Any], tuple[Receiver[Any], ...]]
@@ -41,7 +46,19 @@ WIRING: tuple[Row, ...] = (
 )
 
 
+# The kinds of in-app notification each app makes, and how the names they refer to are
+# read: ``notifications`` knows only people, so what the apps above declare is handed to
+# it here (``notifications.kinds``).
+NOTIFICATION_KINDS: tuple[Kind, ...] = (
+    *programs_notices.KINDS,
+    *matching_notices.KINDS,
+    *meetings_notices.KINDS,
+)
+NOTIFICATION_NAMES: dict[str, NameLookup] = {"program": program_names}
+
+
 def wire() -> None:
     for event, receivers in WIRING:
         for receiver in receivers:
             event.connect(receiver)
+    register(kinds=NOTIFICATION_KINDS, lookups=NOTIFICATION_NAMES)

@@ -21,8 +21,16 @@ _APP_LABEL, _CODENAME = HR_ADMIN_PERMISSION.split(".")
 # the database's answer, and shaped so the planner has little to do. The derived table
 # gives exactly one row when the person has no reports (report columns NULL) and one
 # row per active direct report otherwise. Plain SQL that PostgreSQL and SQLite share.
+# The unread count of the person's notifications (the ``notifications`` app, above this
+# one, owns the table; only its name is known here) rides along, for the header's badge:
+# since the roles are part of every cached page's key (``lib.page_cache``), a page is
+# never served with another count than the viewer's own, and the badge costs no query.
 _ROLES_SQL = """
-SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revision
+SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revision,
+    (
+        SELECT COUNT(*) FROM notifications_notification n
+        WHERE n.recipient_id = %(person)s AND n.read_at IS NULL
+    ) AS unread
 FROM (
     SELECT EXISTS (
         SELECT 1 FROM auth_permission p
@@ -59,6 +67,7 @@ class DirectReport:
 class Roles:
     hr_admin: bool
     reports: tuple[DirectReport, ...]
+    unread_notifications: int = 0
 
     @property
     def manager(self) -> bool:
@@ -81,9 +90,10 @@ def roles_of(user: User | AnonymousUser) -> Roles:
         hr_admin=user.is_superuser or bool(rows[0][0]),
         reports=tuple(
             DirectReport(pk, full_name or email, revision)
-            for _admin, pk, full_name, email, revision in rows
+            for _admin, pk, full_name, email, revision, _unread in rows
             if pk is not None
         ),
+        unread_notifications=int(rows[0][5] or 0),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -334,3 +335,8 @@ def enrolment_figures(*, program: Program) -> EnrolmentFigures:
         pending=counted.pending_count,
         invited=Invitation.objects.filter(program=program).count(),
     )
+
+
+def program_names(ids: Collection[int]) -> dict[int, str]:
+    """Program names by id, for notifications (``notifications.kinds``): names only."""
+    return dict(Program.objects.filter(pk__in=ids).values_list("pk", "name"))

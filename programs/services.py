@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
+from notifications.services import notify
 from people.events import PersonDeactivated
 from people.models import Department, User
-from programs import events, tasks
+from programs import events, notices, tasks
 from programs.models import (
     Enrolment,
     FocusSuggestion,
@@ -294,6 +295,15 @@ def _enrolment_decide(*, enrolment: Enrolment, status: str) -> Enrolment:
         if not updated:
             raise ValidationError(_("Only applications waiting for approval can be decided."))
         tasks.send_enrolment_decision.delay_on_commit(enrolment.pk)
+        notify(
+            kind=(
+                notices.ENROLMENT_ACCEPTED
+                if status == Enrolment.Status.ACCEPTED
+                else notices.ENROLMENT_DECLINED
+            ),
+            recipient_ids=[enrolment.person_id],
+            params={"program": enrolment.program_id},
+        )
     enrolment.refresh_from_db()
     return enrolment
 
@@ -348,6 +358,11 @@ def program_invite(
         )
         for person in fresh:
             tasks.send_program_invitation.delay_on_commit(program.pk, person.pk)
+        notify(
+            kind=notices.PROGRAM_INVITED,
+            recipient_ids=[p.pk for p in fresh],
+            params={"program": program.pk},
+        )
     return Invited(fresh=tuple(fresh), already=len(people) - len(fresh))
 
 
@@ -381,7 +396,7 @@ def nomination_create(*, manager: User, report: User, program: Program, note: st
     )
     try:
         with transaction.atomic():
-            return Nomination.objects.create(
+            nomination = Nomination.objects.create(
                 program=program,
                 manager=manager,
                 report=report,
@@ -389,6 +404,13 @@ def nomination_create(*, manager: User, report: User, program: Program, note: st
                 status=Nomination.Status.ENROLLED if already_in else Nomination.Status.SENT,
                 responded_at=timezone.now() if already_in else None,
             )
+            if not already_in:  # the note stays on the report's program page, never here
+                notify(
+                    kind=notices.NOMINATED,
+                    recipient_ids=[report.pk],
+                    params={"program": program.pk, "person": manager.pk},
+                )
+            return nomination
     except IntegrityError:
         raise ValidationError(_("This nomination was already sent.")) from None
 

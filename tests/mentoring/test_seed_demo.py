@@ -313,3 +313,27 @@ def test_seed_demo_gives_the_featured_pair_a_meeting_today_or_tomorrow_on_every_
     assert soon.count() == 1
     assert "(planned now)" in output
     assert _seed().count("(planned now)") == 0  # one is enough
+
+
+def test_seed_demo_people_have_notifications_from_the_real_services() -> None:
+    from notifications.models import Notification
+
+    _seed()
+    kinds = {
+        email: set(
+            Notification.objects.filter(recipient__email=email).values_list("kind", flat=True)
+        )
+        for email in (
+            "lars.hernandez@demo.example.com",
+            "bruno.okafor@demo.example.com",
+            "dmitri.dubois@demo.example.com",
+        )
+    }
+    assert "pair_introduced" in kinds["lars.hernandez@demo.example.com"]
+    assert "meeting_planned" in kinds["bruno.okafor@demo.example.com"] or (
+        "series_planned" in kinds["bruno.okafor@demo.example.com"]
+    )
+    assert "nominated" in kinds["dmitri.dubois@demo.example.com"]
+    count = Notification.objects.count()
+    _seed()
+    assert Notification.objects.count() == count  # a second run makes none

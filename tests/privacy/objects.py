@@ -17,6 +17,7 @@ from matching.models import MatchRun, MentorshipRequest, Pair, Proposal
 from matching.services import pair_create
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination, Program
+from programs.services import nomination_create
 from tests.programs.factories import ProgramFactory, SkillFactory, enrol
 
 MISSING_ID = 987654
@@ -58,7 +59,9 @@ def build_world(p: dict[str, User | None]) -> World:
     mentee_enrolment = enrol(program, mentee)
     mentor_enrolment = enrol(program, mentor, role=Enrolment.Role.MENTOR)
     nominated_for = ProgramFactory(name="Nominated for")
-    nomination = Nomination.objects.create(program=nominated_for, manager=manager, report=mentee)
+    nomination = nomination_create(
+        manager=manager, report=mentee, program=nominated_for, note="Grow your reach"
+    )
     suggestion = FocusSuggestion.objects.create(manager=manager, report=mentee, text="Delegation")
     with transaction.atomic():
         pair = pair_create(mentee=mentee_enrolment, mentor=mentor_enrolment, origin="manual")
@@ -173,7 +176,17 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
     "matching:pair_end": lambda w, p: ObjectCase(
         {"pair_id": w.pair.pk}, ONLY({"mentee", "mentor"})
     ),
+    # The mentee's own notification (the nomination): nobody else's, not their manager's.
+    "notifications:open": lambda w, p: ObjectCase(
+        {"notification_id": _notification_of(p["mentee"])}, ONLY({"mentee"})
+    ),
 }
+
+
+def _notification_of(person: User | None) -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=person).values_list("pk", flat=True)[0]
 
 
 def _merge_area_cases() -> None:

@@ -27,8 +27,10 @@ from matching.services import pair_create, request_decline
 from meetings.models import CalendarFeed, Meeting
 from meetings.notifications import meeting_update_send
 from meetings.services import meeting_schedule
+from notifications.models import Notification
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Program
+from programs.services import program_invite
 from tests.factories import UserFactory
 from tests.meetings.factories import when
 from tests.programs.factories import ProgramFactory, enrol
@@ -82,6 +84,8 @@ class ProofWorld:
         people = [u for u in self.people.values() if u is not None]
         values["person_id"] = [u.pk for u in people]
         values["suggestion_id"] = list(FocusSuggestion.objects.values_list("pk", flat=True))
+        # Everyone's notifications: each person may open only their own.
+        values["notification_id"] = list(Notification.objects.values_list("pk", flat=True))
         return values
 
     def tokens(self, person: User) -> list[str]:
@@ -197,6 +201,12 @@ def build_proof_world(personas: dict[str, User | None], *, emails: bool = True) 
         if person is not None:
             for kind in CalendarFeed.Kind.values:
                 CalendarFeed.objects.get_or_create(person=person, kind=kind)
+    # Managers and HR get notifications of their own (an invitation to a program).
+    program_invite(
+        program=program,
+        emails=[people[name].email for name in OBSERVERS],  # type: ignore[union-attr]
+        invited_by=personas["hr_admin"],  # type: ignore[arg-type]
+    )
     if emails:
         _send_pair_mail(pairs)
         _send_observer_mail(people, program)
