@@ -58,15 +58,16 @@ def people_import_csv(
         if problems:
             return ImportResult(problems=problems)
         changes = _people_write(rows=parsed.rows, existing=existing)
-        audit_record(
-            action=Action.PEOPLE_IMPORT,
-            details={
-                "created": len(changes.created),
-                "updated": len(changes.updated),
-                "unchanged": changes.unchanged,
-            },
-            request=request,
-        )
+        if changes.created or changes.updated:  # a file that changed nothing leaves no row
+            audit_record(
+                action=Action.PEOPLE_IMPORT,
+                details={
+                    "created": len(changes.created),
+                    "updated": len(changes.updated),
+                    "unchanged": changes.unchanged,
+                },
+                request=request,
+            )
         if send_invitations:
             for person in changes.created:
                 tasks.send_invitation.delay_on_commit(person.pk)

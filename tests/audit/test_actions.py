@@ -72,6 +72,16 @@ def test_a_people_import_is_recorded_in_counts(hr: Client, hr_admin: User) -> No
     assert "Person" not in str(event.details)
 
 
+def test_an_import_that_changes_nobody_records_nothing(hr: Client) -> None:
+    data = csv_bytes([cells(person(1))])
+    hr.post(reverse("people:import"), {"file": SimpleUploadedFile("a.csv", data)})
+    AuditEvent.objects.filter(action=Action.PEOPLE_IMPORT).get()  # the first one changed
+
+    hr.post(reverse("people:import"), {"file": SimpleUploadedFile("a.csv", data)})
+
+    assert AuditEvent.objects.filter(action=Action.PEOPLE_IMPORT).count() == 1
+
+
 def test_a_refused_import_changes_nothing_and_records_nothing(hr: Client) -> None:
     data = csv_bytes([cells({**person(1), "email": "not an address"})])
     upload = SimpleUploadedFile("people.csv", data, content_type="text/csv")
