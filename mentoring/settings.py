@@ -274,6 +274,8 @@ MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum
 MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
 MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 600, minimum=1)
 MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
+# People a department needs on HR's health page to be shown on its own (lib/suppression.py).
+MENTORING_BREAKDOWN_THRESHOLD = env_int("MENTORING_BREAKDOWN_THRESHOLD", 5, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",

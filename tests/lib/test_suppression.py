@@ -1,5 +1,6 @@
-"""Small-cell suppression, exhaustively: every breakdown of up to four groups. Nothing small is shown, and no hidden group's count can be worked out from what is
-shown, not even as the total minus the others: for every hidden group another breakdown
+"""Small-cell suppression, exhaustively: every breakdown of up to four groups. Nothing small
+is shown, and no hidden group's count can be worked out from what is shown, not even as the
+total minus the others: for every hidden group another breakdown
 gives exactly the same output with a different count for it."""
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def test_every_shown_cell_holds_at_least_the_threshold_and_adds_up(groups: int) 
     for counts, out in _all_outputs(groups, 5).items():
         if out.suppressed:
             assert sum(counts) < 5
-            assert out.shown == () and out.other == 0
+            assert out.shown == ()
+            assert out.other == 0
             continue
         assert out.total == sum(counts)
         assert all(n >= 5 for _, n in out.shown), counts
@@ -79,7 +81,8 @@ def test_a_complement_chosen_by_size_would_give_a_hidden_group_away() -> None:
     "other" of 6 beside a shown 5 can only be that 5 and a single person."""
     counts = {"Finance": 1, "Legal": 5, "Sales": 5}
     out = suppress_small_cells(counts, threshold=5)
-    assert out.shown == () and out.other == 11  # 1 + Legal = 6 is under 2 k: Sales joins
+    assert out.shown == ()
+    assert out.other == 11
 
 
 def test_large_departments_stay_visible_beside_a_small_one() -> None:
@@ -92,7 +95,8 @@ def test_large_departments_stay_visible_beside_a_small_one() -> None:
 def test_the_threshold_is_never_below_five() -> None:
     out = suppress_small_cells({"Finance": 3, "Legal": 4, "Sales": 30, "Tax": 9}, threshold=1)
     assert out.threshold == MIN_THRESHOLD
-    assert out.shown == (("Tax", 9),) and out.other == 37
+    assert out.shown == (("Tax", 9),)
+    assert out.other == 37
     assert suppress_small_cells({"Finance": 6, "Legal": 7}, threshold=6).shown == (
         ("Legal", 7),
         ("Finance", 6),
@@ -102,4 +106,5 @@ def test_the_threshold_is_never_below_five() -> None:
 
 def test_a_small_program_shows_nothing_but_that() -> None:
     out = suppress_small_cells({"Finance": 2, "Legal": 2}, threshold=5)
-    assert out.suppressed and out.total is None
+    assert out.suppressed
+    assert out.total is None
