@@ -368,3 +368,57 @@ def programs_compared(
         pk: found.get(pk, ProgramComparison(pk, 0, 0, 0, 0, held.get(pk, 0), 0))
         for pk in program_ids
     }
+
+
+@dataclass(frozen=True)
+class ProgramWeekCounts:
+    """A running program's counts for the weekly HR digest."""
+
+    program_id: int
+    name: str
+    pairs: int  # active
+    meetings_held: int  # in the past seven days
+    pairs_without_meeting: int  # active pairs that never had or booked one
+
+
+def programs_week_counts(*, now: dt.datetime) -> tuple[ProgramWeekCounts, ...]:
+    """Every program that is not closed, by name, in two queries."""
+    week_ago = now - dt.timedelta(days=7)
+    programs = (
+        Program.objects.exclude(status=Program.Status.CLOSED)
+        .annotate(
+            active_pairs=Count("pairs", filter=Q(pairs__status=Pair.Status.ACTIVE), distinct=True),
+            held=Count(
+                "pairs__meetings",
+                filter=Q(
+                    pairs__meetings__status=Meeting.Status.SCHEDULED,
+                    pairs__meetings__end__lte=now,
+                    pairs__meetings__end__gt=week_ago,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    any_meeting = Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED)
+    quiet_counts = dict(
+        Pair.objects.filter(status=Pair.Status.ACTIVE)
+        .filter(~Exists(any_meeting))
+        .order_by()
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
+    )
+    return tuple(
+        ProgramWeekCounts(p.pk, p.name, p.active_pairs, p.held, quiet_counts.get(p.pk, 0))
+        for p in programs
+    )
+
+
+def future_meetings_in_active_pairs(*, pairs: QuerySet[Pair], now: dt.datetime) -> int:
+    """Meetings still to come in these pairs' active ones (what deactivating someone cancels)."""
+    return Meeting.objects.filter(
+        pair__in=pairs.filter(status=Pair.Status.ACTIVE),
+        status=Meeting.Status.SCHEDULED,
+        start__gt=now,
+    ).count()

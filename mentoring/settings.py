@@ -292,8 +292,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(MENTORING_SWEEP_SECONDS),
         "options": {"expires": MENTORING_SWEEP_SECONDS},
     },
-    "deliver-meeting-mail": {  # nudges and the HR digest: planned below, sent when due
+    "deliver-meeting-mail": {  # nudges: planned below, sent when due
         "task": "meetings.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "deliver-hr-digest": {  # the HR digest: planned below, sent when due
+        "task": "hr_view.deliver_digests",
         "schedule": float(MENTORING_DISPATCH_SECONDS),
         "options": {"expires": MENTORING_DISPATCH_SECONDS},
     },
@@ -308,7 +313,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 60},
     },
     "hr-digest": {
-        "task": "meetings.send_hr_digest",
+        "task": "hr_view.send_hr_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
         "options": {"expires": 6 * 60 * 60},
     },
