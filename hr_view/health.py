@@ -10,7 +10,7 @@ people; the rest are merged so that none can be worked out (``lib.suppression``)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -103,7 +103,7 @@ def _funnel(enrol: EnrolmentStages, pairs: PairStages) -> tuple[Stage, ...]:
 
 
 def _labelled(
-    rows: tuple[tuple[str, int], ...], labels: dict[str, object]
+    rows: tuple[tuple[str, int], ...], labels: Mapping[str, object]
 ) -> tuple[tuple[str, int], ...]:
     return tuple((str(labels[key]), n) for key, n in rows)
 
