@@ -320,6 +320,7 @@ def test_detail_shows_settings_counts_and_nomination_count_but_no_note(
     assert 'aria-current="step"' in html
     for name in (
         "hr_view:participants",
+        "hr_view:health",
         "programs:invite",
         "programs:hr_edit",
         "programs:hr_duplicate",
