@@ -29,8 +29,7 @@ from meetings.health import (
     PairStages,
     ProgramComparison,
     TrendWeek,
-    cadence,
-    pair_stages,
+    pairs_health,
     programs_compared,
     weekly_trend,
 )
@@ -112,8 +111,13 @@ def program_health(*, program_id: int, now: dt.datetime) -> ProgramHealth:
     """Everything the health page shows, in a fixed number of queries."""
     program = program_facts(program_id=program_id)
     enrol = enrolment_stages(program_id=program_id)
-    pairs = pair_stages(program_id=program_id, ends_on=program.ends_on, now=now)
-    pace = cadence(program_id=program_id, stalled_after_days=program.stalled_after_days, now=now)
+    figures = pairs_health(
+        program_id=program_id,
+        ends_on=program.ends_on,
+        stalled_after_days=program.stalled_after_days,
+        now=now,
+    )
+    pairs, pace = figures.stages, figures.cadence
     trend = weekly_trend(
         program_id=program_id, starts_on=program.starts_on, ends_on=program.ends_on, now=now
     )

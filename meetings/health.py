@@ -14,16 +14,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from django.db.models import Count, DateTimeField, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from matching.membership import MEMBER_ROLES, member_related, members
+from matching.membership import MEMBER_COLUMNS, MEMBER_ROLES, member_related, members
 from matching.models import Pair
 from meetings.models import Meeting
-from programs.models import Enrolment, Program
+from programs.models import Program
 
 DAYS_PER_MONTH = 30.44
+DAY = 86400.0  # seconds
 RECENT_DAYS = 30  # "met in the last 30 days"
 TREND_WEEKS = 104  # the weekly trend shows at most the last two years of a program
 
@@ -64,62 +78,9 @@ class PairStages:
     completed: int  # in a pair that lasted to the program's end
 
 
-def pair_stages(*, program_id: int, ends_on: dt.date, now: dt.datetime) -> PairStages:
-    """In one query, whatever the program's size."""
-    end = program_end_moment(ends_on)
-
-    def in_pair(*where: Q, **fields: Any) -> Exists:
-        member = Q()
-        for role in MEMBER_ROLES:
-            member |= Q(**{role: OuterRef("pk")})
-        return Exists(Pair.objects.filter(member, *where, **fields))
-
-    def met(**where: Any) -> Exists:
-        member = Q()
-        for role in MEMBER_ROLES:
-            member |= Q(**{f"pair__{role}": OuterRef("pk")})
-        return Exists(Meeting.objects.filter(member, _held(now=now), **where))
-
-    lasted = Q(status=Pair.Status.ENDED, ended_at__gte=end)
-    if now >= end:
-        lasted |= Q(status=Pair.Status.ACTIVE)
-    paired, active, reached_end = in_pair(), in_pair(status=Pair.Status.ACTIVE), in_pair(lasted)
-    figures = (
-        Enrolment.objects.filter(program_id=program_id)
-        .order_by()
-        .aggregate(
-            matched=Count("pk", filter=Q(paired)),
-            first=Count("pk", filter=Q(met())),
-            recent=Count("pk", filter=Q(met(end__gt=now - dt.timedelta(days=RECENT_DAYS)))),
-            early=Count("pk", filter=Q(paired) & ~Q(active) & ~Q(reached_end)),
-            completed=Count("pk", filter=Q(reached_end)),
-        )
-    )
-    return PairStages(
-        matched=figures["matched"],
-        first_meeting_held=figures["first"],
-        met_recently=figures["recent"],
-        ended_early=figures["early"],
-        completed=figures["completed"],
-    )
-
-
-def _pair_figures(program_id: int, now: dt.datetime) -> QuerySet[Any]:
-    held = _held("meetings__", now=now)
-    return (
-        Pair.objects.filter(program_id=program_id)
-        .order_by()
-        .annotate(
-            held=Count("meetings", filter=held),
-            last_met=Max("meetings__start", filter=held),
-            first_met=Min("meetings__start", filter=held),
-        )
-    )
-
-
 @dataclass(frozen=True)
 class Cadence:
-    """How often pairs meet, from one row per pair."""
+    """How often pairs meet."""
 
     pairs: int
     active_pairs: int
@@ -133,6 +94,84 @@ class Cadence:
     held: int
 
 
+class _Epoch(Func):
+    """A moment as seconds since 1970 (a float), so that thousands of rows arrive as numbers
+    rather than as datetimes for Python to parse one by one."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS REAL)"
+        )
+
+
+@dataclass(frozen=True)
+class _PairFigures:
+    """One pair's figures; moments as seconds since 1970."""
+
+    mentee_id: int
+    mentor_id: int
+    active: bool
+    started_at: float
+    ended_at: float | None
+    enrolled_at: float  # the mentee's enrolment
+    held: int
+    first_met: float | None
+    last_met: float | None
+    last_end: float | None
+
+
+def _pair_figures(program_id: int, now: dt.datetime) -> list[_PairFigures]:
+    """One row per pair of the program, in two queries: the held meetings counted per pair
+    by the database (``GROUP BY``), and the pairs themselves."""
+    held = {
+        pair_id: (n, first, last, last_end)
+        for pair_id, n, first, last, last_end in Meeting.objects.filter(
+            _held(now=now), pair__program_id=program_id
+        )
+        .order_by()
+        .values("pair_id")
+        .annotate(
+            n=Count("pk"),
+            first=Min(_Epoch("start")),
+            last=Max(_Epoch("start")),
+            last_end=Max(_Epoch("end")),
+        )
+        .values_list("pair_id", "n", "first", "last", "last_end")
+    }
+    pairs = (
+        Pair.objects.filter(program_id=program_id)
+        .order_by()
+        .annotate(
+            started=_Epoch("started_at"),
+            ended=_Epoch("ended_at"),
+            enrolled=_Epoch("mentee__created_at"),
+        )
+        .values_list("pk", *MEMBER_COLUMNS, "status", "started", "ended", "enrolled")
+    )
+    return [
+        _PairFigures(
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            active=status == Pair.Status.ACTIVE,
+            started_at=started_at,
+            ended_at=ended_at,
+            enrolled_at=enrolled_at,
+            held=held.get(pk, (0,))[0],
+            first_met=held[pk][1] if pk in held else None,
+            last_met=held[pk][2] if pk in held else None,
+            last_end=held[pk][3] if pk in held else None,
+        )
+        for pk, mentee_id, mentor_id, status, started_at, ended_at, enrolled_at in pairs
+    ]
+
+
 def _bucket(value: float, buckets: Sequence[tuple[float, str]]) -> str:
     key = buckets[0][1]
     for lower, name in buckets:
@@ -141,38 +180,81 @@ def _bucket(value: float, buckets: Sequence[tuple[float, str]]) -> str:
     return key
 
 
-def cadence(*, program_id: int, stalled_after_days: int, now: dt.datetime) -> Cadence:
-    """In one query: the pairs' meeting counts and dates, summed up per pair by the database."""
-    rows = _pair_figures(program_id, now).values_list(
-        "status", "started_at", "ended_at", "held", "last_met", "first_met", "mentee__created_at"
+@dataclass(frozen=True)
+class PairsHealth:
+    stages: PairStages
+    cadence: Cadence
+
+
+def pairs_health(
+    *, program_id: int, ends_on: dt.date, stalled_after_days: int, now: dt.datetime
+) -> PairsHealth:
+    """The funnel's later stages and the cadence, in two queries (``_pair_figures``) and one
+    pass over the program's pairs, never over its meetings."""
+    rows = _pair_figures(program_id, now)
+    return PairsHealth(
+        stages=_stages(rows, ends_on=ends_on, now=now),
+        cadence=_cadence(rows, stalled_after_days=stalled_after_days, now=now),
     )
+
+
+def _stages(rows: list[_PairFigures], *, ends_on: dt.date, now: dt.datetime) -> PairStages:
+    end = program_end_moment(ends_on).timestamp()
+    now_s = now.timestamp()
+    recent = now_s - RECENT_DAYS * DAY
+    matched: set[int] = set()
+    met: set[int] = set()
+    met_recently: set[int] = set()
+    still_in: set[int] = set()  # in an active pair, or one that lasted
+    lasted: set[int] = set()
+    for row in rows:
+        people = {row.mentee_id, row.mentor_id}
+        matched |= people
+        if row.held:
+            met |= people
+        if row.last_end is not None and row.last_end > recent:
+            met_recently |= people
+        reached_end = now_s >= end if row.active else (row.ended_at or now_s) >= end
+        if reached_end:
+            lasted |= people
+        if row.active or reached_end:
+            still_in |= people
+    return PairStages(
+        matched=len(matched),
+        first_meeting_held=len(met),
+        met_recently=len(met_recently),
+        ended_early=len(matched - still_in),
+        completed=len(lasted),
+    )
+
+
+def _cadence(rows: list[_PairFigures], *, stalled_after_days: int, now: dt.datetime) -> Cadence:
     per_month = dict.fromkeys((k for _, k in CADENCE_BUCKETS), 0)
     since = dict.fromkeys((k for _, k in SINCE_BUCKETS), 0)
     first_weeks = dict.fromkeys((k for _, k in FIRST_MEETING_BUCKETS), 0)
     to_first: list[float] = []
-    pairs = active = stalled = waiting = held_all = 0
-    stalled_before = now - dt.timedelta(days=stalled_after_days)
-    for status, started, ended, held, last_met, first_met, enrolled in rows:
-        pairs += 1
-        held_all += held
-        until = min(ended or now, now)
-        months = max((until - started).total_seconds() / 86400 / DAYS_PER_MONTH, 1.0)
-        per_month[_bucket(held / months, CADENCE_BUCKETS)] += 1
-        if first_met is None:
+    active = stalled = waiting = 0
+    now_s = now.timestamp()
+    stalled_before = now_s - stalled_after_days * DAY
+    for row in rows:
+        until = min(row.ended_at or now_s, now_s)
+        months = max((until - row.started_at) / DAY / DAYS_PER_MONTH, 1.0)
+        per_month[_bucket(row.held / months, CADENCE_BUCKETS)] += 1
+        if row.first_met is None:
             waiting += 1
         else:
-            days = max((first_met - enrolled).total_seconds() / 86400, 0.0)
+            days = max((row.first_met - row.enrolled_at) / DAY, 0.0)
             to_first.append(days)
             first_weeks[_bucket(days / 7, FIRST_MEETING_BUCKETS)] += 1
-        if status != Pair.Status.ACTIVE:
+        if not row.active:
             continue
         active += 1
-        quiet_since = last_met or started
+        quiet_since = row.last_met or row.started_at
         if quiet_since < stalled_before:
             stalled += 1
-        since[_bucket((now - quiet_since).days / 7, SINCE_BUCKETS)] += 1
+        since[_bucket((now_s - quiet_since) // DAY / 7, SINCE_BUCKETS)] += 1
     return Cadence(
-        pairs=pairs,
+        pairs=len(rows),
         active_pairs=active,
         per_month=tuple(per_month.items()),
         stalled=stalled,
@@ -181,7 +263,7 @@ def cadence(*, program_id: int, stalled_after_days: int, now: dt.datetime) -> Ca
         first_meeting_weeks=tuple(first_weeks.items()),
         waiting_for_first=waiting,
         median_days_to_first=statistics.median(to_first) if to_first else None,
-        held=held_all,
+        held=sum(row.held for row in rows),
     )
 
 
@@ -205,23 +287,33 @@ class PairRows:
     """A program's pairs as rows, in a fixed number of queries per page: a paginator (``people.
     paging.window``) counts them once and fetches one slice. ``sort``: "stalled" (longest
     without a meeting first, active pairs before ended ones), "held" (fewest meetings first)
-    or "recent" (newest pairs first)."""
+    or "recent" (newest pairs first). Each pair's count and last meeting are subqueries on
+    the meetings' (pair, start) index."""
 
     def __init__(
         self, *, program_id: int, stalled_after_days: int, now: dt.datetime, sort: str
     ) -> None:
         self._now = now
         self._stalled_before = now - dt.timedelta(days=stalled_after_days)
+        self._program_id = program_id
+        held = Meeting.objects.filter(_held(now=now), pair=OuterRef("pk")).order_by()
         quiet_since = Coalesce("last_met", "started_at", output_field=DateTimeField())
         order = {
             "stalled": ("status", quiet_since.asc(), "pk"),
             "held": ("status", "held", quiet_since.asc(), "pk"),
             "recent": ("-started_at", "-pk"),
         }[sort if sort in PAIR_SORTS else "stalled"]
-        self._pairs = _pair_figures(program_id, now).order_by(*order)
+        self._pairs = (
+            Pair.objects.filter(program_id=program_id)
+            .annotate(
+                held=Coalesce(Subquery(held.values("pair").annotate(n=Count("pk")).values("n")), 0),
+                last_met=Subquery(held.order_by("-start").values("start")[:1]),
+            )
+            .order_by(*order)
+        )
 
     def count(self) -> int:
-        return Pair.objects.filter(pk__in=self._pairs.values("pk")).count()
+        return Pair.objects.filter(program_id=self._program_id).count()
 
     def __len__(self) -> int:
         return self.count()
