@@ -44,6 +44,7 @@ def form_data(**overrides: object) -> dict[str, object]:
         "cadence_weeks": "2",
         "reminder_hours": "24, 1",
         "nudge_after_days": "21",
+        "stalled_after_days": "30",
         "request_expiry_days": "7",
         "require_different_department": "on",
         "require_shared_language": "on",
@@ -283,6 +284,24 @@ def test_edit_with_bad_input_changes_nothing(client: Client, hr_admin: User) -> 
     assert 'value="Sneaky rename"' in html
     program.refresh_from_db()
     assert model_to_dict(program) == before
+
+
+@pytest.mark.parametrize("days", ["3", "400", "soon"])
+def test_hr_sets_the_stalled_threshold_within_bounds(
+    client: Client, hr_admin: User, days: str
+) -> None:
+    program = ProgramFactory()
+    client.force_login(hr_admin)
+    url = reverse("programs:hr_edit", kwargs={"program_id": program.pk})
+    response = client.post(url, form_data(stalled_after_days=days))
+    assert response.status_code == 200
+    assert 'id="id_stalled_after_days"' in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    program.refresh_from_db()
+    assert program.stalled_after_days == 30
+    client.post(url, form_data(stalled_after_days="45"))
+    program.refresh_from_db()
+    assert program.stalled_after_days == 45
 
 
 def test_closed_program_settings_are_read_only(client: Client, hr_admin: User) -> None:
