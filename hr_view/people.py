@@ -20,7 +20,7 @@ from matching.membership import (
     pairs_of,
 )
 from matching.models import Pair
-from meetings.models import Meeting
+from meetings.health import future_meetings_in_active_pairs
 from people.models import User
 from programs.models import Enrolment
 from programs.selectors import enrolments_of
@@ -92,13 +92,12 @@ def person_program_roles(*, person: User) -> tuple[ProgramRole, ...]:
 
 def deactivation_consequences(*, person: User) -> DeactivationConsequences:
     active_pairs = pairs_of(person).filter(status=Pair.Status.ACTIVE)
+    future = future_meetings_in_active_pairs(pairs=pairs_of(person), now=timezone.now())
     return DeactivationConsequences(
         live_enrolments=Enrolment.objects.filter(
             person=person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
         ).count(),
         active_pairs=active_pairs.count(),
-        future_meetings=Meeting.objects.filter(
-            pair__in=active_pairs, status=Meeting.Status.SCHEDULED, start__gt=timezone.now()
-        ).count(),
+        future_meetings=future,
         active_reports=User.objects.filter(manager=person, is_active=True).count(),
     )

@@ -16,4 +16,6 @@ urlpatterns = [
         views.participant_list,
         name="participants",
     ),
+    path("programs/manage/<int:program_id>/health/", views.program_health, name="health"),
+    path("programs/manage/health/", views.programs_compared, name="health_compare"),
 ]

@@ -4,25 +4,35 @@ session content. A leaf: nothing imports it, and it never imports ``journal``.
 - A person's page and deactivating them: the reporting line (people), enrolments
   (programs), pairs (matching) and future meetings (meetings).
 - A program's participant list: programs' list, with each enrolment's pair.
+- A program's health (funnel, cadence, pairs by stalled-ness, mentor load, weekly trend,
+  departments with small cells merged) and the programs side by side: counts and dates from
+  the value-only selectors (``programs.health``, ``matching.health``, ``meetings.health``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hr_view import health as hr_health
 from hr_view.participants import partners_by_enrolment
 from hr_view.people import deactivation_consequences, person_program_roles
+from meetings.health import PAIR_SORTS, PairRows
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
 from people.paging import window
 from people.selectors import reports_of
 from people.services import person_deactivate
 from programs.access import access_program_for_hr
+from programs.health import ProgramFactsList
 from programs.views_participants import participant_list_context
 
 REPORTS_PER_PAGE = 50  # direct reports on one page of a person's page
@@ -81,3 +91,41 @@ def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
     for row in context["rows"]:
         row["partners"] = partners.get(row["enrolment"].pk, ())
     return render(request, "programs/participants/list.html", context)
+
+
+PAIRS_PER_PAGE = 50  # pairs on one page of a program's health page
+PROGRAMS_PER_PAGE = 50  # programs on one page of the side-by-side comparison
+
+
+@require_safe
+def program_health(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_for_hr(signed_in_person(request), program_id)
+    now = timezone.now()
+    health = hr_health.program_health(program_id=program.pk, now=now)
+    sort = request.GET.get("sort", "stalled")
+    sort = sort if sort in PAIR_SORTS else "stalled"
+    rows = PairRows(
+        program_id=program.pk,
+        stalled_after_days=health.program.stalled_after_days,
+        now=now,
+        sort=sort,
+    )
+    pairs = window(request, cast(Sequence[Any], rows), per_page=PAIRS_PER_PAGE, keep=("sort",))
+    return render(
+        request,
+        "hr_view/health.html",
+        {"health": health, "pairs": pairs, "sort": sort, "sorts": hr_health.pair_sorts()},
+    )
+
+
+@require_safe
+def programs_compared(request: HttpRequest) -> HttpResponse:
+    programs = window(request, cast(Sequence[Any], ProgramFactsList()), per_page=PROGRAMS_PER_PAGE)
+    return render(
+        request,
+        "hr_view/compare.html",
+        {
+            "programs": programs,
+            "compared": hr_health.programs_side_by_side(programs=programs.rows, now=timezone.now()),
+        },
+    )

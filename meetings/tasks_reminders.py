@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from lib.outbox import Outbox, outbox_deliver, outbox_deliver_due
-from meetings.digest import DIGESTS, digest_send
 from meetings.models import NudgeMail
 from meetings.nudges import NUDGES, nudges_plan
 from meetings.reminders import (
@@ -79,10 +78,10 @@ def sweep_reminders() -> int:
 
 @shared_task(name="meetings.deliver_mail", base=DjangoTask, ignore_result=True)
 def deliver_mail() -> dict[str, int]:
-    """Every dispatch tick: nudges and digests due (planned, or back after a failure), and
-    claims a killed worker left (``lib.outbox``)."""
+    """Every dispatch tick: nudges due (planned, or back after a failure), and claims a
+    killed worker left (``lib.outbox``). The HR digest is delivered by ``hr_view.tasks``."""
     counts: Counter[str] = Counter()
-    boxes: tuple[Outbox[Any], ...] = (NUDGES, DIGESTS)
+    boxes: tuple[Outbox[Any], ...] = (NUDGES,)
     for box in boxes:
         counts.update({str(k): v for k, v in outbox_deliver_due(box).items()})
     return counts
@@ -100,9 +99,3 @@ def send_nudge(nudge_id: int) -> int:
     # queued when this version is deployed are still handled.
     mail_ids = NudgeMail.objects.filter(nudge_id=nudge_id).values_list("pk", flat=True)
     return outbox_deliver(NUDGES, list(mail_ids))
-
-
-@shared_task(name="meetings.send_hr_digest", base=DjangoTask, ignore_result=True)
-def send_hr_digest() -> int:
-    """Weekly (Monday morning UTC); a second run in the same week plans and sends nothing."""
-    return digest_send()

@@ -117,6 +117,17 @@ POLICIES: tuple[Policy, ...] = (
         Audience.HR_ADMIN,
         "Participants, their matching answers and whom they are paired with",
     ),
+    Policy(
+        "hr_view:health",
+        Audience.HR_ADMIN,
+        "A program's health: funnel, meeting counts and last-met dates per pair, mentor load, "
+        "weekly trend, departments of at least 5 people; never places or session content",
+    ),
+    Policy(
+        "hr_view:health_compare",
+        Audience.HR_ADMIN,
+        "Programs side by side: pairs, meetings held, pairs that met recently (counts only)",
+    ),
     Policy("people:reactivate", Audience.HR_ADMIN, "Let a deactivated person sign in again"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),

@@ -67,9 +67,30 @@ ROWS: tuple[DataRow, ...] = (
             "Their direct reports' meetings: start, end and status only; "
             "no counterpart, no place, no title"
         ),
-        hr=_("Counts per program only, in the weekly digest"),
+        hr=_(
+            "Per pair: the number of meetings held and the date they last met; otherwise "
+            "counts per program (program health, the weekly digest)"
+        ),
         operator=_("Yes"),
         stored=("meetings.Meeting.start", "meetings.Meeting.end", "meetings.Meeting.status"),
+    ),
+    DataRow(
+        data=_("Program health: funnel, meeting cadence, mentor load, trends"),
+        mentee=_("No"),
+        mentor=_("No"),
+        manager=_("Never"),
+        hr=_(
+            "Yes: counts and dates; by department only where each shown department has at "
+            "least 5 people"
+        ),
+        operator=_("Only as an HR admin"),
+        stored=(
+            "programs.Enrolment.status",
+            "programs.Program.stalled_after_days",
+            "matching.Pair.started_at",
+            "matching.Pair.ended_at",
+            "meetings.Meeting.start",
+        ),
     ),
     DataRow(
         data=_("Meeting place or video link"),

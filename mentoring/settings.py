@@ -285,6 +285,8 @@ MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 6
 MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
 # How long the audit log keeps a row (days); its daily retention run deletes older ones.
 MENTORING_AUDIT_RETENTION_DAYS = env_int("MENTORING_AUDIT_RETENTION_DAYS", 730, minimum=30)
+# People a department needs on HR's health page to be shown on its own (lib/suppression.py).
+MENTORING_BREAKDOWN_THRESHOLD = env_int("MENTORING_BREAKDOWN_THRESHOLD", 5, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",
@@ -301,8 +303,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(MENTORING_SWEEP_SECONDS),
         "options": {"expires": MENTORING_SWEEP_SECONDS},
     },
-    "deliver-meeting-mail": {  # nudges and the HR digest: planned below, sent when due
+    "deliver-meeting-mail": {  # nudges: planned below, sent when due
         "task": "meetings.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "deliver-hr-digest": {  # the HR digest: planned below, sent when due
+        "task": "hr_view.deliver_digests",
         "schedule": float(MENTORING_DISPATCH_SECONDS),
         "options": {"expires": MENTORING_DISPATCH_SECONDS},
     },
@@ -322,7 +329,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 6 * 60 * 60},
     },
     "hr-digest": {
-        "task": "meetings.send_hr_digest",
+        "task": "hr_view.send_hr_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
         "options": {"expires": 6 * 60 * 60},
     },

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
 
-from people.models import Department, User
+from people.models import HR_ADMIN_PERMISSION, Department, User
 
 
 def direct_reports(*, manager: User) -> QuerySet[User]:
@@ -74,3 +75,20 @@ def departments_with_headcount() -> QuerySet[Department]:
     return Department.objects.annotate(
         headcount=Count("members", filter=Q(members__is_active=True))
     ).order_by("name")
+
+
+def hr_admins() -> list[User]:
+    """Active HR admins with an e-mail address (the permission held through a group or
+    directly), for e-mails meant for HR."""
+    app_label, codename = HR_ADMIN_PERMISSION.split(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if permission is None:
+        return []
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .exclude(email="")
+        .distinct()
+    )

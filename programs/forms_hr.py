@@ -125,7 +125,7 @@ SECTIONS: tuple[Section, ...] = (
         "meetings",
         _("Meetings and reminders"),
         _("Reminders and nudges carry times and links only, never what a pair discusses."),
-        ("cadence_weeks", "reminder_hours", "nudge_after_days"),
+        ("cadence_weeks", "reminder_hours", "nudge_after_days", "stalled_after_days"),
     ),
     Section(
         "rules",
@@ -218,6 +218,7 @@ class ProgramForm(forms.ModelForm):
             "spread_mentees",
             "cadence_weeks",
             "nudge_after_days",
+            "stalled_after_days",
             "request_expiry_days",
             "require_different_department",
             "require_shared_language",
@@ -254,6 +255,7 @@ class ProgramForm(forms.ModelForm):
             "spread_mentees": _("Spread mentees across mentors"),
             "cadence_weeks": _("Pairs meet every (weeks)"),
             "nudge_after_days": _("Nudge a pair after (days without a meeting)"),
+            "stalled_after_days": _("Count a pair as stalled after (days without a meeting)"),
             "request_expiry_days": _("Mentee requests expire after (days)"),
             "require_different_department": _("Mentor from a different department"),
             "require_shared_language": _("Mentor and mentee share a language"),
@@ -287,6 +289,10 @@ class ProgramForm(forms.ModelForm):
             "nudge_after_days": _(
                 "A friendly reminder goes to the pair (never to a manager) when they have not "
                 "met for this long."
+            ),
+            "stalled_after_days": _(
+                "For the program's health page only: pairs without a held meeting for this "
+                "long are listed as stalled (7 to 365 days). Nobody is told."
             ),
             "require_different_department": _(
                 "Mentors never come from the mentee's own reporting line; this also keeps "

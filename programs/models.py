@@ -148,6 +148,11 @@ class Program(models.Model):
         default=21,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    stalled_after_days = models.PositiveSmallIntegerField(
+        _("a pair has stalled after (days without a meeting)"),
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+    )
     request_expiry_days = models.PositiveSmallIntegerField(
         _("mentee requests expire after (days)"),
         default=7,

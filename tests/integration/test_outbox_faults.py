@@ -42,10 +42,10 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
+from hr_view.digest import digest_plan
 from matching.models import MentorshipRequest, Pair, RequestReminder
 from matching.services import request_decline
 from matching.upkeep import request_reminders_plan
-from meetings.digest import digest_plan
 from meetings.models import DigestMail, NudgeMail
 from meetings.nudges import nudges_plan
 from meetings.services import meeting_schedule

@@ -156,8 +156,8 @@ def test_operators_see_failed_e_mails_and_can_try_them_again(
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
+    from hr_view.digest import digest_plan
     from matching.upkeep import request_reminders_plan
-    from meetings.digest import digest_plan
     from tests.matching.test_request_reminders import _request
 
     if model == "digestmail":

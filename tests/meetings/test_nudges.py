@@ -111,7 +111,7 @@ def test_people_who_turned_e_mails_off_get_no_nudge(pair: Pair) -> None:
 def test_hr_admins_get_one_weekly_digest_of_counts_without_names(
     pair: Pair, hr_admin: User, mentee: User, mentor: User, manager: User
 ) -> None:
-    from meetings.digest import digest_send
+    from hr_view.digest import digest_send
     from tests.factories import UserFactory, make_hr_admin
 
     _meeting(pair, -2)  # held this week

@@ -16,11 +16,11 @@ from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.utils import timezone
 
+from hr_view.digest import digest_send
 from lib.outbox import outbox_deliver
 from matching.models import MentorshipRequest
 from matching.notifications import pair_introduction_send
 from matching.upkeep import requests_remind_mentors
-from meetings.digest import digest_send
 from meetings.models import Meeting, Reminder
 from meetings.notifications import meeting_update_send_to
 from meetings.nudges import NUDGES, nudges_plan

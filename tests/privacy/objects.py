@@ -134,6 +134,10 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
             "invite",
         )
     },
+    "hr_view:health": lambda w, p: ObjectCase(
+        {"program_id": w.program.pk},
+        ONLY({"hr_admin"}),  # type: ignore[union-attr]
+    ),
     "hr_view:participants": lambda w, p: ObjectCase(
         {"program_id": w.program.pk},
         ONLY({"hr_admin"}),  # type: ignore[union-attr]

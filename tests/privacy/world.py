@@ -227,8 +227,9 @@ def _send_pair_mail(pairs: dict[str, PairObjects]) -> None:
 
 
 def _send_observer_mail(people: dict[str, User | None], program: Program) -> None:
-    """Every kind of e-mail a manager or HR admin can receive: the account invitation
-    and a program invitation."""
+    """Every kind of e-mail a manager or HR admin can receive: the account invitation,
+    a program invitation and (HR admins) the weekly digest."""
+    from hr_view.digest import digest_send
     from people.notifications import person_send_invitation
     from programs.notifications import program_invitation_send
 
@@ -239,6 +240,7 @@ def _send_observer_mail(people: dict[str, User | None], program: Program) -> Non
         person.save(update_fields=["invited_at"])
         person_send_invitation(user_id=person.pk)
         program_invitation_send(program_id=program.pk, person_id=person.pk)
+    digest_send()
 
 
 def observer_mail(person: User) -> dict[str, str]:

@@ -44,6 +44,7 @@ def form_data(**overrides: object) -> dict[str, object]:
         "cadence_weeks": "2",
         "reminder_hours": "24, 1",
         "nudge_after_days": "21",
+        "stalled_after_days": "30",
         "request_expiry_days": "7",
         "require_different_department": "on",
         "require_shared_language": "on",
@@ -285,6 +286,24 @@ def test_edit_with_bad_input_changes_nothing(client: Client, hr_admin: User) -> 
     assert model_to_dict(program) == before
 
 
+@pytest.mark.parametrize("days", ["3", "400", "soon"])
+def test_hr_sets_the_stalled_threshold_within_bounds(
+    client: Client, hr_admin: User, days: str
+) -> None:
+    program = ProgramFactory()
+    client.force_login(hr_admin)
+    url = reverse("programs:hr_edit", kwargs={"program_id": program.pk})
+    response = client.post(url, form_data(stalled_after_days=days))
+    assert response.status_code == 200
+    assert 'id="id_stalled_after_days"' in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    program.refresh_from_db()
+    assert program.stalled_after_days == 30
+    client.post(url, form_data(stalled_after_days="45"))
+    program.refresh_from_db()
+    assert program.stalled_after_days == 45
+
+
 def test_closed_program_settings_are_read_only(client: Client, hr_admin: User) -> None:
     program = ProgramFactory(name="Last year", status=Program.Status.CLOSED)
     before = model_to_dict(program)
@@ -320,6 +339,7 @@ def test_detail_shows_settings_counts_and_nomination_count_but_no_note(
     assert 'aria-current="step"' in html
     for name in (
         "hr_view:participants",
+        "hr_view:health",
         "programs:invite",
         "programs:hr_edit",
         "programs:hr_duplicate",
