@@ -4,7 +4,7 @@ mentoring/access_policy.py."""
 
 from django.urls import path
 
-from hr_view import views
+from hr_view import surveys, views
 
 app_name = "hr_view"
 
@@ -15,5 +15,10 @@ urlpatterns = [
         "programs/manage/<int:program_id>/participants/",
         views.participant_list,
         name="participants",
+    ),
+    path(
+        "programs/manage/<int:program_id>/results/",
+        surveys.survey_results,
+        name="survey_results",
     ),
 ]
