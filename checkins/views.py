@@ -128,6 +128,7 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
             services.survey_answer(survey=found, person=person, values=form.values())
         except ValidationError as refusal:
             form.add_error(None, refusal)
+            messages.error(request, " ".join(refusal.messages))
         else:
             messages.success(request, _("Your answers are saved. You can change them until the survey closes."))
             return redirect("checkins:survey", survey_id=found.pk)
