@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Scale(StrEnum):
@@ -23,8 +26,8 @@ class Scale(StrEnum):
 class BankQuestion:
     key: str
     scale: Scale
-    text: Promise
-    options: tuple[Promise, ...] = ()  # for CHOICE: the labels, in order
+    text: StrOrPromise
+    options: tuple[StrOrPromise, ...] = ()  # for CHOICE: the labels, in order
     per_skill: bool = False  # asked once per chosen skill
 
     def values(self) -> list[int]:

@@ -50,9 +50,13 @@ def pulses_plan(*, now: dt.datetime) -> list[int]:
 def surveys_plan(*, now: dt.datetime) -> list[int]:
     """Invite every member of the program once a survey opens (once per survey)."""
     created: list[int] = []
-    for survey in Survey.objects.filter(invited_at__isnull=True, opens_at__lte=now, closes_at__gt=now):
+    for survey in Survey.objects.filter(
+        invited_at__isnull=True, opens_at__lte=now, closes_at__gt=now
+    ):
         with transaction.atomic():
-            if not Survey.objects.filter(pk=survey.pk, invited_at__isnull=True).update(invited_at=now):
+            if not Survey.objects.filter(pk=survey.pk, invited_at__isnull=True).update(
+                invited_at=now
+            ):
                 continue  # another planner took it
             pairs = Pair.objects.filter(program_id=survey.program_id)
             people = {
@@ -60,7 +64,9 @@ def surveys_plan(*, now: dt.datetime) -> list[int]:
                 for role in MEMBER_ROLES
                 for person_id in pairs.values_list(f"{role}__person_id", flat=True)
             }
-            rows = [SurveyMail(survey=survey, recipient_id=pid, due_at=now) for pid in sorted(people)]
+            rows = [
+                SurveyMail(survey=survey, recipient_id=pid, due_at=now) for pid in sorted(people)
+            ]
             created += _insert_new(SurveyMail, rows, key="survey_id")
     return created
 
@@ -124,7 +130,9 @@ def _pulse_message(row: PulseMail) -> EmailMessage:
             "meeting": meeting,
             "useful_text": str(PULSE_USEFUL.text),
             "progress_text": str(PULSE_PROGRESS.text),
-            "useful": _choices(row, "useful", PULSE_USEFUL.values(), [str(v) for v in PULSE_USEFUL.values()]),
+            "useful": _choices(
+                row, "useful", PULSE_USEFUL.values(), [str(v) for v in PULSE_USEFUL.values()]
+            ),
             "progress": _choices(
                 row, "progress", PULSE_PROGRESS.values(), [str(o) for o in PULSE_PROGRESS.options]
             ),

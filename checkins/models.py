@@ -77,7 +77,9 @@ class Survey(models.Model):
 class SurveyQuestion(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField(max_length=20)  # a key of ``checkins.bank.BANK``
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -181,11 +183,15 @@ class PulseMail(OutboxRow):
     """The pulse e-mail after a held meeting to one member: once per meeting and person."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "recipient"], name="checkins_pulse_mail_once")
+            models.UniqueConstraint(
+                fields=["meeting", "recipient"], name="checkins_pulse_mail_once"
+            )
         ]
         indexes = [pending_index("checkins_pulsemail_due_idx")]
 
@@ -197,11 +203,15 @@ class SurveyMail(OutboxRow):
     """A survey's invitation to one member, sent when it opens: once per person."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["survey", "recipient"], name="checkins_survey_mail_once")
+            models.UniqueConstraint(
+                fields=["survey", "recipient"], name="checkins_survey_mail_once"
+            )
         ]
         indexes = [pending_index("checkins_surveymail_due_idx")]
 

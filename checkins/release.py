@@ -17,8 +17,16 @@ from typing import Any
 
 from django.db.models import Count
 
-from checkins.models import MIN_THRESHOLD, ProgramCheckins, PulseAnswer, Release, Survey
-from checkins.models import SurveyAnswer, SurveyQuestion, SurveyResponse
+from checkins.models import (
+    MIN_THRESHOLD,
+    ProgramCheckins,
+    PulseAnswer,
+    Release,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from matching.models import Pair
 from programs.models import Program
 
@@ -27,7 +35,9 @@ Result = dict[str, Any]  # {"id", "key", "skill", "counts": {value: count}, "n",
 
 def threshold_for(program: Program | int) -> int:
     program_id = program if isinstance(program, int) else program.pk
-    found = ProgramCheckins.objects.filter(program_id=program_id).values_list("threshold", flat=True)
+    found = ProgramCheckins.objects.filter(program_id=program_id).values_list(
+        "threshold", flat=True
+    )
     return max(next(iter(found), MIN_THRESHOLD), MIN_THRESHOLD)
 
 
@@ -81,11 +91,13 @@ def pulse_tallies(program_id: int) -> list[Result]:
     results = []
     for key in ("useful", "progress"):
         rows = answers.filter(**{f"{key}__isnull": False}).values_list(key).annotate(c=Count("pk"))
-        results.append(_result(key, key, None, {value: count for value, count in rows}))
+        results.append(_result(key, key, None, dict(rows)))
     return results
 
 
-def _stepped(current: list[Result], last: list[Result], threshold: int) -> tuple[list[Result], bool]:
+def _stepped(
+    current: list[Result], last: list[Result], threshold: int
+) -> tuple[list[Result], bool]:
     """Each question keeps its released numbers unless ``threshold`` new answers came in."""
     previous = {r["id"]: r for r in last}
     stepped, changed = [], False

@@ -65,7 +65,7 @@ def survey_save(
     if unknown or not keys:
         raise ValidationError(_("Choose at least one question from the bank."))
     with transaction.atomic():
-        survey, created = Survey.objects.select_for_update().get_or_create(
+        survey, _created = Survey.objects.select_for_update().get_or_create(
             program=program, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}
         )
         survey.opens_at, survey.closes_at = opens_at, closes_at

@@ -130,7 +130,9 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
             form.add_error(None, refusal)
             messages.error(request, " ".join(refusal.messages))
         else:
-            messages.success(request, _("Your answers are saved. You can change them until the survey closes."))
+            messages.success(
+                request, _("Your answers are saved. You can change them until the survey closes.")
+            )
             return redirect("checkins:survey", survey_id=found.pk)
     now = timezone.now()
     return render(
@@ -141,7 +143,9 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
             "form": form,
             "answered": bool(own),
             "own": [(q, BANK[q.key], _label(BANK[q.key], own.get(q.pk))) for q in questions],
-            "state": "open" if found.is_open(now) else ("later" if now < found.opens_at else "closed"),
+            "state": "open"
+            if found.is_open(now)
+            else ("later" if now < found.opens_at else "closed"),
             "threshold": threshold_for(found.program_id),
         },
         status=400 if form.is_bound else 200,
@@ -160,7 +164,9 @@ def _program_skills(program: Program) -> QuerySet[Skill]:
     return skills.order_by("name")[:SKILLS_OFFERED_MAX]
 
 
-def _setup_form(program: Program, kind: str, data: object = None, survey: Survey | None = None) -> SurveySetupForm:
+def _setup_form(
+    program: Program, kind: str, data: object = None, survey: Survey | None = None
+) -> SurveySetupForm:
     initial = {}
     if survey is not None:
         questions = list(survey.questions.all())
@@ -171,14 +177,19 @@ def _setup_form(program: Program, kind: str, data: object = None, survey: Survey
             "skills": [q.skill_id for q in questions if q.skill_id],
         }
     return SurveySetupForm(
-        data, prefix=kind, initial=initial, skills=Skill.objects.filter(pk__in=_program_skills(program).values("pk")).order_by("name")
+        data,
+        prefix=kind,
+        initial=initial,
+        skills=Skill.objects.filter(pk__in=_program_skills(program).values("pk")).order_by("name"),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def hr_surveys(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_for_hr(signed_in_person(request), program_id)
-    surveys = {s.kind: s for s in Survey.objects.filter(program=program).prefetch_related("questions")}
+    surveys = {
+        s.kind: s for s in Survey.objects.filter(program=program).prefetch_related("questions")
+    }
     which = request.POST.get("form") if request.method == "POST" else None
     threshold_form = ThresholdForm(
         request.POST if which == "threshold" else None,
@@ -190,7 +201,9 @@ def hr_surveys(request: HttpRequest, program_id: int) -> HttpResponse:
     }
     if which == "threshold" and threshold_form.is_valid():
         try:
-            services.program_threshold_set(program=program, threshold=threshold_form.cleaned_data["threshold"])
+            services.program_threshold_set(
+                program=program, threshold=threshold_form.cleaned_data["threshold"]
+            )
         except ValidationError as refusal:
             threshold_form.add_error("threshold", refusal)
         else:
@@ -218,7 +231,9 @@ def hr_surveys(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "threshold_form": threshold_form,
-            "setups": [(kind, label, forms[kind], surveys.get(kind)) for kind, label in Survey.Kind.choices],
+            "setups": [
+                (kind, label, forms[kind], surveys.get(kind)) for kind, label in Survey.Kind.choices
+            ],
         },
         status=400 if which else 200,
     )

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,8 +132,9 @@ def test_hr_sets_up_a_survey_and_the_threshold(world: dict, hr_admin: User) -> N
     page = _client(hr_admin).get(url).content.decode()
     assert "Why there is no free-text question" in page
     today = timezone.localdate()
+    closes = today + dt.timedelta(days=14)
     response = _client(hr_admin).post(url, {
-        "form": "mid", "mid-opens_on": str(today), "mid-closes_on": str(today + dt.timedelta(days=14)),
+        "form": "mid", "mid-opens_on": str(today), "mid-closes_on": str(closes),
         "mid-keys": ["useful", "recommend"],
     })  # fmt: skip
     assert response.status_code == 302
@@ -147,15 +148,18 @@ def test_hr_sets_up_a_survey_and_the_threshold(world: dict, hr_admin: User) -> N
     assert ProgramCheckins.objects.get(program=program).threshold == 8
 
 
-def test_hr_cannot_change_questions_once_answered(world: dict, hr_admin: User, mentee: User) -> None:
+def test_hr_cannot_change_questions_once_answered(
+    world: dict, hr_admin: User, mentee: User
+) -> None:
     program = world["program"]
     survey = open_survey(program, keys=("useful",))
     [question] = SurveyQuestion.objects.filter(survey=survey)
     survey_answer(survey=survey, person=mentee, values={question.pk: 4})
     url = reverse("checkins:hr_surveys", kwargs={"program_id": program.pk})
     today = timezone.localdate()
+    closes = today + dt.timedelta(days=3)
     response = _client(hr_admin).post(url, {
-        "form": "mid", "mid-opens_on": str(today), "mid-closes_on": str(today + dt.timedelta(days=3)),
+        "form": "mid", "mid-opens_on": str(today), "mid-closes_on": str(closes),
         "mid-keys": ["recommend"],
     })  # fmt: skip
     assert response.status_code == 400
@@ -167,7 +171,8 @@ def test_dates_in_the_wrong_order_are_refused(world: dict, hr_admin: User) -> No
     url = reverse("checkins:hr_surveys", kwargs={"program_id": world["program"].pk})
     today = timezone.localdate()
     response = _client(hr_admin).post(url, {
-        "form": "end", "end-opens_on": str(today), "end-closes_on": str(today), "end-keys": ["useful"],
+        "form": "end", "end-opens_on": str(today), "end-closes_on": str(today),
+        "end-keys": ["useful"],
     })  # fmt: skip
     assert response.status_code == 400
     assert "must close after it opens" in response.content.decode()

@@ -151,7 +151,9 @@ def _page(user: User, name: str, **kwargs: object) -> tuple[int, str]:
 
 
 def test_hr_sees_no_number_below_the_threshold(answered_world: dict, hr_admin: User) -> None:
-    status, html = _page(hr_admin, "hr_view:survey_results", program_id=answered_world["program"].pk)
+    status, html = _page(
+        hr_admin, "hr_view:survey_results", program_id=answered_world["program"].pk
+    )
     assert status == 200
     assert "Not enough answers yet" in html
     assert "results-table" not in html  # three answers: no distribution, no average
@@ -163,7 +165,9 @@ def test_serving_hr_results_never_reads_an_answer_row(answered_world: dict, hr_a
     for person in [UserFactory() for _ in range(2)]:
         pair = pair_in(program, mentee=person)
         [question] = SurveyQuestion.objects.filter(survey=answered_world["survey"])
-        survey_answer(survey=answered_world["survey"], person=pair.mentee.person, values={question.pk: 7})
+        survey_answer(
+            survey=answered_world["survey"], person=pair.mentee.person, values={question.pk: 7}
+        )
     client = Client()
     client.force_login(hr_admin)
     with CaptureQueriesContext(connection) as queries:
@@ -198,4 +202,3 @@ def test_the_person_sees_their_own_answer(answered_world: dict, mentee: User) ->
     assert re.search(r'value="3"[^>]*checked', html)
     status, html = _page(mentee, "checkins:pulse", meeting_id=answered_world["meeting"].pk)
     assert re.search(r'name="useful" value="2"[^>]*checked', html)
-
