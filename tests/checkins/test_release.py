@@ -99,3 +99,43 @@ def test_the_pulse_is_released_in_steps_per_question() -> None:
     assert program_results(program_id=program.pk).pulse.questions[1] is None
     pulse_answer(meeting=people[5][0], person=people[5][1], useful=1)  # a sixth useful
     assert program_results(program_id=program.pk).pulse.questions[0] == useful
+
+
+def test_confidence_is_asked_before_and_now_for_each_chosen_skill() -> None:
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from checkins.services import survey_save
+    from tests.programs.factories import SkillFactory
+
+    program = new_program()
+    skills = [SkillFactory(name="Negotiation"), SkillFactory(name="Public speaking")]
+    now = timezone.now()
+    window = {"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=5)}
+    with pytest.raises(ValidationError):
+        survey_save(program=program, kind="end", keys=["confidence_after"], **window)
+    survey = survey_save(
+        program=program,
+        kind="end",
+        keys=["confidence_before", "confidence_after"],
+        skills=skills,
+        **window,
+    )
+    asked = list(survey.questions.values_list("key", "skill__name"))
+    assert asked == [
+        ("confidence_before", "Negotiation"),
+        ("confidence_before", "Public speaking"),
+        ("confidence_after", "Negotiation"),
+        ("confidence_after", "Public speaking"),
+    ]
+    people = [p for pair in cohort(program, 3) for p in (pair.mentee.person, pair.mentor.person)]
+    for person in people[:5]:
+        values = {q.pk: 2 if q.key == "confidence_before" else 4 for q in survey.questions.all()}
+        survey_answer(survey=survey, person=person, values=values)
+    [end] = program_results(program_id=program.pk).surveys
+    assert [(q.skill, q.mean) for q in end.released.questions] == [
+        ("Negotiation", 2.0), ("Public speaking", 2.0), ("Negotiation", 4.0),
+        ("Public speaking", 4.0),
+    ]  # fmt: skip
