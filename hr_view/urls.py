@@ -4,7 +4,7 @@ mentoring/access_policy.py."""
 
 from django.urls import path
 
-from hr_view import views
+from hr_view import surveys, views
 
 app_name = "hr_view"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("programs/manage/<int:program_id>/health/", views.program_health, name="health"),
     path("programs/manage/health/", views.programs_compared, name="health_compare"),
+    path(
+        "programs/manage/<int:program_id>/results/",
+        surveys.survey_results,
+        name="survey_results",
+    ),
 ]

@@ -128,6 +128,11 @@ POLICIES: tuple[Policy, ...] = (
         Audience.HR_ADMIN,
         "Programs side by side: pairs, meetings held, pairs that met recently (counts only)",
     ),
+    Policy(
+        "hr_view:survey_results",
+        Audience.HR_ADMIN,
+        "A program's survey and pulse results: released aggregates of at least 5 answers",
+    ),
     Policy("people:reactivate", Audience.HR_ADMIN, "Let a deactivated person sign in again"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
@@ -216,6 +221,20 @@ POLICIES: tuple[Policy, ...] = (
     Policy("journal:notes_history", Audience.SIGNED_IN, "Earlier versions of the shared notes"),
     Policy("journal:notes_restore", Audience.SIGNED_IN, "Restore a version of the shared notes"),
     Policy("journal:private_note_save", Audience.SIGNED_IN, "Save one's private note"),
+    # Check-ins: one's own answers only; HR sets surveys up and sees released aggregates.
+    Policy("checkins:mine", Audience.SIGNED_IN, "Own open surveys and recent meetings' pulse"),
+    Policy("checkins:pulse", Audience.SIGNED_IN, "Answer or change own pulse after a meeting"),
+    Policy(
+        "checkins:pulse_link",
+        Audience.PUBLIC,
+        "Confirm a pulse answer from the e-mail's signed link (GET records nothing)",
+    ),
+    Policy("checkins:survey", Audience.SIGNED_IN, "Answer or change own survey answers"),
+    Policy(
+        "checkins:hr_surveys",
+        Audience.HR_ADMIN,
+        "Set up a program's surveys from the question bank; no answers",
+    ),
     *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
     *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),
     Policy(

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     hr_admin = roles.hr_admin
     entries: list[tuple[Promise, str, bool]] = [
         (_("My mentoring"), "home", True),
+        (_("Check-ins"), "checkins:mine", True),
         (_("Programs"), "programs:list", True),
         (_("Manage programs"), "programs:hr_list", hr_admin),
         (_("People"), "people:directory", hr_admin),
@@ -39,12 +40,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     # Routes that light up an item besides its own.
     sections = {
         "home": ("matching:pairs", "matching:requests", "matching:pair_end"),
+        "checkins:mine": ("checkins:pulse", "checkins:survey"),
         "programs:list": ("programs:detail", "programs:enrol", "matching:shortlist"),
         "programs:hr_list": (
             "programs:hr_",
             "programs:skill",
             "programs:participant",
             "hr_view:participants",
+            "hr_view:survey_results",
+            "checkins:hr_surveys",
             "programs:invite",
             "matching:run",
             "matching:proposal",

@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from checkins.demo import checkins_seed
 from matching.demo import cohort_publish, requests_seed
 from matching.models import Pair
 from meetings.demo import meeting_soon_ensure, meetings_seed
@@ -96,6 +97,8 @@ class Seeded:
     meetings: int = 0
     journal: str = ""
     soon: str = ""
+    survey_answers: int = 0
+    pulse_answers: int = 0
 
 
 def demo_seed() -> Seeded:
@@ -203,6 +206,10 @@ def _program_part(demo: DemoProgram, people: list[DemoPerson], seeded: Seeded) -
         pair_ids = cohort_publish(program=program, hr_admin=hr_admin, featured=featured)
         seeded.pairs += len(pair_ids)
         _pair_content(pair_ids, seeded)
+        skip = {person.pk for person in featured or ()}
+        seeded.survey_answers, seeded.pulse_answers = checkins_seed(
+            program=program, skip_people=skip
+        )
     else:
         seeded.enrolments[demo.name] = enrolments_seed(
             program=program, demo=demo, people=candidates

@@ -84,8 +84,10 @@ def check_reminders(*, now: dt.datetime | None = None) -> Check:
 
 
 def check_outbox(*, now: dt.datetime | None = None) -> Check:
-    """The other e-mails sent when due (nudges, HR digests, request reminders), as above."""
+    """The other e-mails sent when due (nudges, HR digests, request reminders, pulse and
+    survey e-mails), as above."""
+    from checkins.models import PulseMail, SurveyMail
     from matching.models import RequestReminder
     from meetings.models import DigestMail, NudgeMail
 
-    return _outbox_check([NudgeMail, DigestMail, RequestReminder], now)
+    return _outbox_check([NudgeMail, DigestMail, RequestReminder, PulseMail, SurveyMail], now)

@@ -160,4 +160,20 @@ ROWS: tuple[DataRow, ...] = (
             "audit.AuditEvent.ip",
         ),
     ),
+    DataRow(
+        data=_("Check-in survey answers"),
+        mentee=_("Their own, to change until the survey closes"),
+        mentor=_("Their own; never the counterpart's"),
+        manager=_("Never"),
+        hr=_(
+            "Totals of at least 5 answers, released in steps so that no difference "
+            "reveals one answer"
+        ),
+        operator=_("Never"),
+        stored=(
+            "checkins.SurveyAnswer.value",
+            "checkins.PulseAnswer.useful",
+            "checkins.PulseAnswer.progress",
+        ),
+    ),
 )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "meetings",
+    "checkins",
     "journal",
     "manager_view",
     "hr_view",
@@ -317,6 +318,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.deliver_mail",
         "schedule": float(MENTORING_DISPATCH_SECONDS),
         "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "deliver-checkin-mail": {  # pulse e-mails and survey invitations
+        "task": "checkins.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "plan-checkin-mail": {
+        "task": "checkins.plan_mail",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60},
     },
     "plan-nudges": {
         "task": "meetings.plan_nudges",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("meetings/", include("meetings.urls")),
     path("journal/", include("journal.urls")),
+    path("checkins/", include("checkins.urls")),
     path("who-can-see-what/", views.who_sees_what, name="who_sees_what"),
     # Its address until the page moved out of the manager's view: kept for old links.
     path(

@@ -337,3 +337,21 @@ def test_seed_demo_people_have_notifications_from_the_real_services() -> None:
     count = Notification.objects.count()
     _seed()
     assert Notification.objects.count() == count  # a second run makes none
+
+
+def test_seed_demo_gives_hr_released_survey_results() -> None:
+    from checkins.aggregates import program_results
+    from checkins.models import Survey
+
+    output = _seed()
+    assert "Demo check-ins: 10 survey answers" in output
+    survey = Survey.objects.get()
+    results = program_results(program_id=survey.program_id)
+    [mid] = results.surveys
+    assert mid.released is not None
+    assert mid.released.responses == 10
+    assert all(question is not None for question in mid.released.questions)
+    hr = Client()
+    hr.force_login(User.objects.get(email="chiara.rossi@demo.example.com"))
+    url = reverse("hr_view:survey_results", kwargs={"program_id": survey.program_id})
+    assert "results-table" in hr.get(url).content.decode()

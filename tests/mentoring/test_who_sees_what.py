@@ -48,10 +48,10 @@ def test_every_row_names_data_the_app_really_stores() -> None:
             apps.get_model(app_label, model)._meta.get_field(field)  # raises if it is not
 
 
-def test_the_page_promises_nothing_about_data_that_does_not_exist_yet(outsider: User) -> None:
-    body = client_for(outsider).get(PAGE).content.decode().lower()
-    assert "check-in" not in body
-    assert "survey" not in body
+def test_the_page_states_who_sees_check_in_answers(outsider: User) -> None:
+    body = html.unescape(client_for(outsider).get(PAGE).content.decode())
+    assert "Check-in survey answers" in body
+    assert "released in steps so that no difference reveals one answer" in body
 
 
 def test_the_page_reads_in_the_persons_language(outsider: User) -> None:

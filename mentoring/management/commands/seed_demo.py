@@ -40,6 +40,11 @@ class Command(BaseCommand):
         )
         if seeded.journal:
             self.stdout.write(seeded.journal)
+        if seeded.survey_answers or seeded.pulse_answers:
+            self.stdout.write(
+                f"Demo check-ins: {seeded.survey_answers} survey answers, "
+                f"{seeded.pulse_answers} pulse answers (HR sees released results)."
+            )
         self.stdout.write(f"Featured pair: {seeded.soon}")
         self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
         for sign_in in demo_sign_ins(people):
