@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from people.roles import is_hr_admin, is_manager, request_roles
+from people.scim.auth import scim_client_admit
 
 
 class Audience(StrEnum):
@@ -28,6 +29,7 @@ class Audience(StrEnum):
     HR_ADMIN = "hr_admin"
     MANAGER = "manager"
     OPERATOR = "operator"
+    SCIM_CLIENT = "scim_client"
 
 
 AUDIENCE_LABELS: dict[Audience, Promise] = {
@@ -36,6 +38,7 @@ AUDIENCE_LABELS: dict[Audience, Promise] = {
     Audience.HR_ADMIN: _("HR admins"),
     Audience.MANAGER: _("Managers (people with direct reports)"),
     Audience.OPERATOR: _("Operators (Django admin staff)"),
+    Audience.SCIM_CLIENT: _("SCIM client (bearer token)"),
 }
 
 
@@ -65,6 +68,8 @@ AUDIENCE_CHECKS: dict[Audience, Callable[..., bool]] = {
     Audience.HR_ADMIN: is_hr_admin,
     Audience.MANAGER: is_manager,
     Audience.OPERATOR: _is_operator,
+    # Only a bearer token admits (checked in the middleware): no person, signed in or not.
+    Audience.SCIM_CLIENT: lambda user: False,
 }
 
 _ACCOUNT_PUBLIC = [
@@ -195,6 +200,13 @@ POLICIES: tuple[Policy, ...] = (
     *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
     *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),
     Policy("admin:*", Audience.OPERATOR, "The operator's Django admin (no session content)"),
+    # Provisioning: the identity provider's SCIM client, with a token an operator created.
+    Policy(
+        "scim:*",
+        Audience.SCIM_CLIENT,
+        "SCIM 2.0: create, read, update and deactivate people and their reporting lines; "
+        "discovery. No mentoring data",
+    ),
 )
 
 _BY_ROUTE = {p.route: p for p in POLICIES}
@@ -224,6 +236,8 @@ class AccessPolicyMiddleware:
         policy = policy_for(match) if match else None
         if policy is None:
             raise Http404("No access policy for this route.")
+        if policy.audience is Audience.SCIM_CLIENT:
+            return scim_client_admit(request)
         if _admits(policy.audience, request):
             return None
         if not request.user.is_authenticated:

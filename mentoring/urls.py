@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("team/", include("manager_view.urls")),
     path("ops/admin/", admin.site.urls),
+    path("scim/v2/", include("people.scim.urls")),  # provisioning by an identity provider
 ]
