@@ -193,6 +193,8 @@ def user_name_filter(text: str) -> str:
         and node.op is CompareOperator.eq
         and isinstance(node.value, str)
     ):
+        if "\x00" in node.value:
+            raise InvalidFilterException(detail="The filter contains a NUL character.")
         return node.value.lower()
     raise InvalidFilterException(detail='Only the filter userName eq "…" is supported.')
 
@@ -205,6 +207,16 @@ def person_fields(scim: ScimUser, *, current: Person | None) -> PersonFields:
     settings: a User without them keeps what the person chose."""
     enterprise = scim[EnterpriseUser] or EnterpriseUser()
     manager = enterprise.manager.value if enterprise.manager else None
+    fields = _person_fields(scim, enterprise, manager, current)
+    if any("\x00" in str(value) for value in vars(fields).values()):
+        # PostgreSQL cannot even look such a value up: refuse it before any query.
+        raise InvalidValueException(detail="A value contains a NUL character.")
+    return fields
+
+
+def _person_fields(
+    scim: ScimUser, enterprise: EnterpriseUser, manager: str | None, current: Person | None
+) -> PersonFields:
     return PersonFields(
         employee_id=(enterprise.employee_number or "").strip(),
         email=(scim.user_name or "").strip(),

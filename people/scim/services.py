@@ -15,6 +15,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydantic import ValidationError
 from scim2_models import (
     InvalidValueException,
     MutabilityException,
@@ -105,7 +106,10 @@ def scim_user_patch(
     with transaction.atomic():
         person = _locked(person)
         scim = person_to_scim(person, base_url=base_url)
-        patch.patch(scim)
+        try:
+            patch.patch(scim)
+        except ValidationError as error:
+            raise InvalidValueException(detail=str(error.errors()[0]["msg"])) from None
         fields = person_fields(scim, current=person)
         person, changed = _person_write(fields=fields, person=person)
         _record(token=token, person=person, changed=changed)
@@ -198,7 +202,8 @@ def _employee_id_settle(person: Person | None, given: str) -> str:
 def _manager_employee_id(manager_pk: str) -> str:
     if not manager_pk:
         return ""
-    manager = Person.objects.filter(pk=int(manager_pk)).first() if manager_pk.isdigit() else None
+    known = manager_pk.isdigit() and len(manager_pk) <= 18  # ids fit a 64-bit integer
+    manager = Person.objects.filter(pk=int(manager_pk)).first() if known else None
     if manager is None:
         raise InvalidValueException(detail=f"manager: no User has the id {manager_pk!r}.")
     if not manager.employee_id:

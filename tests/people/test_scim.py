@@ -310,6 +310,11 @@ def test_wrong_schema_and_bad_values_are_refused(http: httpx2.Client, mentee: Pe
     )
     _error(http.get("Users", params={"filter": 'title eq "x"'}), 400, "invalidFilter")
     _error(http.get("Users", params={"count": "many"}), 400, "invalidValue")
+    _error(http.get("Users", params={"filter": 'userName eq "a\u0000b"'}), 400, "invalidFilter")
+    nul = _create_body("e@example.com", "S-7\u0000")
+    _error(http.post("Users", json=nul), 400, "invalidValue")
+    huge = _create_body("f@example.com", "S-8", manager={"value": "9" * 40})
+    _error(http.post("Users", json=huge), 400, "invalidValue")
     assert _snapshot() == before
 
 
