@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from people.roles import is_hr_admin, is_manager, request_roles
+from people.scim.auth import scim_client_admit
 
 AUDIT_READ_PERMISSION = "audit.view_auditevent"
 
@@ -31,6 +32,7 @@ class Audience(StrEnum):
     MANAGER = "manager"
     OPERATOR = "operator"
     AUDITOR = "auditor"
+    SCIM_CLIENT = "scim_client"
 
 
 AUDIENCE_LABELS: dict[Audience, Promise] = {
@@ -40,6 +42,7 @@ AUDIENCE_LABELS: dict[Audience, Promise] = {
     Audience.MANAGER: _("Managers (people with direct reports)"),
     Audience.OPERATOR: _("Operators (Django admin staff)"),
     Audience.AUDITOR: _("Operators who may read the audit log"),
+    Audience.SCIM_CLIENT: _("SCIM client (bearer token)"),
 }
 
 
@@ -75,6 +78,8 @@ AUDIENCE_CHECKS: dict[Audience, Callable[..., bool]] = {
     Audience.MANAGER: is_manager,
     Audience.OPERATOR: _is_operator,
     Audience.AUDITOR: is_auditor,
+    # Only a bearer token admits (checked in the middleware): no person, signed in or not.
+    Audience.SCIM_CLIENT: lambda user: False,
 }
 
 _ACCOUNT_PUBLIC = [
@@ -244,6 +249,13 @@ POLICIES: tuple[Policy, ...] = (
     ),
     Policy("audit_log_export", Audience.AUDITOR, "The audit log's filtered rows as CSV"),
     Policy("admin:*", Audience.OPERATOR, "The operator's Django admin (no session content)"),
+    # Provisioning: the identity provider's SCIM client, with a token an operator created.
+    Policy(
+        "scim:*",
+        Audience.SCIM_CLIENT,
+        "SCIM 2.0: create, read, update and deactivate people and their reporting lines; "
+        "discovery. No mentoring data",
+    ),
 )
 
 _BY_ROUTE = {p.route: p for p in POLICIES}
@@ -273,6 +285,8 @@ class AccessPolicyMiddleware:
         policy = policy_for(match) if match else None
         if policy is None:
             raise Http404("No access policy for this route.")
+        if policy.audience is Audience.SCIM_CLIENT:
+            return scim_client_admit(request)
         if _admits(policy.audience, request):
             return None
         if not request.user.is_authenticated:

@@ -32,4 +32,5 @@ urlpatterns = [
     path("ops/audit/", views_audit.audit_log, name="audit_log"),
     path("ops/audit/export.csv", views_audit.audit_log_export, name="audit_log_export"),
     path("ops/admin/", admin.site.urls),
+    path("scim/v2/", include("people.scim.urls")),  # provisioning by an identity provider
 ]

@@ -1,14 +1,16 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
-from people.models import Department, User
+from people.models import Department, ScimToken, User
 from people.roles import hr_admins_among
+from people.scim.services import scim_token_create, scim_token_revoke
 from people.services import hr_admin_changes_record
 
 _ROLES_BEFORE = "_people_hr_admins_before"
@@ -67,3 +69,42 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         person_id = obj.pk
         super().delete_model(request, obj)
         hr_admin_changes_record(before=before, person_ids=[person_id], request=request)
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    """The operator creates a token here (its secret is shown once, on the next page) and
+    revokes it with the action; the secret itself is never stored."""
+
+    list_display = ["name", "created_at", "revoked_at"]
+    readonly_fields = ["created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: ScimToken | None = None) -> Any:
+        return ["name"] if obj is None else ["name", "created_at", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ScimToken | None = None) -> list[str]:
+        return ["created_at", "revoked_at"] if obj is None else ["name", "created_at", "revoked_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ScimToken | None = None) -> bool:
+        return False  # revoke instead: the audit log names tokens
+
+    def save_model(self, request: HttpRequest, obj: ScimToken, form: Any, change: bool) -> None:
+        if change:
+            return
+        token, secret = scim_token_create(name=obj.name)
+        obj.pk, obj.token_hash, obj.created_at = token.pk, token.token_hash, token.created_at
+        messages.warning(
+            request,
+            _(
+                "Copy this token for your identity provider now; "
+                "it will not be shown again: %(secret)s"
+            )
+            % {"secret": secret},
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ScimToken]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            scim_token_revoke(token=token)
+        messages.success(request, _("The selected tokens are revoked."))

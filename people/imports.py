@@ -215,6 +215,15 @@ def _read_row(
     if shape_problem is not None:
         return None, [shape_problem]
     values = dict.fromkeys(COLUMNS, "") | dict(zip(header, cells, strict=False))
+    return person_values_check(number=number, values=values)
+
+
+def person_values_check(
+    *, number: int, values: dict[str, str]
+) -> tuple[PersonRow | None, list[ImportProblem]]:
+    """What makes one person valid, whoever describes them (a CSV row, a SCIM client):
+    ``values`` holds the stripped text of each column in ``COLUMNS`` ("" when absent).
+    The row is None when a value cannot even be looked up."""
     if nul_problems := _nul_problems(number, values):
         return None, nul_problems  # PostgreSQL cannot even look such values up
     problems = [

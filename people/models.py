@@ -139,3 +139,37 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ScimTokenQuerySet(models.QuerySet["ScimToken"]):
+    def usable(self) -> ScimTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ScimToken(models.Model):
+    """A bearer token an identity provider's SCIM client presents. Only a hash of the
+    secret is stored: the operator sees the secret once, when the token is created."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=60,
+        unique=True,
+        help_text=_("Which identity provider holds this token, e.g. “Entra ID”."),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ScimTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SCIM token")
+        verbose_name_plural = _("SCIM tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

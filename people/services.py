@@ -35,7 +35,9 @@ WRITE_BATCH = 2_000
 
 
 @dataclass
-class _Changes:
+class PeopleChanges:
+    """What writing checked rows changed."""
+
     created: list[User] = field(default_factory=list)
     updated: set[int] = field(default_factory=set)  # pks of existing people whose row differs
     dirty: dict[int, User] = field(default_factory=dict)  # pk -> person to save in bulk
@@ -57,7 +59,7 @@ def people_import_csv(
         )
         if problems:
             return ImportResult(problems=problems)
-        changes = _people_write(rows=parsed.rows, existing=existing)
+        changes = people_rows_write(rows=parsed.rows, existing=existing)
         if changes.created or changes.updated:  # a file that changed nothing leaves no row
             audit_record(
                 action=Action.PEOPLE_IMPORT,
@@ -76,9 +78,11 @@ def people_import_csv(
     )
 
 
-def _people_write(*, rows: Sequence[PersonRow], existing: ExistingPeople) -> _Changes:
+def people_rows_write(*, rows: Sequence[PersonRow], existing: ExistingPeople) -> PeopleChanges:
+    """Write rows that ``database_problems`` found nothing wrong with, inside the caller's
+    transaction: the one writer of people for the CSV import and the SCIM endpoint."""
     departments = _departments_by_name({row.department for row in rows if row.department})
-    changes = _Changes()
+    changes = PeopleChanges()
     people: dict[str, User] = {}
     for row in rows:
         person = existing.by_employee_id.get(row.employee_id)
@@ -143,7 +147,7 @@ def _primary_address(user_id: int, email: str) -> EmailAddress:
 
 
 def _person_apply(
-    person: User, row: PersonRow, departments: dict[str, int], changes: _Changes
+    person: User, row: PersonRow, departments: dict[str, int], changes: PeopleChanges
 ) -> None:
     # Compare before assigning, so that an unchanged row writes nothing at all.
     for name, value in _row_values(row, departments).items():
@@ -166,7 +170,9 @@ def _manager_pk(row: PersonRow, people: dict[str, User], existing: ExistingPeopl
     return existing.pk_by_employee_id[manager]
 
 
-def _manager_apply(person: User, manager_pk: int | None, changes: _Changes, *, new: bool) -> None:
+def _manager_apply(
+    person: User, manager_pk: int | None, changes: PeopleChanges, *, new: bool
+) -> None:
     if person.manager_id == manager_pk:
         return
     person.manager_id = manager_pk
@@ -220,12 +226,13 @@ def person_email_preferences_set(*, person: User, reminders: bool, nudges: bool)
     return person
 
 
-def person_deactivate(*, person: User, by: User, request: HttpRequest | None = None) -> User:
-    """Someone left: they can no longer sign in (their open sessions end with their next
+def person_deactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+    """Someone left (``by`` is None when the identity provider says so, through SCIM):
+    they can no longer sign in (their open sessions end with their next
     request), and the apps above react to ``person_deactivated`` in this transaction (the
     receivers are listed in ``mentoring/wiring.py``): their enrolments are withdrawn, so
     their pairs end and their future meetings are cancelled."""
-    if person.pk == by.pk:
+    if by is not None and person.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
         updated = User.objects.filter(pk=person.pk, is_active=True).update(is_active=False)

@@ -6,14 +6,17 @@ audience get a 404 byte-identical to the 404 for a page that does not exist.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import NoReverseMatch, path, reverse
 
 from mentoring.access_policy import AUDIENCE_CHECKS, POLICIES, Audience, Policy
 from people.models import User
+from people.scim.services import scim_token_create, scim_token_revoke
 from tests.privacy.objects import CASES, build_world
 from tests.privacy.routes import Route, iter_routes, policy_row, routes_without_policy
 
@@ -72,7 +75,8 @@ def test_a_route_without_a_policy_row_is_refused(
 
 
 def _needs_object_case(route: Route, policy: Policy) -> bool:
-    return bool(route.kwargs) and policy.audience not in (Audience.PUBLIC, Audience.OPERATOR)
+    exempt = (Audience.PUBLIC, Audience.OPERATOR, Audience.SCIM_CLIENT)  # no person's object
+    return bool(route.kwargs) and policy.audience not in exempt
 
 
 def test_every_route_with_ids_has_an_object_case() -> None:
@@ -129,6 +133,9 @@ def test_route_answers_each_persona_as_its_policy_says(
     if policy.audience is Audience.PUBLIC and route.kwargs:
         _assert_made_up_secret_is_a_missing_page(personas, url)
         return
+    if policy.audience is Audience.SCIM_CLIENT:
+        _assert_scim_refuses_every_persona(personas, url)
+        return
     for persona, user in personas.items():
         _assert_persona_outcome(policy, persona, user, url)
 
@@ -143,6 +150,68 @@ def _assert_made_up_secret_is_a_missing_page(personas: dict[str, User | None], u
         if response.status_code == 404:
             missing = client.get(MISSING_PAGE)
             assert response.content == missing.content, f"{persona}: 404 differs at {url}"
+
+
+def _assert_scim_401(response: HttpResponseBase, where: str) -> None:
+    assert response.status_code == 401, f"{where}: {response.status_code}"
+    assert response["Content-Type"] == "application/scim+json", where
+    assert json.loads(response.content) == {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": "401",
+        "detail": "A valid bearer token is required.",
+    }, where
+    assert "Set-Cookie" not in response, f"{where}: a SCIM answer set a cookie"
+
+
+def _assert_scim_refuses_every_persona(personas: dict[str, User | None], url: str) -> None:
+    """A SCIM route answers only a bearer token: every person, signed in or not (HR
+    admins included), gets the SCIM 401, whatever the method."""
+    for persona, user in personas.items():
+        client = _client_for(user)
+        for method in (client.get, client.post, client.put, client.patch, client.delete):
+            _assert_scim_401(method(url), f"{persona} {method.__name__} {url}")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "Bearer",
+        "Bearer scim_made-up-token",
+        "Basic c2NpbTpzZWNyZXQ=",
+        "revoked",
+        "token of another scheme",
+    ],
+)
+def test_scim_refuses_requests_without_a_live_token(
+    authorization: str | None, hr_admin: User, mentee: User
+) -> None:
+    token, secret = scim_token_create(name="Okta")
+    if authorization == "revoked":
+        scim_token_revoke(token=token)
+        authorization = f"Bearer {secret}"
+    elif authorization == "token of another scheme":
+        authorization = f"Token {secret}"
+    headers = {"Authorization": authorization} if authorization else {}
+    client = _client_for(hr_admin)  # an HR admin's session grants nothing here
+    for url in (reverse("scim:users"), reverse("scim:user", kwargs={"scim_id": mentee.pk})):
+        response = client.get(url, headers=headers)
+        _assert_scim_401(response, f"{authorization} at {url}")
+        assert response["WWW-Authenticate"] == 'Bearer realm="SCIM"'
+        assert client.delete(url, headers=headers).status_code == 401
+    mentee.refresh_from_db()
+    assert mentee.is_active
+
+
+def test_scim_answers_a_live_token_without_cookies(mentee: User) -> None:
+    _token, secret = scim_token_create(name="Okta")
+    response = Client().get(
+        reverse("scim:user", kwargs={"scim_id": mentee.pk}),
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 200
+    assert json.loads(response.content)["userName"] == mentee.email
+    assert "Set-Cookie" not in response
 
 
 def _assert_persona_outcome(policy: Policy, persona: str, user: User | None, url: str) -> None:
