@@ -178,9 +178,9 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
 
 def _merge_area_cases() -> None:
     """Each area keeps its cases in its own module; they all live in CASES."""
-    from tests.privacy import objects_journal, objects_meetings
+    from tests.privacy import objects_journal, objects_meetings, objects_mfa
 
-    for area in (objects_meetings, objects_journal):
+    for area in (objects_meetings, objects_journal, objects_mfa):
         CASES.update(area.CASES)
 
 
