@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from people.mfa import mfa_reset
 from people.models import Department, User
 
 
@@ -38,3 +42,22 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ("date_joined", "last_login", "invited_at")}),
     )
     add_fieldsets = ((None, {"fields": ("email", "full_name", "password1", "password2")}),)
+    actions = ["reset_mfa"]
+
+    @admin.action(
+        description=_("Reset two-step sign-in (they set it up again at their next sign-in)")
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        people = list(queryset)
+        for person in people:
+            mfa_reset(person=person, by=request.user, request=request)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step sign-in reset for %(count)d person.",
+                "Two-step sign-in reset for %(count)d people.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
