@@ -208,6 +208,7 @@ MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 # recovery codes. Required for HR admins and operators (the access policy sends them to
 # set it up), optional for everyone else; see docs/mfa.md.
 INSTALLED_APPS += ["allauth.mfa", "django.contrib.humanize"]  # humanize: its key list
+MFA_ADAPTER = "people.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Mentoring"

@@ -45,7 +45,8 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["reset_mfa"]
 
     @admin.action(
-        description=_("Reset two-step sign-in (they set it up again at their next sign-in)")
+        description=_("Reset two-step sign-in (they set it up again at their next sign-in)"),
+        permissions=["change"],
     )
     def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         people = list(queryset)
