@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from people.access import access_person_for_hr, signed_in_person
+from people.mfa import mfa_set_up
 from people.forms import (
     EmailPreferencesForm,
     PeopleImportForm,
@@ -144,5 +145,11 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/email_settings.html",
-        {"regional": regional, "form": email, "regional_section": REGIONAL, "email_section": EMAIL},
+        {
+            "regional": regional,
+            "form": email,
+            "regional_section": REGIONAL,
+            "email_section": EMAIL,
+            "mfa_on": mfa_set_up(person),
+        },
     )

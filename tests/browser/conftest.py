@@ -161,6 +161,6 @@ def sign_in(page: Page, base_url: str, user: User, password: str = PASSWORD) -> 
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.wait_for_url(re.compile(rf"^{re.escape(base_url)}/(accounts/2fa/authenticate/)?$"))
     if "/2fa/authenticate/" in page.url:  # HR admins and operators: the authenticator app
-        page.get_by_label(re.compile("code", re.I)).fill(totp_code(user))
+        page.locator("input[name=code]").fill(totp_code(user))
         page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.wait_for_url(f"{base_url}/")
