@@ -16,8 +16,7 @@ from enum import StrEnum
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.urls import reverse
-from django.urls import ResolverMatch
+from django.urls import ResolverMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 

@@ -209,7 +209,9 @@ def _second_steps_seed() -> list[tuple[str, str]]:
 
 def _operator() -> User | None:
     marker = _marker(OPERATOR_KEY)
-    return User.objects.filter(pk=marker.object_id).first() if marker is not None else None
+    if marker is None or marker.object_id is None:
+        return None
+    return User.objects.filter(pk=marker.object_id).first()
 
 
 # ---------------------------------------------------------------- programs

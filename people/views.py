@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from people.access import access_person_for_hr, signed_in_person
-from people.mfa import mfa_set_up
 from people.forms import (
     EmailPreferencesForm,
     PeopleImportForm,
     PeopleSearchForm,
     RegionalSettingsForm,
 )
+from people.mfa import mfa_set_up
 from people.paging import window
 from people.sample import sample_people_csv
 from people.selectors import direct_reports, people_directory

@@ -53,7 +53,8 @@ def with_totp(user: User, *, secret: str | None = None) -> User:
 
 
 def totp_secret(user: User) -> str:
-    return decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(totp.data["secret"])
 
 
 _USED_CODES: set[tuple[int, str]] = set()

@@ -6,9 +6,8 @@ audience get a 404 byte-identical to the 404 for a page that does not exist.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.internal.flows.login import (
