@@ -1,3 +1,5 @@
+import allauth.mfa.admin  # noqa: F401 - registers allauth's admin first, replaced below
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -62,3 +64,28 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": len(people)},
             messages.SUCCESS,
         )
+
+
+# allauth's own admin would show an authenticator's data: the app secret and the recovery
+# codes' seed. Operators see only what kind of second step someone has and when it was
+# used; removing them is the audited reset above.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -185,3 +185,18 @@ def test_totp_codes_from_the_previous_step_still_count() -> None:
     client = Client()
     _password_step(client, person)
     assert client.post(reverse("mfa_authenticate"), {"code": earlier}).status_code == 302
+
+
+def test_the_admin_shows_an_authenticator_but_never_its_secret(client: Client) -> None:
+    operator = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    person = with_totp(UserFactory())
+    totp = Authenticator.objects.get(user=person, type="totp")
+    client.force_login(operator)
+    listing = client.get(reverse("admin:mfa_authenticator_changelist")).content.decode()
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk]))
+    assert page.status_code == 200
+    for html in (listing, page.content.decode()):
+        assert totp_secret(person) not in html
+        assert "seed" not in html
+    assert client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk])).status_code == 403
+    assert mfa_set_up(person)
