@@ -200,3 +200,17 @@ def test_the_admin_shows_an_authenticator_but_never_its_secret(client: Client) -
         assert "seed" not in html
     assert client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk])).status_code == 403
     assert mfa_set_up(person)
+
+
+def test_an_e_mailed_sign_in_code_is_followed_by_the_second_step(client: Client) -> None:
+    from django.core import mail
+
+    person = with_totp(UserFactory())
+    client.post(reverse("account_request_login_code"), {"email": person.email})
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.MULTILINE)
+    assert code
+    response = client.post(reverse("account_confirm_login_code"), {"code": code.group(1)})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert _signed_in_as(client) is None
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(person)})
+    assert _signed_in_as(client) == person
