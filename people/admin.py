@@ -79,7 +79,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "user__full_name"]
     fields = ["user", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

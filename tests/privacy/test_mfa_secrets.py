@@ -27,10 +27,8 @@ def test_hr_manager_and_operator_pages_never_show_someone_elses_second_step(
     Authenticator.objects.create(
         user=mentee, type="webauthn", data={"name": KEY_CANARY, "credential": {}}
     )
-    secrets = [
-        totp_secret(mentee),
-        *RecoveryCodes(Authenticator.objects.get(user=mentee, type="recovery_codes")).get_unused_codes(),
-    ]
+    codes = RecoveryCodes(Authenticator.objects.get(user=mentee, type="recovery_codes"))
+    secrets = [totp_secret(mentee), *codes.get_unused_codes()]
     pages = {
         "hr_admin": [
             reverse("hr_view:person", kwargs={"person_id": mentee.pk}),
