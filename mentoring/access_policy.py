@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django.urls import ResolverMatch
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import ResolverMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from people.mfa import mfa_set_up
 from people.roles import is_hr_admin, is_manager, request_roles
 from people.scim.auth import scim_client_admit
 
@@ -46,11 +48,21 @@ AUDIENCE_LABELS: dict[Audience, Promise] = {
 }
 
 
+# Audiences that see people data across the organisation: they reach their routes only
+# once they sign in with a second step (docs/mfa.md). Until then they are sent to set it up.
+NEEDS_MFA: frozenset[Audience] = frozenset({Audience.HR_ADMIN, Audience.OPERATOR})
+MFA_SET_UP_ROUTE = "mfa_index"
+
+
 @dataclass(frozen=True)
 class Policy:
     route: str  # a URL name, or "namespace:*" for every route of a namespace
     audience: Audience
     shows: str  # what the route shows or does, in plain words
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.audience in NEEDS_MFA
 
 
 def _is_operator(user: object) -> bool:
@@ -100,6 +112,26 @@ _ACCOUNT_SIGNED_IN = [
     ("account_change_password", "Change own password"),
     ("account_set_password", "Set a password for the first time"),
     ("account_reauthenticate", "Confirm own password before a sensitive change"),
+]
+
+# allauth.mfa: each person's own authenticators (allauth filters every one by its owner).
+_MFA_PUBLIC = [
+    ("mfa_authenticate", "The second sign-in step, for a sign-in in progress"),
+    ("mfa_login_webauthn", "Sign in with a passkey"),
+]
+_MFA_SIGNED_IN = [
+    ("mfa_index", "Own two-step sign-in: what is set up, what can be added"),
+    ("mfa_reauthenticate", "Confirm a second step before a sensitive change"),
+    ("mfa_activate_totp", "Set up an authenticator app (QR code)"),
+    ("mfa_deactivate_totp", "Remove own authenticator app"),
+    ("mfa_view_recovery_codes", "Own unused recovery codes"),
+    ("mfa_generate_recovery_codes", "Make a new set of own recovery codes"),
+    ("mfa_download_recovery_codes", "Own recovery codes as a text file"),
+    ("mfa_list_webauthn", "Own security keys and passkeys"),
+    ("mfa_add_webauthn", "Add a security key or passkey"),
+    ("mfa_reauthenticate_webauthn", "Confirm with a security key before a sensitive change"),
+    ("mfa_remove_webauthn", "Remove one of own security keys"),
+    ("mfa_edit_webauthn", "Rename one of own security keys"),
 ]
 
 POLICIES: tuple[Policy, ...] = (
@@ -248,6 +280,8 @@ POLICIES: tuple[Policy, ...] = (
         "The audit log of privileged actions: who, what, when, from where; no content",
     ),
     Policy("audit_log_export", Audience.AUDITOR, "The audit log's filtered rows as CSV"),
+    *(Policy(name, Audience.PUBLIC, shows) for name, shows in _MFA_PUBLIC),
+    *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _MFA_SIGNED_IN),
     Policy("admin:*", Audience.OPERATOR, "The operator's Django admin (no session content)"),
     # Provisioning: the identity provider's SCIM client, with a token an operator created.
     Policy(
@@ -288,7 +322,30 @@ class AccessPolicyMiddleware:
         if policy.audience is Audience.SCIM_CLIENT:
             return scim_client_admit(request)
         if _admits(policy.audience, request):
+            if policy.needs_mfa and not _has_mfa(request):
+                return _to_mfa_set_up(request)
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404("Not in the audience of this route.")
+
+
+def _has_mfa(request: HttpRequest) -> bool:
+    """Asked once per request; a reset applies on the next one."""
+    known: bool | None = getattr(request, "_mentoring_mfa", None)
+    if known is None:
+        known = mfa_set_up(request.user)  # type: ignore[arg-type]
+        request._mentoring_mfa = known  # type: ignore[attr-defined]
+    return known
+
+
+def _to_mfa_set_up(request: HttpRequest) -> HttpResponseRedirect:
+    messages.warning(
+        request,
+        _(
+            "Your role lets you see people data, so it needs two-step sign-in. "
+            "Set up an authenticator app or a security key to continue."
+        ),
+        fail_silently=True,
+    )
+    return HttpResponseRedirect(reverse(MFA_SET_UP_ROUTE))

@@ -18,6 +18,9 @@ import io
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -29,7 +32,14 @@ from matching.demo import cohort_publish, requests_seed
 from matching.models import Pair
 from meetings.demo import meeting_soon_ensure, meetings_seed
 from mentoring.models import DemoObject
-from people.demo import DEMO_PASSWORD, DOMAIN, DemoPerson, demo_csv, demo_people
+from people.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DOMAIN,
+    DemoPerson,
+    demo_csv,
+    demo_people,
+)
 from people.models import HR_ADMIN_GROUP, User
 from people.services import people_import_csv
 from programs.demo import (
@@ -43,6 +53,7 @@ from programs.models import Program
 
 PEOPLE_KEY = "people"
 OPERATOR_KEY = "operator"
+MFA_KEY = "mfa"
 OPERATOR_EMAIL = f"operator@{DOMAIN}"
 OPERATOR_NAME = "Demo Operator"
 
@@ -99,6 +110,8 @@ class Seeded:
     soon: str = ""
     survey_answers: int = 0
     pulse_answers: int = 0
+    # E-mail and an unused recovery code of each demo account that needs two-step sign-in.
+    second_steps: list[tuple[str, str]] = field(default_factory=list)
 
 
 def demo_seed() -> Seeded:
@@ -108,6 +121,7 @@ def demo_seed() -> Seeded:
     with transaction.atomic():
         seeded.people = _people_seed(people)
         _operator_seed()
+        seeded.second_steps = _second_steps_seed()
         for demo in DEMO_PROGRAMS:
             _program_part(demo, people, seeded)
         seeded.soon = _featured_meeting()
@@ -171,6 +185,36 @@ def _operator_seed() -> None:
             user=operator, email=operator.email, primary=True, verified=True
         )
     _mark(OPERATOR_KEY, operator.pk)
+
+
+def _second_steps_seed() -> list[tuple[str, str]]:
+    """The HR admin and the operator need two-step sign-in (mentoring/access_policy.py):
+    the first run gives both the demo authenticator app and recovery codes. Later runs
+    leave what they have (an operator may have reset it) and report a recovery code each
+    of them still has unused."""
+    people = [u for u in (_demo_user(HR_ADMIN), _operator()) if u is not None]
+    if _marker(MFA_KEY) is None:
+        for person in people:
+            if not Authenticator.objects.filter(user=person).exists():
+                TOTP.activate(person, DEMO_TOTP_SECRET)
+                RecoveryCodes.activate(person)
+        _mark(MFA_KEY)
+    codes = []
+    for person in people:
+        kept = Authenticator.objects.filter(
+            user=person, type=Authenticator.Type.RECOVERY_CODES
+        ).first()
+        unused = RecoveryCodes(kept).get_unused_codes() if kept is not None else []
+        if unused:
+            codes.append((person.email, unused[0]))
+    return codes
+
+
+def _operator() -> User | None:
+    marker = _marker(OPERATOR_KEY)
+    if marker is None or marker.object_id is None:
+        return None
+    return User.objects.filter(pk=marker.object_id).first()
 
 
 # ---------------------------------------------------------------- programs

@@ -176,4 +176,13 @@ ROWS: tuple[DataRow, ...] = (
             "checkins.PulseAnswer.progress",
         ),
     ),
+    DataRow(
+        data=_("Two-step sign-in: authenticator app secret, security keys, recovery codes"),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("No"),
+        hr=_("No"),
+        operator=_("Which kind and when it was last used, never the secrets; can reset it"),
+        stored=("mfa.Authenticator.type", "mfa.Authenticator.data"),
+    ),
 )

@@ -212,6 +212,23 @@ MENTORING_HOME_NOTICES = ["journal.home.stale_goal_notices"]
 # What the programs pages ask matching, which lies above them: which enrolments are paired.
 MENTORING_PAIRED_ENROLMENTS = "matching.membership.paired_enrolment_ids"
 
+# ---------------------------------------------------------------- MFA and passkeys (allauth.mfa)
+# Authenticator apps (TOTP, with a QR code), security keys and passkeys (WebAuthn) and
+# recovery codes. Required for HR admins and operators (the access policy sends them to
+# set it up), optional for everyone else; see docs/mfa.md.
+INSTALLED_APPS += ["allauth.mfa", "django.contrib.humanize"]  # humanize: its key list
+MFA_ADAPTER = "people.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Mentoring"
+# One step either side of now: a phone whose clock is a few seconds off still signs in.
+MFA_TOTP_TOLERANCE = 1
+# Browsers allow WebAuthn on plain http only for localhost; allauth must agree, but only
+# for a local address that is not served over HTTPS (the demo, the browser tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS and BASE_URL.startswith(
+    ("http://127.0.0.1", "http://localhost")
+)
+
 # ---------------------------------------------------------------- internationalisation
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -4,11 +4,13 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +59,15 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             message.attach_alternative(html, "text/html")
         return message
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa with messages that say what to do next."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "That code is not right. Enter the 6-digit code your authenticator app shows "
+            "now, or one of your recovery codes."
+        ),
+    }

@@ -1,13 +1,17 @@
 from typing import Any
 
+import allauth.mfa.admin  # noqa: F401 - registers allauth's admin first, replaced below
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from people.mfa import mfa_reset
 from people.models import Department, ScimToken, User
 from people.roles import hr_admins_among
 from people.scim.services import scim_token_create, scim_token_revoke
@@ -70,6 +74,27 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         super().delete_model(request, obj)
         hr_admin_changes_record(before=before, person_ids=[person_id], request=request)
 
+    actions = ["reset_mfa"]
+
+    @admin.action(
+        description=_("Reset two-step sign-in (they set it up again at their next sign-in)"),
+        permissions=["change"],
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        people = list(queryset)
+        for person in people:
+            mfa_reset(person=person, by=request.user, request=request)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step sign-in reset for %(count)d person.",
+                "Two-step sign-in reset for %(count)d people.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+
 
 @admin.register(ScimToken)
 class ScimTokenAdmin(admin.ModelAdmin):
@@ -108,3 +133,28 @@ class ScimTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             scim_token_revoke(token=token)
         messages.success(request, _("The selected tokens are revoked."))
+
+
+# allauth's own admin would show an authenticator's data: the app secret and the recovery
+# codes' seed. Operators see only what kind of second step someone has and when it was
+# used; removing them is the audited reset above.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

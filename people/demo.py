@@ -9,6 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "demo-Mentoring-2026"  # noqa: S105 - local demo only; seed_demo refuses HTTPS deployments
+# The demo HR admin's and operator's authenticator app (demo only: seed_demo refuses HTTPS).
+# Base32, as authenticator apps take it; anyone may read it here, as anyone may read the
+# password above.
+DEMO_TOTP_SECRET = "MENTORINGDEMOTOTPSECRETFORLAPTOP"  # noqa: S105 - demo only, like the password
 DOMAIN = "demo.example.com"
 
 FIRST_NAMES = [

@@ -15,6 +15,7 @@ from people.forms import (
     PeopleSearchForm,
     RegionalSettingsForm,
 )
+from people.mfa import mfa_set_up
 from people.paging import window
 from people.sample import sample_people_csv
 from people.selectors import direct_reports, people_directory
@@ -145,5 +146,11 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/email_settings.html",
-        {"regional": regional, "form": email, "regional_section": REGIONAL, "email_section": EMAIL},
+        {
+            "regional": regional,
+            "form": email,
+            "regional_section": REGIONAL,
+            "email_section": EMAIL,
+            "mfa_on": mfa_set_up(person),
+        },
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from people.models import User
-from tests.factories import DepartmentFactory, UserFactory, make_hr_admin
+from tests.factories import DepartmentFactory, UserFactory, make_hr_admin, with_totp
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def outsider(db: None) -> User:
 
 @pytest.fixture
 def operator(db: None) -> User:
-    return UserFactory(full_name="Ops Operator", is_staff=True)
+    return with_totp(UserFactory(full_name="Ops Operator", is_staff=True))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
 
 from people.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # test set-up are still synchronous and safe here.
@@ -159,4 +159,8 @@ def sign_in(page: Page, base_url: str, user: User, password: str = PASSWORD) -> 
     page.get_by_label(re.compile("e-?mail", re.I)).first.fill(user.email)
     page.get_by_label(re.compile("^password", re.I)).fill(password)
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_url(re.compile(rf"^{re.escape(base_url)}/(accounts/2fa/authenticate/)?$"))
+    if "/2fa/authenticate/" in page.url:  # HR admins and operators: the authenticator app
+        page.locator("input[name=code]").fill(totp_code(user))
+        page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.wait_for_url(f"{base_url}/")

@@ -355,3 +355,32 @@ def test_seed_demo_gives_hr_released_survey_results() -> None:
     hr.force_login(User.objects.get(email="chiara.rossi@demo.example.com"))
     url = reverse("hr_view:survey_results", kwargs={"program_id": survey.program_id})
     assert "results-table" in hr.get(url).content.decode()
+
+
+def test_seed_demo_gives_the_hr_admin_and_operator_a_second_step() -> None:
+    import re
+
+    import pyotp
+    from allauth.mfa.models import Authenticator
+
+    from people.demo import DEMO_TOTP_SECRET
+    from people.mfa import mfa_set_up
+    from tests.factories import totp_secret
+
+    output = _seed()
+    hr_admin = User.objects.get(email="chiara.rossi@demo.example.com")
+    operator = User.objects.get(email="operator@demo.example.com")
+    for person in (hr_admin, operator):
+        assert mfa_set_up(person)
+        assert totp_secret(person) == DEMO_TOTP_SECRET
+        assert re.search(rf"{re.escape(person.email)}  recovery code \d{{8}}", output)
+    assert DEMO_TOTP_SECRET in output
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).now()  # a secret an authenticator app takes
+    # Nobody else gets one: it stays optional.
+    assert Authenticator.objects.exclude(user__in=[hr_admin, operator]).count() == 0
+    # A reset stays a reset on the next run, which then prints no code for that person.
+    Authenticator.objects.filter(user=hr_admin).delete()
+    again = _seed()
+    assert not mfa_set_up(hr_admin)
+    assert f"{hr_admin.email}  recovery code" not in again
+    assert f"{operator.email}  recovery code" in again

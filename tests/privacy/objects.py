@@ -195,9 +195,9 @@ def _notification_of(person: User | None) -> int:
 
 def _merge_area_cases() -> None:
     """Each area keeps its cases in its own module; they all live in CASES."""
-    from tests.privacy import objects_checkins, objects_journal, objects_meetings
+    from tests.privacy import objects_checkins, objects_journal, objects_meetings, objects_mfa
 
-    for area in (objects_meetings, objects_journal, objects_checkins):
+    for area in (objects_meetings, objects_journal, objects_checkins, objects_mfa):
         CASES.update(area.CASES)
 
 

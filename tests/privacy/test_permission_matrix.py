@@ -7,9 +7,15 @@ audience get a 404 byte-identical to the 404 for a page that does not exist.
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.mfa.models import Authenticator
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import NoReverseMatch, path, reverse
@@ -17,6 +23,7 @@ from django.urls import NoReverseMatch, path, reverse
 from mentoring.access_policy import AUDIENCE_CHECKS, POLICIES, Audience, Policy
 from people.models import User
 from people.scim.services import scim_token_create, scim_token_revoke
+from tests.factories import UserFactory, make_hr_admin, with_totp
 from tests.privacy.objects import CASES, build_world
 from tests.privacy.routes import Route, iter_routes, policy_row, routes_without_policy
 
@@ -26,10 +33,27 @@ MISSING_PAGE = "/this-page-does-not-exist-4711/"
 ROUTES = list(iter_routes())
 
 
+# allauth.mfa pages about one's own authenticator app or recovery codes answer 404 to
+# someone who has none: the personas set them up first, as a person would.
+NEEDS_OWN_AUTHENTICATOR = {
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+}
+
+
 def _client_for(user: User | None) -> Client:
+    """Signed in, and the password confirmed just now, recorded the way allauth records it:
+    allauth.mfa's pages, which ask to confirm it first, answer as they do after that."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time(), "reauthenticated": True}
+        ]
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        session.save()
     return client
 
 
@@ -136,6 +160,10 @@ def test_route_answers_each_persona_as_its_policy_says(
     if policy.audience is Audience.SCIM_CLIENT:
         _assert_scim_refuses_every_persona(personas, url)
         return
+    if route.name in NEEDS_OWN_AUTHENTICATOR:
+        for user in personas.values():
+            if user is not None and not Authenticator.objects.filter(user=user).exists():
+                with_totp(user)
     for persona, user in personas.items():
         _assert_persona_outcome(policy, persona, user, url)
 
@@ -250,3 +278,51 @@ def test_role_pages(
 ) -> None:
     response = _client_for(personas[persona]).get(reverse(route))
     assert response.status_code == status
+
+
+MFA_ROUTES = [r for r in ROUTES if (p := policy_row(r)) is not None and p.needs_mfa]
+
+
+def test_hr_and_operator_routes_need_mfa() -> None:
+    audiences = {policy_row(r).audience for r in MFA_ROUTES}  # type: ignore[union-attr]
+    assert audiences == {Audience.HR_ADMIN, Audience.OPERATOR}
+    assert {"people:directory", "programs:hr_list", "admin:index"} <= {r.name for r in MFA_ROUTES}
+
+
+@pytest.mark.parametrize("route", MFA_ROUTES, ids=lambda r: r.name or r.pattern)
+def test_without_mfa_every_hr_and_admin_route_sends_to_the_set_up_page(route: Route) -> None:
+    """An HR admin or operator who has not set up two-step sign-in reaches none of their
+    routes (made-up ids included: the rule comes before the page) until they do; with it
+    set up, the same person is let through."""
+    url = _sample_url(route)
+    if url is None:
+        pytest.skip(f"{route.name} cannot be reversed with sample values")
+    hr_admin = make_hr_admin(UserFactory(is_staff=True), mfa=False)
+    client = _client_for(hr_admin)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, f"{route.name}: {response.status_code}"
+        assert response["Location"] == reverse("mfa_index")
+    with_totp(hr_admin)
+    response = client.get(url)
+    assert not (response.status_code == 302 and response["Location"] == reverse("mfa_index"))
+    assert response.status_code != 500
+
+
+def test_set_up_page_tells_why_and_is_reachable_without_mfa() -> None:
+    hr_admin = make_hr_admin(UserFactory(), mfa=False)
+    client = _client_for(hr_admin)
+    response = client.get(reverse("programs:hr_list"), follow=True)
+    assert response.redirect_chain == [(reverse("mfa_index"), 302)]
+    html = response.content.decode()
+    assert "needs two-step sign-in" in html
+    assert reverse("mfa_activate_totp") in html
+
+
+def test_people_outside_hr_need_no_mfa(personas: dict[str, User | None]) -> None:
+    for persona in ("mentee", "mentor", "manager", "outsider"):
+        user = personas[persona]
+        assert user is not None
+        assert not Authenticator.objects.filter(user=user).exists()
+        assert _client_for(user).get(reverse("home")).status_code == 200
+    assert _client_for(personas["manager"]).get(reverse("people:team")).status_code == 200

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentoring.demo import Seeded, demo_seed, demo_sign_ins
-from people.demo import DEMO_PASSWORD, demo_people
+from people.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_people
 
 
 class Command(BaseCommand):
@@ -51,3 +51,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {sign_in.role:<22} {sign_in.email}  ({sign_in.full_name}, {sign_in.title})"
             )
+        self._report_second_steps(seeded)
+
+    def _report_second_steps(self, seeded: Seeded) -> None:
+        if not seeded.second_steps:
+            return
+        self.stdout.write(
+            "The HR admin and the operator also sign in with a second step: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (type: time-based, 6 digits), "
+            "or use a recovery code once:"
+        )
+        for email, code in seeded.second_steps:
+            self.stdout.write(f"  {email}  recovery code {code}")
