@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -68,3 +69,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         if shown
     ]
     return {"nav_items": items}
+
+
+def sign_in(request: HttpRequest) -> dict[str, object]:
+    """Whether passwords are for operators only (SSO-only mode): the sign-in page folds its
+    password form away then."""
+    return {"SSO_ONLY": settings.MENTORING_SSO_ONLY}

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from lib import sso
 from lib.env import (
     env_bool,
     env_int,
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mentoring.context_processors.navigation",
+                "mentoring.context_processors.sign_in",
             ],
         },
     },
@@ -201,6 +203,29 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
+
+# ---------------------------------------------------------------- single sign-on (allauth socialaccount)
+# The organisation's identity provider, OpenID Connect and/or SAML, from the environment
+# (lib/sso.py, README "Single sign-on"). Nothing configured: sign-in as before.
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()
+MENTORING_SSO_NAME = env_str("MENTORING_SSO_NAME", "").strip()
+# SSO only: passwords and e-mailed codes are refused, except for operators (staff and
+# superusers), whose password stays as the break-glass way in when the IdP is down.
+MENTORING_SSO_ONLY = env_bool("MENTORING_SSO_ONLY", False)
+if MENTORING_SSO_ONLY:
+    ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # land in the account HR made, by its e-mail,
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # and keep the IdP's subject for next time
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
 
 # ---------------------------------------------------------------- internationalisation
 LANGUAGE_CODE = "en"

@@ -4,10 +4,14 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -33,6 +37,37 @@ class AccountAdapter(DefaultAccountAdapter):
                 raise PermissionDenied("Unable to determine client IP address") from None
             return str(address)
 
+    def pre_login(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        *,
+        email_verification: str,
+        signal_kwargs: dict[str, Any] | None,
+        email: str | None,
+        signup: bool,
+        redirect_url: str | None,
+    ) -> HttpResponse | None:
+        """In SSO-only mode every sign-in but single sign-on is refused, whatever its
+        way in (password, e-mailed code, password reset), except an operator's: staff and
+        superusers keep their password as the break-glass way in when the IdP is down."""
+        refused = super().pre_login(
+            request,
+            user,
+            email_verification=email_verification,
+            signal_kwargs=signal_kwargs,
+            email=email,
+            signup=signup,
+            redirect_url=redirect_url,
+        )
+        if refused is not None:
+            return refused
+        through_sso = bool(signal_kwargs and "sociallogin" in signal_kwargs)
+        if settings.MENTORING_SSO_ONLY and not through_sso and not _is_break_glass(user):
+            logger.warning("Sign-in without single sign-on refused: SSO-only mode")
+            return render(request, "account/sso_only.html", status=403)
+        return None
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # "No account with this address" tells the person how to get one: sign up when
         # that is open, else ask HR (the template says which).
@@ -57,3 +92,40 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             message.attach_alternative(html, "text/html")
         return message
+
+
+def _is_break_glass(user: AbstractBaseUser) -> bool:
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on lands in the account HR made; it never makes one unless sign-up is open."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        if settings.MENTORING_OPEN_SIGNUP:
+            return True
+        logger.warning(
+            "Single sign-on refused: no account for this person (provider %s)",
+            sociallogin.account.provider,
+        )
+        return False
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: str | None = None,
+        exception: Exception | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        # One line an operator can act on; the person sees the error page.
+        detail = (extra_context or {}).get("saml_last_error_reason") or ""
+        if exception is not None:
+            cause = exception.__cause__
+            detail = f"{type(exception).__name__}: {exception}" + (f" ({cause})" if cause else "")
+        logger.warning(
+            "Single sign-on refused (provider %s): %s %s",
+            getattr(provider, "id", provider),
+            error or "error",
+            detail,
+        )
