@@ -98,6 +98,17 @@ def _is_break_glass(user: AbstractBaseUser) -> bool:
     return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
 
 
+def _says_unverified(claims: object) -> bool:
+    """Whether the IdP's answer (OIDC: ID token or userinfo; SAML attributes) sets
+    ``email_verified`` to false."""
+    if not isinstance(claims, dict):
+        return False
+    value = claims.get("email_verified")
+    if value is False or (isinstance(value, str) and value.lower() in {"false", "0", "no"}):
+        return True
+    return any(_says_unverified(claims.get(part)) for part in ("userinfo", "id_token"))
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on lands in the account HR made; it never makes one unless sign-up is open."""
 
@@ -109,6 +120,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             sociallogin.account.provider,
         )
         return False
+
+    def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
+        """Trust the IdP's e-mail (MENTORING_SSO_TRUST_EMAIL) unless it says it is unverified."""
+        if _says_unverified(login.account.extra_data):
+            logger.warning("Single sign-on: the provider marks the e-mail as unverified")
+            return False
+        return bool(super().can_authenticate_by_email(login, email))
+
+    def populate_user(
+        self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]
+    ) -> AbstractBaseUser:
+        """With open sign-up, a first SSO sign-in makes an account named as the IdP names them."""
+        user = super().populate_user(request, sociallogin, data)
+        parts = [data.get("first_name") or "", data.get("last_name") or ""]
+        name = data.get("name") or " ".join(p for p in parts if p)
+        user.full_name = (name or str(data.get("email") or "")).strip()[:200]  # type: ignore[attr-defined]
+        return user
 
     def on_authentication_error(
         self,
@@ -125,7 +153,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             detail = f"{type(exception).__name__}: {exception}" + (f" ({cause})" if cause else "")
         logger.warning(
             "Single sign-on refused (provider %s): %s %s",
-            getattr(provider, "id", provider),
+            getattr(provider, "sub_id", provider),
             error or "error",
             detail,
         )
