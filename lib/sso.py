@@ -107,6 +107,7 @@ def saml_app(name: str) -> dict[str, Any] | None:
             "strict": True,
             "want_assertion_signed": True,
             "reject_idp_initiated_sso": True,
+            "allow_single_label_domains": True,  # an intranet host such as http://mentoring/
         },
     }
     if os.environ.get("MENTORING_SAML_SP_ENTITY_ID", "").strip():
@@ -131,6 +132,10 @@ def socialaccount_providers() -> dict[str, dict[str, Any]]:
         }
     }
     saml = saml_app(name)
-    if saml:
-        providers["saml"] = {"APPS": [saml], "VERIFIED_EMAIL": trust_email}
+    providers["saml"] = {
+        "APPS": [saml] if saml else [],
+        "VERIFIED_EMAIL": trust_email,
+        # allauth's, except that a replayed answer gets the SSO error page (people/saml/).
+        "provider_class": "people.saml.provider.OrganisationSAMLProvider",
+    }
     return providers

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from lib import sso
-from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, RunningIdP, oidc_provider
+from tests.sso.idp import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    RunningIdP,
+    RunningSamlIdP,
+    oidc_provider,
+    saml_provider,
+)
 
 TESTSERVER_CALLBACK = "http://testserver/accounts/oidc/organisation/login/callback/"
 
@@ -29,3 +36,23 @@ def oidc_configured(
     monkeypatch.setenv("MENTORING_OIDC_CLIENT_SECRET", CLIENT_SECRET)
     settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
     return oidc_idp
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSamlIdP]:
+    folder: Path = tmp_path_factory.mktemp("saml-idp")
+    with saml_provider(folder, sp_base_url="http://testserver") as idp:
+        yield idp
+
+
+@pytest.fixture
+def saml_configured(
+    saml_idp: RunningSamlIdP, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> RunningSamlIdP:
+    """The app configured, through its environment variables, for the test SAML IdP."""
+    monkeypatch.setenv("MENTORING_SSO_NAME", "Example Corp")
+    monkeypatch.setenv("MENTORING_SAML_ENTITY_ID", saml_idp.entity_id)
+    monkeypatch.setenv("MENTORING_SAML_SSO_URL", saml_idp.sso_url)
+    monkeypatch.setenv("MENTORING_SAML_CERT", saml_idp.certificate)
+    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
+    return saml_idp

@@ -110,3 +110,56 @@ def idp_session(idp: RunningIdP, email: str) -> requests.Session:
     )
     assert response.status_code == 302, response.text
     return session
+
+
+def self_signed_certificate(key_pem: str, common_name: str) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@dataclass(frozen=True)
+class RunningSamlIdP(RunningIdP):
+    certificate: str
+
+    @property
+    def entity_id(self) -> str:
+        return f"{self.base_url}/metadata"
+
+    @property
+    def sso_url(self) -> str:
+        return f"{self.base_url}/sso"
+
+
+@contextmanager
+def saml_provider(folder: Path, *, sp_base_url: str) -> Iterator[RunningSamlIdP]:
+    key_pem = rsa_private_pem()
+    certificate = self_signed_certificate(key_pem, "test-idp")
+    (folder / "idp.key").write_text(key_pem)
+    (folder / "idp.crt").write_text(certificate)
+    env = {
+        "IDP_KEY_FILE": str(folder / "idp.key"),
+        "IDP_CERT_FILE": str(folder / "idp.crt"),
+        "SP_ENTITY_ID": f"{sp_base_url}/accounts/saml/organisation/metadata/",
+        "SP_ACS_URL": f"{sp_base_url}/accounts/saml/organisation/acs/",
+    }
+    with running("tests.sso.saml_idp.serve", folder, env, "/metadata") as idp:
+        yield RunningSamlIdP(idp.base_url, certificate)
