@@ -126,6 +126,11 @@ POLICIES: tuple[Policy, ...] = (
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
     Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
     Policy(
+        "people:sign_out_everywhere",
+        Audience.SIGNED_IN,
+        "Sign out here, then at the organisation's identity provider",
+    ),
+    Policy(
         "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"
     ),
     Policy(

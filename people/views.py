@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,6 +19,7 @@ from people.forms import (
 )
 from people.paging import window
 from people.sample import sample_people_csv
+from people.single_sign_on import idp_sign_out
 from people.selectors import direct_reports, people_directory
 from people.services import (
     people_import_csv,
@@ -146,3 +149,11 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         "people/email_settings.html",
         {"regional": regional, "form": email, "regional_section": REGIONAL, "email_section": EMAIL},
     )
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End the app's session, then the IdP's, when the session came through one."""
+    at_idp = idp_sign_out(request)  # read before the session, which holds how it signed in, ends
+    get_account_adapter(request).logout(request)
+    return redirect(at_idp.url if at_idp else reverse("account_login"))

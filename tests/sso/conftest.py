@@ -21,7 +21,9 @@ TESTSERVER_CALLBACK = "http://testserver/accounts/oidc/organisation/login/callba
 @pytest.fixture(scope="session")
 def oidc_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningIdP]:
     folder: Path = tmp_path_factory.mktemp("oidc-idp")
-    with oidc_provider(folder, redirect_uris=[TESTSERVER_CALLBACK]) as idp:
+    with oidc_provider(
+        folder, redirect_uris=[TESTSERVER_CALLBACK], logout_uris=["http://testserver/accounts/login/"]
+    ) as idp:
         yield idp
 
 

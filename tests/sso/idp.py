@@ -85,13 +85,16 @@ def running(
 
 
 @contextmanager
-def oidc_provider(folder: Path, *, redirect_uris: list[str]) -> Iterator[RunningIdP]:
+def oidc_provider(
+    folder: Path, *, redirect_uris: list[str], logout_uris: list[str]
+) -> Iterator[RunningIdP]:
     env = {
         "IDP_DATABASE": str(folder / "oidc-idp.sqlite3"),
         "IDP_RSA_PRIVATE_KEY": rsa_private_pem(),
         "IDP_CLIENT_ID": CLIENT_ID,
         "IDP_CLIENT_SECRET": CLIENT_SECRET,
         "IDP_REDIRECT_URIS": " ".join(redirect_uris),
+        "IDP_LOGOUT_URIS": " ".join(logout_uris),
     }
     with running(
         "tests.sso.oidc_idp.serve", folder, env, "/o/.well-known/openid-configuration"

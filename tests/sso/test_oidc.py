@@ -210,3 +210,35 @@ def test_without_sso_the_sign_in_page_is_as_before(client: Client) -> None:
     page = client.get(reverse("account_login")).content.decode()
     assert "Sign in with" not in page
     assert 'name="password"' in page
+
+
+def test_sign_out_offers_the_providers_sign_out_and_ends_both_sessions(
+    oidc_configured: RunningIdP, client: Client
+) -> None:
+    person = UserFactory(email="lars@example.com")
+    at_idp = idp_session(oidc_configured, "lars@example.com")
+    answer = at_idp.get(_to_provider(client), allow_redirects=False, timeout=10)
+    client.get(urlsplit(answer.headers["Location"]).path + "?" + urlsplit(answer.headers["Location"]).query)
+    assert _signed_in_as(client) == person
+
+    page = client.get(reverse("account_logout")).content.decode()
+    assert "Sign out here and at Example Corp" in page
+    response = client.post(reverse("people:sign_out_everywhere"))
+    assert _signed_in_as(client) is None
+    end_session = str(response["Location"])
+    assert end_session.startswith(f"{oidc_configured.base_url}/o/logout/")
+    assert "post_logout_redirect_uri=http%3A%2F%2Ftestserver%2Faccounts%2Flogin%2F" in end_session
+    # The provider's own sign-out page answers (it asks the person to confirm there).
+    assert at_idp.get(end_session, timeout=10).status_code in {200, 302}
+
+
+def test_a_password_session_is_not_offered_the_providers_sign_out(
+    oidc_configured: RunningIdP, client: Client
+) -> None:
+    person = UserFactory(email="pw@example.com")
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    assert _signed_in_as(client) == person
+    assert "Sign out here and at" not in client.get(reverse("account_logout")).content.decode()
+    response = client.post(reverse("people:sign_out_everywhere"))
+    assert response["Location"] == reverse("account_login")
+    assert _signed_in_as(client) is None

@@ -130,3 +130,30 @@ def test_a_replayed_assertion_is_refused(
         assert replayed.status_code < 500
         assert "Single sign-on did not work" in replayed.content.decode()
         assert _signed_in_as(replayer) is None
+
+
+def test_sign_out_sends_the_browser_to_the_idps_single_logout(
+    saml_configured: RunningSamlIdP,
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: object,
+) -> None:
+    from lib import sso
+
+    monkeypatch.setenv("MENTORING_SAML_SLO_URL", f"{saml_configured.base_url}/slo")
+    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
+    person = UserFactory(email="slo@example.com")
+    post_answer(client, *idp_answer(client, saml_configured, "slo@example.com"))
+    assert _signed_in_as(client) == person
+    assert "Sign out here and at Example Corp" in client.get(reverse("account_logout")).content.decode()
+    response = client.post(reverse("people:sign_out_everywhere"))
+    assert _signed_in_as(client) is None
+    assert str(response["Location"]).startswith(f"{saml_configured.base_url}/slo?SAMLRequest=")
+
+
+def test_without_single_logout_only_the_app_session_ends(
+    saml_configured: RunningSamlIdP, client: Client
+) -> None:
+    UserFactory(email="noslo@example.com")
+    post_answer(client, *idp_answer(client, saml_configured, "noslo@example.com"))
+    assert "Sign out here and at" not in client.get(reverse("account_logout")).content.decode()
