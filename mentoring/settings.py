@@ -204,7 +204,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 
-# ---------------------------------------------------------------- single sign-on (allauth socialaccount)
+# ------------------------------------------------ single sign-on (allauth socialaccount)
 # The organisation's identity provider, OpenID Connect and/or SAML, from the environment
 # (lib/sso.py, README "Single sign-on"). Nothing configured: sign-in as before.
 INSTALLED_APPS += [
@@ -221,7 +221,8 @@ if MENTORING_SSO_ONLY:
     ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # land in the account HR made, by its e-mail,
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # and keep the IdP's subject for next time
+# ...and keep the IdP's subject (SocialAccount.uid) for the next sign-in.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False

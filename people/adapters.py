@@ -135,7 +135,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().populate_user(request, sociallogin, data)
         parts = [data.get("first_name") or "", data.get("last_name") or ""]
         name = data.get("name") or " ".join(p for p in parts if p)
-        user.full_name = (name or str(data.get("email") or "")).strip()[:200]  # type: ignore[attr-defined]
+        user.full_name = (name or str(data.get("email") or "")).strip()[:200]
         return user
 
     def on_authentication_error(

@@ -33,7 +33,7 @@ class IdpSignOut:
 
 
 def _last_sso_sign_in(request: HttpRequest) -> dict[str, str] | None:
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     sso = [r for r in records if r.get("method") == "socialaccount"]
     return sso[-1] if sso else None
 

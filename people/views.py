@@ -19,7 +19,6 @@ from people.forms import (
 )
 from people.paging import window
 from people.sample import sample_people_csv
-from people.single_sign_on import idp_sign_out
 from people.selectors import direct_reports, people_directory
 from people.services import (
     people_import_csv,
@@ -27,6 +26,7 @@ from people.services import (
     person_reactivate,
     person_regional_settings_set,
 )
+from people.single_sign_on import idp_sign_out
 from people.zones import canonical_zone
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

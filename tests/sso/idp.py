@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "mentoring-test-client"
-CLIENT_SECRET = "mentoring-test-secret"  # noqa: S105 - the throwaway provider's client
-IDP_PASSWORD = "idp-password"  # noqa: S105 - see tests/sso/oidc_idp/urls.py
+CLIENT_SECRET = "mentoring-test-secret"
+IDP_PASSWORD = "idp-password"
 
 
 def free_port() -> int:

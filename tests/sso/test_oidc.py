@@ -218,7 +218,8 @@ def test_sign_out_offers_the_providers_sign_out_and_ends_both_sessions(
     person = UserFactory(email="lars@example.com")
     at_idp = idp_session(oidc_configured, "lars@example.com")
     answer = at_idp.get(_to_provider(client), allow_redirects=False, timeout=10)
-    client.get(urlsplit(answer.headers["Location"]).path + "?" + urlsplit(answer.headers["Location"]).query)
+    callback = urlsplit(answer.headers["Location"])
+    client.get(f"{callback.path}?{callback.query}")
     assert _signed_in_as(client) == person
 
     page = client.get(reverse("account_logout")).content.decode()

@@ -43,7 +43,8 @@ def idp_answer(client: Client, idp: RunningSamlIdP, email: str) -> tuple[str, di
     assert start.status_code == 302
     assert str(start["Location"]).startswith(idp.sso_url)
     form_page = requests.get(start["Location"], timeout=10)
-    answer = requests.post(idp.sso_url, data={**_fields(form_page.text), "email": email}, timeout=10)
+    fields = {**_fields(form_page.text), "email": email}
+    answer = requests.post(idp.sso_url, data=fields, timeout=10)
     assert answer.status_code == 200, answer.text[:500]
     action = re.search(r'action="([^"]+)"', answer.text)
     assert action
@@ -123,7 +124,8 @@ def test_a_replayed_assertion_is_refused(
     acs, fields = idp_answer(client, saml_configured, "yusuf@example.com")
     post_answer(client, acs, fields)
     assert _signed_in_as(client) == person
-    for replayer in (client, Client(HTTP_HOST="testserver")):  # the same browser again, and someone else
+    # The same browser again, and someone else.
+    for replayer in (client, Client(HTTP_HOST="testserver")):
         replayer.logout()
         with caplog.at_level(logging.WARNING):
             replayed = post_answer(replayer, acs, fields)
@@ -145,7 +147,8 @@ def test_sign_out_sends_the_browser_to_the_idps_single_logout(
     person = UserFactory(email="slo@example.com")
     post_answer(client, *idp_answer(client, saml_configured, "slo@example.com"))
     assert _signed_in_as(client) == person
-    assert "Sign out here and at Example Corp" in client.get(reverse("account_logout")).content.decode()
+    page = client.get(reverse("account_logout")).content.decode()
+    assert "Sign out here and at Example Corp" in page
     response = client.post(reverse("people:sign_out_everywhere"))
     assert _signed_in_as(client) is None
     assert str(response["Location"]).startswith(f"{saml_configured.base_url}/slo?SAMLRequest=")

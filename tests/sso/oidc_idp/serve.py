@@ -17,7 +17,7 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - wsgiref's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -49,7 +49,7 @@ def main() -> None:
     server = make_server(
         "127.0.0.1", port, get_wsgi_application(), server_class=_Server, handler_class=_QuietHandler
     )
-    print(f"ready on {port}", flush=True)
+    print(f"ready on {port}", flush=True)  # noqa: T201 - the process log says it is up
     server.serve_forever()
 
 

@@ -6,7 +6,7 @@ it signs RS256 ID tokens with a key the test generates. Nothing here is mentorin
 
 import os
 
-SECRET_KEY = "test-idp-only"  # noqa: S105 - a throwaway provider on 127.0.0.1
+SECRET_KEY = "test-idp-only"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.sso.oidc_idp.urls"

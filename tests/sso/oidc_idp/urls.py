@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
-PASSWORD = "idp-password"  # noqa: S105 - every test person's password at the test provider
+PASSWORD = "idp-password"
 
 _FORM = """<!doctype html><html lang="en"><head><title>Test identity provider</title></head>
 <body><main><h1>Test identity provider</h1><form method="post">

@@ -32,8 +32,7 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
-from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
-from saml2.saml import AUTHN_PASSWORD_PROTECTED
+from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 
 OTHER_SP = "https://another-service.example/saml"
@@ -148,7 +147,8 @@ class IdentityProvider:
             return self._send(start_response, "200 OK", self._sign_in_form(query).encode())
         if path == "/sso":
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+            body = environ["wsgi.input"].read(length).decode()
+            form = {k: v[0] for k, v in parse_qs(body).items()}
             return self._send(start_response, "200 OK", self._answer(form).encode())
         return self._send(start_response, "404 Not Found", b"not found")
 
@@ -206,7 +206,7 @@ class IdentityProvider:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - wsgiref's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -214,7 +214,7 @@ def main() -> None:
     port = int(sys.argv[1])
     app = IdentityProvider(f"http://127.0.0.1:{port}")
     server = make_server("127.0.0.1", port, app, handler_class=_QuietHandler)
-    print(f"ready on {port}", flush=True)
+    print(f"ready on {port}", flush=True)  # noqa: T201 - the process log says it is up
     server.serve_forever()
 
 
