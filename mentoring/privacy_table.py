@@ -112,4 +112,16 @@ ROWS: tuple[DataRow, ...] = (
         operator=_("Never"),
         stored=("programs.FocusSuggestion.text",),
     ),
+    DataRow(
+        data=_(
+            "Single sign-on link: the identity provider's stable id for a person and the "
+            "claims it sent at the last sign-in (e-mail, name)"
+        ),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("No"),
+        hr=_("No"),
+        operator=_("Yes"),
+        stored=("socialaccount.SocialAccount.uid", "socialaccount.SocialAccount.extra_data"),
+    ),
 )
