@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -139,3 +140,30 @@ def socialaccount_providers() -> dict[str, dict[str, Any]]:
         "provider_class": "people.saml.provider.OrganisationSAMLProvider",
     }
     return providers
+
+
+def form_action_origins() -> list[str]:
+    """Origins of the configured IdPs, for the ``form-action`` of the Content-Security-Policy.
+
+    Browsers hold a form's redirects to ``form-action`` too: the sign-in button posts here
+    and is redirected to the IdP, and so is the sign-out that ends the IdP's session.
+    ``MENTORING_SSO_EXTRA_ORIGINS`` adds origins the IdP's published endpoints use when they
+    differ from the configured URL's (comma-separated).
+    """
+    urls = [
+        os.environ.get(name, "").strip()
+        for name in (
+            "MENTORING_OIDC_DISCOVERY_URL",
+            "MENTORING_SAML_METADATA_URL",
+            "MENTORING_SAML_SSO_URL",
+            "MENTORING_SAML_SLO_URL",
+        )
+    ]
+    urls += [u.strip() for u in os.environ.get("MENTORING_SSO_EXTRA_ORIGINS", "").split(",")]
+    origins: list[str] = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in _HTTP and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins

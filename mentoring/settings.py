@@ -384,7 +384,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The sign-in and sign-out forms are redirected to the IdP (lib/sso.py).
+        "form-action": [SELF, *sso.form_action_origins()],
         "frame-ancestors": [NONE],
     },
 }

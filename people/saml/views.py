@@ -24,9 +24,7 @@ login = saml_views.login
 @login_not_required
 def finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
     try:
-        response: HttpResponse = saml_views.finish_acs(
-            request, organization_slug=organization_slug
-        )
+        response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
     except PermissionDenied:
         provider = get_app_or_404(request, organization_slug).get_provider(request)
         reason = "no sign-in started here is waiting for this answer (replayed or unsolicited)"

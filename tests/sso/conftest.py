@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from csp.constants import SELF
 
 from lib import sso
 from tests.sso.idp import (
@@ -15,6 +18,15 @@ from tests.sso.idp import (
     saml_provider,
 )
 
+
+def use_sso_settings(settings: Any) -> None:
+    """The settings the app computes at start-up from the (monkeypatched) environment."""
+    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = [SELF, *sso.form_action_origins()]
+    settings.CONTENT_SECURITY_POLICY = policy
+
+
 TESTSERVER_CALLBACK = "http://testserver/accounts/oidc/organisation/login/callback/"
 
 
@@ -22,7 +34,9 @@ TESTSERVER_CALLBACK = "http://testserver/accounts/oidc/organisation/login/callba
 def oidc_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningIdP]:
     folder: Path = tmp_path_factory.mktemp("oidc-idp")
     with oidc_provider(
-        folder, redirect_uris=[TESTSERVER_CALLBACK], logout_uris=["http://testserver/accounts/login/"]
+        folder,
+        redirect_uris=[TESTSERVER_CALLBACK],
+        logout_uris=["http://testserver/accounts/login/"],
     ) as idp:
         yield idp
 
@@ -36,7 +50,7 @@ def oidc_configured(
     monkeypatch.setenv("MENTORING_OIDC_DISCOVERY_URL", oidc_idp.base_url + "/o")
     monkeypatch.setenv("MENTORING_OIDC_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("MENTORING_OIDC_CLIENT_SECRET", CLIENT_SECRET)
-    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
+    use_sso_settings(settings)
     return oidc_idp
 
 
@@ -56,5 +70,5 @@ def saml_configured(
     monkeypatch.setenv("MENTORING_SAML_ENTITY_ID", saml_idp.entity_id)
     monkeypatch.setenv("MENTORING_SAML_SSO_URL", saml_idp.sso_url)
     monkeypatch.setenv("MENTORING_SAML_CERT", saml_idp.certificate)
-    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
+    use_sso_settings(settings)
     return saml_idp

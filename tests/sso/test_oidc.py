@@ -50,9 +50,7 @@ def _signed_in_as(client: Client) -> User | None:
     return user if user.is_authenticated else None  # type: ignore[return-value]
 
 
-def test_a_person_lands_in_the_account_hr_made(
-    oidc_configured: RunningIdP, client: Client
-) -> None:
+def test_a_person_lands_in_the_account_hr_made(oidc_configured: RunningIdP, client: Client) -> None:
     person = UserFactory(email="lars.hernandez@example.com")
     response = sso_sign_in(client, oidc_configured, "lars.hernandez@example.com")
     assert response.status_code == 200

@@ -82,9 +82,7 @@ def test_an_unknown_person_is_refused_with_a_clear_page(
     assert not User.objects.exists()
 
 
-def test_a_deactivated_person_is_refused(
-    saml_configured: RunningSamlIdP, client: Client
-) -> None:
+def test_a_deactivated_person_is_refused(saml_configured: RunningSamlIdP, client: Client) -> None:
     UserFactory(email="gone@example.com", is_active=False)
     response = post_answer(client, *idp_answer(client, saml_configured, "gone@example.com"))
     assert response.redirect_chain[-1][0] == reverse("account_inactive")
@@ -140,10 +138,10 @@ def test_sign_out_sends_the_browser_to_the_idps_single_logout(
     monkeypatch: pytest.MonkeyPatch,
     settings: object,
 ) -> None:
-    from lib import sso
+    from tests.sso.conftest import use_sso_settings
 
     monkeypatch.setenv("MENTORING_SAML_SLO_URL", f"{saml_configured.base_url}/slo")
-    settings.SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()  # type: ignore[attr-defined]
+    use_sso_settings(settings)
     person = UserFactory(email="slo@example.com")
     post_answer(client, *idp_answer(client, saml_configured, "slo@example.com"))
     assert _signed_in_as(client) == person
