@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.http import Http404, HttpRequest, HttpResponse
+from requests import RequestException
 
 
 class SignatureCheckingAdapter(OpenIDConnectOAuth2Adapter):
@@ -32,11 +34,14 @@ class SignatureCheckingAdapter(OpenIDConnectOAuth2Adapter):
 
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    adapter = SignatureCheckingAdapter(request, provider_id)
     try:
-        view = OAuth2LoginView.adapter_view(SignatureCheckingAdapter(request, provider_id))
-        response: HttpResponse = view(request)
+        response: HttpResponse = OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    except RequestException as error:
+        # The provider's discovery document is out of reach: say so, instead of a 500.
+        response = render_authentication_error(request, adapter.get_provider(), exception=error)
     return response
 
 

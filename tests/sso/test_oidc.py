@@ -241,3 +241,17 @@ def test_a_password_session_is_not_offered_the_providers_sign_out(
     response = client.post(reverse("people:sign_out_everywhere"))
     assert response["Location"] == reverse("account_login")
     assert _signed_in_as(client) is None
+
+
+def test_an_unreachable_provider_gets_a_clear_page_not_a_server_error(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    from tests.sso.conftest import use_sso_settings
+    from tests.sso.idp import free_port
+
+    monkeypatch.setenv("MENTORING_OIDC_DISCOVERY_URL", f"http://127.0.0.1:{free_port()}/o")
+    monkeypatch.setenv("MENTORING_OIDC_CLIENT_ID", "client")
+    use_sso_settings(settings)
+    response = client.post(LOGIN)
+    assert response.status_code < 500
+    assert "Single sign-on did not work" in response.content.decode()
