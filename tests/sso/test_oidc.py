@@ -255,3 +255,34 @@ def test_an_unreachable_provider_gets_a_clear_page_not_a_server_error(
     response = client.post(LOGIN)
     assert response.status_code < 500
     assert "Single sign-on did not work" in response.content.decode()
+
+
+def _sign_out_page_queries(client: Client, idp: RunningIdP, others: int) -> int:
+    from allauth.socialaccount.models import SocialAccount as Linked
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(others):
+        Linked.objects.create(user=UserFactory(), provider="organisation", uid=f"other-{others}-{n}")
+    email = f"counted-{others}@example.com"
+    UserFactory(email=email)
+    sso_sign_in(client, idp, email)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("account_logout")).status_code == 200
+    client.logout()
+    return len(queries)
+
+
+def test_sign_in_and_sign_out_pages_run_a_fixed_number_of_queries(
+    oidc_configured: RunningIdP, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sign_in_page:
+        client.get(reverse("account_login"))
+    _sign_out_page_queries(client, oidc_configured, 0)  # warm the process-wide caches
+    few = _sign_out_page_queries(client, oidc_configured, 1)
+    many = _sign_out_page_queries(client, oidc_configured, 40)
+    assert few == many <= 8
+    assert len(sign_in_page) <= 3
