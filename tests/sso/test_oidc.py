@@ -263,7 +263,8 @@ def _sign_out_page_queries(client: Client, idp: RunningIdP, others: int) -> int:
     from django.test.utils import CaptureQueriesContext
 
     for n in range(others):
-        Linked.objects.create(user=UserFactory(), provider="organisation", uid=f"other-{others}-{n}")
+        uid = f"other-{others}-{n}"
+        Linked.objects.create(user=UserFactory(), provider="organisation", uid=uid)
     email = f"counted-{others}@example.com"
     UserFactory(email=email)
     sso_sign_in(client, idp, email)
