@@ -107,7 +107,21 @@ _ACCOUNT_PUBLIC = [
     ("account_request_login_code", "Asks for a sign-in code by e-mail"),
     ("account_confirm_login_code", "Signs in with an e-mailed code"),
 ]
+# Single sign-on (allauth socialaccount): the organisation's IdP, OpenID Connect or SAML.
+_SSO_PUBLIC = [
+    ("openid_connect_login", "Starts single sign-on with the organisation's OpenID provider"),
+    ("openid_connect_callback", "Finishes OpenID Connect sign-in from the provider's answer"),
+    ("saml_login", "Starts single sign-on with the organisation's SAML identity provider"),
+    ("saml_acs", "Receives the identity provider's signed SAML answer"),
+    ("saml_finish_acs", "Finishes SAML sign-in from that answer"),
+    ("saml_sls", "Single logout requested by the identity provider"),
+    ("saml_metadata", "The SAML service provider metadata for the identity provider"),
+    ("socialaccount_login_cancelled", "Says single sign-on was cancelled"),
+    ("socialaccount_login_error", "Says single sign-on failed"),
+    ("socialaccount_signup", "Completes a first SSO sign-in (only with open sign-up)"),
+]
 _ACCOUNT_SIGNED_IN = [
+    ("socialaccount_connections", "Own single sign-on connections"),
     ("account_email", "Own e-mail addresses"),
     ("account_change_password", "Change own password"),
     ("account_set_password", "Set a password for the first time"),
@@ -174,6 +188,11 @@ POLICIES: tuple[Policy, ...] = (
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
     Policy("people:team", Audience.MANAGER, "Own direct reports: name, title, department"),
+    Policy(
+        "people:sign_out_everywhere",
+        Audience.SIGNED_IN,
+        "Sign out here, then at the organisation's identity provider",
+    ),
     Policy(
         "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"
     ),
@@ -273,6 +292,7 @@ POLICIES: tuple[Policy, ...] = (
         "Set up a program's surveys from the question bank; no answers",
     ),
     *(Policy(name, Audience.PUBLIC, shows) for name, shows in _ACCOUNT_PUBLIC),
+    *(Policy(name, Audience.PUBLIC, shows) for name, shows in _SSO_PUBLIC),
     *(Policy(name, Audience.SIGNED_IN, shows) for name, shows in _ACCOUNT_SIGNED_IN),
     Policy(
         "audit_log",

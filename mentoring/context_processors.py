@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -78,3 +79,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     # The badge's count came with the roles (one query for both): it is in every cached
     # page's key, so a page never shows another person's count or a stale one.
     return {"nav_items": items, "unread_notifications": roles.unread_notifications}
+
+
+def sign_in(request: HttpRequest) -> dict[str, object]:
+    """Whether passwords are for operators only (SSO-only mode): the sign-in page folds its
+    password form away then."""
+    return {"SSO_ONLY": settings.MENTORING_SSO_ONLY}

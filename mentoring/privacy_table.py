@@ -185,4 +185,16 @@ ROWS: tuple[DataRow, ...] = (
         operator=_("Which kind and when it was last used, never the secrets; can reset it"),
         stored=("mfa.Authenticator.type", "mfa.Authenticator.data"),
     ),
+    DataRow(
+        data=_(
+            "Single sign-on link: the identity provider's stable id for a person and the "
+            "claims it sent at the last sign-in (e-mail, name)"
+        ),
+        mentee=_("Their own"),
+        mentor=_("Their own"),
+        manager=_("No"),
+        hr=_("No"),
+        operator=_("Yes"),
+        stored=("socialaccount.SocialAccount.uid", "socialaccount.SocialAccount.extra_data"),
+    ),
 )

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from lib import sso
 from lib.env import (
     env_bool,
     env_int,
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mentoring.context_processors.navigation",
+                "mentoring.context_processors.sign_in",
             ],
         },
     },
@@ -228,6 +230,30 @@ MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS and BASE_URL.startswith(
     ("http://127.0.0.1", "http://localhost")
 )
+
+# ------------------------------------------------ single sign-on (allauth socialaccount)
+# The organisation's identity provider, OpenID Connect and/or SAML, from the environment
+# (lib/sso.py, README "Single sign-on"). Nothing configured: sign-in as before.
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+SOCIALACCOUNT_PROVIDERS = sso.socialaccount_providers()
+MENTORING_SSO_NAME = env_str("MENTORING_SSO_NAME", "").strip()
+# SSO only: passwords and e-mailed codes are refused, except for operators (staff and
+# superusers), whose password stays as the break-glass way in when the IdP is down.
+MENTORING_SSO_ONLY = env_bool("MENTORING_SSO_ONLY", False)
+if MENTORING_SSO_ONLY:
+    ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # land in the account HR made, by its e-mail,
+# ...and keep the IdP's subject (SocialAccount.uid) for the next sign-in.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
 
 # ---------------------------------------------------------------- internationalisation
 LANGUAGE_CODE = "en"
@@ -414,7 +440,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The sign-in and sign-out forms are redirected to the IdP (lib/sso.py).
+        "form-action": [SELF, *sso.form_action_origins()],
         "frame-ancestors": [NONE],
     },
 }

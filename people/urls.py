@@ -13,5 +13,6 @@ urlpatterns = [
     path("import/sample.csv", views.import_sample, name="import_sample"),
     path("team/", views.team, name="team"),
     path("settings/email/", views.email_settings, name="email_settings"),
+    path("sign-out/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
 ]

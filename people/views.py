@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,6 +27,7 @@ from people.services import (
     person_reactivate,
     person_regional_settings_set,
 )
+from people.single_sign_on import idp_sign_out
 from people.zones import canonical_zone
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -154,3 +157,11 @@ def email_settings(request: HttpRequest) -> HttpResponse:
             "mfa_on": mfa_set_up(person),
         },
     )
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End the app's session, then the IdP's, when the session came through one."""
+    at_idp = idp_sign_out(request)  # read before the session, which holds how it signed in, ends
+    get_account_adapter(request).logout(request)
+    return redirect(at_idp.url if at_idp else reverse("account_login"))
