@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from checkins.models import PulseMail, SurveyMail
 from lib.outbox_admin import OUTBOX_FIELDS, OutboxRowAdmin
 
 
 @admin.register(PulseMail)
-class PulseMailAdmin(OutboxRowAdmin):
+class PulseMailAdmin(AuditedAdmin, OutboxRowAdmin):
     list_display = ["pk", "meeting_id", "recipient", *OUTBOX_FIELDS[:3]]
 
 
 @admin.register(SurveyMail)
-class SurveyMailAdmin(OutboxRowAdmin):
+class SurveyMailAdmin(AuditedAdmin, OutboxRowAdmin):
     list_display = ["pk", "survey_id", "recipient", *OUTBOX_FIELDS[:3]]

@@ -50,7 +50,7 @@ AUDIENCE_LABELS: dict[Audience, Promise] = {
 
 # Audiences that see people data across the organisation: they reach their routes only
 # once they sign in with a second step (docs/mfa.md). Until then they are sent to set it up.
-NEEDS_MFA: frozenset[Audience] = frozenset({Audience.HR_ADMIN, Audience.OPERATOR})
+NEEDS_MFA: frozenset[Audience] = frozenset({Audience.HR_ADMIN, Audience.OPERATOR, Audience.AUDITOR})
 MFA_SET_UP_ROUTE = "mfa_index"
 
 

@@ -1,7 +1,9 @@
 from typing import Any
 
 import allauth.mfa.admin  # noqa: F401 - registers allauth's admin first, replaced below
+import allauth.socialaccount.admin as socialaccount_admin
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -97,7 +99,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 
 @admin.register(ScimToken)
-class ScimTokenAdmin(admin.ModelAdmin):
+class ScimTokenAdmin(AuditedAdmin):
     """The operator creates a token here (its secret is shown once, on the next page) and
     revokes it with the action; the secret itself is never stored."""
 
@@ -142,7 +144,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(AuditedAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     list_select_related = ["user"]
@@ -158,3 +160,16 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Single sign-on is configured from the environment and stores no tokens, so the admin
+# has no use for allauth's app and token pages; the accounts (a person's link to the
+# identity provider) stay, and an operator's edit there is recorded like any other.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
+admin.site.unregister(SocialAccount)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(AuditedAdmin, socialaccount_admin.SocialAccountAdmin):
+    pass

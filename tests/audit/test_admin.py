@@ -20,7 +20,7 @@ from audit.services import audit_record
 from meetings.models import Reminder
 from meetings.services import meeting_schedule
 from people.models import HR_ADMIN_GROUP, HR_ADMIN_PERMISSION, Department, User
-from tests.factories import DepartmentFactory, UserFactory, make_hr_admin
+from tests.factories import DepartmentFactory, UserFactory, make_hr_admin, with_totp
 from tests.meetings.factories import make_pair, when
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser() -> User:
-    return UserFactory(full_name="Sam Super", is_staff=True, is_superuser=True)
+    return with_totp(UserFactory(full_name="Sam Super", is_staff=True, is_superuser=True))
 
 
 @pytest.fixture

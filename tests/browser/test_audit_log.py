@@ -13,7 +13,7 @@ from audit.models import Action, AuditEvent
 from audit.services import audit_record
 from people.models import User
 from tests.browser.conftest import look, sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_an_operator_filters_the_audit_log_and_exports_it(
     page: Page, live_server: object, hr_admin: User, outsider: User, tmp_path: Path
 ) -> None:
-    operator = UserFactory(full_name="Ona Operator", is_staff=True, is_superuser=True)
+    operator = with_totp(UserFactory(full_name="Ona Operator", is_staff=True, is_superuser=True))
     program = ProgramFactory(name="Autumn cohort")
     audit_record(action=Action.PROGRAM_LIFECYCLE, actor=hr_admin, target=program,
                  details={"from": "draft", "to": "open"})  # fmt: skip

@@ -11,14 +11,14 @@ from playwright.sync_api import Page, expect
 
 from people.models import ScimToken
 from tests.browser.conftest import look, sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_operator_creates_and_revokes_a_scim_token(page: Page, live_server: object) -> None:
     base = live_server.url  # type: ignore[attr-defined]
-    operator = UserFactory(full_name="Ops Operator", is_staff=True, is_superuser=True)
+    operator = with_totp(UserFactory(full_name="Ops Operator", is_staff=True, is_superuser=True))
     sign_in(page, base, operator)
     page.goto(f"{base}/ops/admin/people/scimtoken/add/")
     page.get_by_label("Name").fill("Entra ID")

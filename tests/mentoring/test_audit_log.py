@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from audit.services import audit_record
 from people.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ EXPORT = reverse("audit_log_export")
 @pytest.fixture
 def auditor() -> User:
     """Staff with the permission to read the log, and nothing else."""
-    person = UserFactory(full_name="Aud Itor", is_staff=True)
+    person = with_totp(UserFactory(full_name="Aud Itor", is_staff=True))
     person.user_permissions.add(
         Permission.objects.get(content_type__app_label="audit", codename="view_auditevent")
     )
@@ -181,7 +181,7 @@ def test_staff_without_the_permission_get_the_missing_page(operator: User, url: 
 
 
 def test_a_superuser_reads_it(ops: Client) -> None:
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = with_totp(UserFactory(is_staff=True, is_superuser=True))
     client = Client()
     client.force_login(superuser)
     assert client.get(PAGE).status_code == 200

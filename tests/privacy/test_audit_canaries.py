@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from people.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.privacy.crawl import body_of, found
 from tests.privacy.world import build_proof_world
 
@@ -33,7 +33,7 @@ def test_no_canary_reaches_the_audit_log(personas: dict[str, User | None]) -> No
         {"to": "closed", "confirm": "yes"},
     )
     operator = Client()
-    operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+    operator.force_login(with_totp(UserFactory(is_staff=True, is_superuser=True)))
 
     texts = {
         "page": body_of(operator.get(reverse("audit_log"))),
