@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     hr_admin = roles.hr_admin
     entries: list[tuple[Promise, str, bool]] = [
         (_("My mentoring"), "home", True),
+        # Mentees ask and mentors answer there, in programs where mentees choose.
+        (_("Requests"), "matching:requests", roles.in_choice_program),
         (_("Check-ins"), "checkins:mine", True),
         (_("Programs"), "programs:list", True),
         (_("Manage programs"), "programs:hr_list", hr_admin),
@@ -40,7 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     # Routes that light up an item besides its own.
     sections = {
-        "home": ("matching:pairs", "matching:requests", "matching:pair_end"),
+        "home": ("matching:pairs", "matching:pair_end"),
         "checkins:mine": ("checkins:pulse", "checkins:survey"),
         "programs:list": ("programs:detail", "programs:enrol", "matching:shortlist"),
         "programs:hr_list": (

@@ -25,12 +25,22 @@ _APP_LABEL, _CODENAME = HR_ADMIN_PERMISSION.split(".")
 # one, owns the table; only its name is known here) rides along, for the header's badge:
 # since the roles are part of every cached page's key (``lib.page_cache``), a page is
 # never served with another count than the viewer's own, and the badge costs no query.
+# So does whether the person takes part in a program where mentees choose their mentor
+# (``programs``' tables, by name; the values are checked against its models in
+# ``tests/people/test_roles.py``): the navigation then leads to the requests page, where
+# a mentee asks and a mentor answers.
 _ROLES_SQL = """
 SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revision,
     (
         SELECT COUNT(*) FROM notifications_notification n
         WHERE n.recipient_id = %(person)s AND n.read_at IS NULL
-    ) AS unread
+    ) AS unread,
+    EXISTS (
+        SELECT 1 FROM programs_enrolment e
+        JOIN programs_program prog ON prog.id = e.program_id
+        WHERE e.person_id = %(person)s AND e.status IN ('pending', 'accepted')
+            AND prog.matching_mode = 'choice' AND prog.status <> 'closed'
+    ) AS choosing
 FROM (
     SELECT EXISTS (
         SELECT 1 FROM auth_permission p
@@ -68,6 +78,7 @@ class Roles:
     hr_admin: bool
     reports: tuple[DirectReport, ...]
     unread_notifications: int = 0
+    in_choice_program: bool = False  # enrolled where mentees choose: requests to make or answer
 
     @property
     def manager(self) -> bool:
@@ -90,10 +101,11 @@ def roles_of(user: User | AnonymousUser) -> Roles:
         hr_admin=user.is_superuser or bool(rows[0][0]),
         reports=tuple(
             DirectReport(pk, full_name or email, revision)
-            for _admin, pk, full_name, email, revision, _unread in rows
+            for _admin, pk, full_name, email, revision, _unread, _choosing in rows
             if pk is not None
         ),
         unread_notifications=int(rows[0][5] or 0),
+        in_choice_program=bool(rows[0][6]),
     )
 
 

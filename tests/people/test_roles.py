@@ -84,3 +84,43 @@ def test_both_roles_and_the_reports_take_one_query_per_request(manager: User, me
         assert [r.pk for r in roles.reports] == [mentee.pk]
         assert request_roles(request) is roles
     assert len(captured.captured_queries) == 1
+
+
+def test_the_choice_flag_names_the_values_programs_stores() -> None:
+    from programs.models import Enrolment, Program
+
+    assert {Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED} == {"pending", "accepted"}
+    assert (Program.MatchingMode.CHOICE, Program.Status.CLOSED) == ("choice", "closed")
+
+
+@pytest.mark.parametrize(
+    ("mode", "program_status", "enrolment_status", "expected"),
+    [
+        ("choice", "open", "accepted", True),
+        ("choice", "active", "pending", True),
+        ("choice", "closed", "accepted", False),
+        ("choice", "active", "withdrawn", False),
+        ("choice", "active", "declined", False),
+        ("cohort", "active", "accepted", False),
+    ],
+)
+def test_a_person_in_a_choice_program_is_led_to_requests(
+    mode: str, program_status: str, enrolment_status: str, expected: bool
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from programs.models import Enrolment, Program
+    from tests.programs.factories import ProgramFactory, enrol
+
+    person = UserFactory()
+    program = ProgramFactory(matching_mode=mode)
+    enrolment = enrol(program, person, role=Enrolment.Role.MENTOR)
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=enrolment_status)
+    Program.objects.filter(pk=program.pk).update(status=program_status)
+
+    assert roles_of(_fresh(person)).in_choice_program is expected
+    browser = Client()
+    browser.force_login(person)
+    page = browser.get(reverse("programs:list")).content.decode()
+    assert (f'href="{reverse("matching:requests")}"' in page) is expected
