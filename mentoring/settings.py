@@ -29,6 +29,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MENTORING_VAR_DIR", str(BASE_DIR / "var")))
 # Local state of the embedded setup (database, broker queue, mail, cache) lives here.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+# People's own-data archives: under VAR_DIR, never under static files or anything served.
+MENTORING_PRIVATE_DIR = VAR_DIR / "private"
 
 # ---------------------------------------------------------------- core
 HTTPS = env_bool("DJANGO_HTTPS", False)

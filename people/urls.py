@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views, views_unsubscribe
+from people import views, views_data, views_unsubscribe
 
 app_name = "people"
 
@@ -13,5 +13,11 @@ urlpatterns = [
     path("import/sample.csv", views.import_sample, name="import_sample"),
     path("team/", views.team, name="team"),
     path("settings/email/", views.email_settings, name="email_settings"),
+    path("settings/data/", views_data.data_export, name="data_export"),
+    path(
+        "settings/data/<int:export_id>/download/",
+        views_data.data_export_download,
+        name="data_export_download",
+    ),
     path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -1,0 +1,148 @@
+"""A person's own data, app by app: what each app exports, erases and stores about a person.
+
+The journal is a leaf that nothing else may import, so neither the export nor the erasure
+can read session content themselves. Instead every app that holds personal data registers
+one ``Registration`` here, in its ``AppConfig.ready()``; ``people`` builds the archive and
+erases a person by walking this registry, without importing the apps that answer.
+
+Adding an app's section (about 15 lines), e.g. for a ``checkins`` app::
+
+    # checkins/personal_data.py
+    from lib.personal_data import ModelFields, Registration, render_section
+
+    def export(person):                       # -> Section
+        answers = list(Answer.objects.filter(person=person).values("question", "value", "at"))
+        return render_section({"check_in_answers": answers})
+
+    def erase(*, person, replacement):        # -> counts, no text
+        deleted, _ = Answer.objects.filter(person=person).delete()
+        return {"answers": deleted}
+
+    REGISTRATION = Registration(
+        key="checkins", title=_("Check-ins"), export=export, erase=erase,
+        fields=(ModelFields("checkins.Answer", ("value", "at"), _("Your check-in answers")),),
+    )
+
+    # checkins/apps.py
+    def ready(self):
+        from checkins.personal_data import REGISTRATION
+        from lib.personal_data import register
+        register(REGISTRATION)
+
+``render_section`` takes lists of rows (JSON-able values): ``data.json`` holds them and
+``index.html`` shows each list as a table, so the machine-readable and the readable parts
+never disagree; keyword ``files`` are extra files in the archive (``meetings.ics``).
+
+The export runs the exporters in registration order (``INSTALLED_APPS``: people first).
+The erasure runs the erasers in the reverse order, apps above first, all inside one
+transaction: an app erases while the rows it reads from the apps below (a pair's
+enrolments) still name the person. ``replacement`` is the erased person's stand-in, an
+account with no personal data ("a former participant") that takes over the rows the other
+member of a pair still needs (the enrolment a pair points at).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Section:
+    """One app's part of a person's archive."""
+
+    data: dict[str, Any]  # JSON-able: goes into data.json under the registration's key
+    html: str  # a rendered fragment of index.html
+    files: dict[str, bytes] = field(default_factory=dict)  # more files in the archive
+
+
+@dataclass(frozen=True)
+class ModelFields:
+    """The personal data one model holds, for the works council's page."""
+
+    model: str  # "app_label.ModelName"
+    fields: tuple[str, ...]
+    purpose: Promise | str
+
+
+@dataclass(frozen=True)
+class Registration:
+    key: str  # the section's key in data.json
+    title: Promise | str
+    export: Callable[[Any], Section]
+    erase: Callable[..., Mapping[str, int]]  # (*, person, replacement) -> counts, no text
+    fields: tuple[ModelFields, ...] = ()
+
+
+_REGISTRY: dict[str, Registration] = {}
+
+
+def register(registration: Registration) -> None:
+    """Add an app's section; registering the same key again replaces it (a reloaded app)."""
+    _REGISTRY[registration.key] = registration
+
+
+def registrations() -> tuple[Registration, ...]:
+    return tuple(_REGISTRY.values())
+
+
+def export_sections(person: Any) -> list[tuple[Registration, Section]]:
+    return [(registration, registration.export(person)) for registration in registrations()]
+
+
+def erase_person(*, person: Any, replacement: Any) -> dict[str, dict[str, int]]:
+    """Every app's eraser, apps above first; the caller holds the transaction."""
+    return {
+        registration.key: dict(registration.erase(person=person, replacement=replacement))
+        for registration in reversed(registrations())
+    }
+
+
+def render_section(data: dict[str, list[dict[str, Any]]], **files: bytes) -> Section:
+    """A section from lists of rows: ``data.json`` holds them as they are, ``index.html``
+    shows each list as a table under its name (the same values, so the two never
+    disagree)."""
+    values = jsonable(data)
+    html = render_to_string("personal_data/section.html", {"tables": _tables(values)})
+    return Section(data=values, html=html, files=files)
+
+
+def _tables(values: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    tables = []
+    for name, rows in values.items():
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        cells = [[_cell(row.get(column)) for column in columns] for row in rows]
+        tables.append({"name": name.replace("_", " "), "columns": columns, "rows": cells})
+    return tables
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO 8601 in UTC, decimals as strings, lazy text as text."""
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | Promise):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON-able")
