@@ -22,7 +22,5 @@ class EraseForm(forms.Form):
     def clean_confirm(self) -> str:
         typed: str = self.cleaned_data["confirm"]
         if typed.lower() != self.person.email.lower():
-            raise forms.ValidationError(
-                _("That is not their e-mail address. Nothing was erased.")
-            )
+            raise forms.ValidationError(_("That is not their e-mail address. Nothing was erased."))
         return typed

@@ -20,9 +20,9 @@ from hr_view.participants import partners_by_enrolment
 from hr_view.people import deactivation_consequences, person_program_roles
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
+from people.own_data import person_erase
 from people.paging import window
 from people.selectors import reports_of
-from people.own_data import person_erase
 from people.services import person_deactivate
 from programs.access import access_program_for_hr
 from programs.views_participants import participant_list_context

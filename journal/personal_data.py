@@ -12,8 +12,6 @@ Registered in ``JournalConfig.ready()``; see ``lib/personal_data.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import (
@@ -27,8 +25,9 @@ from journal.models import (
     SharedNote,
     SharedNoteVersion,
 )
+from journal.services import pairs_content_delete
 from lib.personal_data import ModelFields, Registration, Section, render_section
-from matching.membership import members, member_related, pairs_of
+from matching.membership import member_related, members, pairs_of
 from people.models import User
 
 
@@ -94,26 +93,6 @@ def export(person: User) -> Section:
             "shared_focus": focus,
         }
     )
-
-
-def pairs_content_delete(pair_ids: Iterable[int]) -> dict[str, int]:
-    """Every piece of session content of these pairs, with real DELETEs."""
-    ids = list(pair_ids)
-    meeting_q = {"meeting__pair_id__in": ids}
-    counts = {
-        "agenda_items": AgendaItem.objects.filter(**meeting_q).delete()[0],
-        "shared_notes": SharedNote.objects.filter(**meeting_q).delete()[0],
-        "shared_note_versions": SharedNoteVersion.objects.filter(**meeting_q).delete()[0],
-        "private_notes": PrivateNote.objects.filter(**meeting_q).delete()[0],
-        "goal_updates": GoalUpdate.objects.filter(goal__pair_id__in=ids).delete()[0],
-        "goals": Goal.objects.filter(pair_id__in=ids).delete()[0],
-        "acknowledgements": AgreementAcknowledgement.objects.filter(
-            agreement__pair_id__in=ids
-        ).delete()[0],
-        "agreements": Agreement.objects.filter(pair_id__in=ids).delete()[0],
-        "shared_focus": SharedFocus.objects.filter(pair_id__in=ids).delete()[0],
-    }
-    return counts
 
 
 def erase(*, person: User, replacement: User) -> dict[str, int]:

@@ -6,7 +6,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from matching.personal_data import REGISTRATION
         from lib.personal_data import register
+        from matching.personal_data import REGISTRATION
 
         register(REGISTRATION)

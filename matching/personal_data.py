@@ -53,7 +53,10 @@ def erase(*, person: User, replacement: User) -> dict[str, int]:
     wrote lose their text; those left without a pair go with their enrolment."""
     messages = MentorshipRequest.objects.filter(mentee__person=person).exclude(message="")
     reasons = MentorshipRequest.objects.filter(mentor__person=person).exclude(reason="")
-    return {"request_messages": messages.update(message=""), "request_reasons": reasons.update(reason="")}
+    return {
+        "request_messages": messages.update(message=""),
+        "request_reasons": reasons.update(reason=""),
+    }
 
 
 REGISTRATION = Registration(
@@ -72,8 +75,6 @@ REGISTRATION = Registration(
             ("mentee", "mentor", "message", "reason"),
             _("A mentee's request to a mentor, and the answer"),
         ),
-        ModelFields(
-            "matching.Proposal", ("mentee", "mentor", "score"), _("HR's proposed pairs")
-        ),
+        ModelFields("matching.Proposal", ("mentee", "mentor", "score"), _("HR's proposed pairs")),
     ),
 )

@@ -6,7 +6,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        from meetings.personal_data import REGISTRATION
         from lib.personal_data import register
+        from meetings.personal_data import REGISTRATION
 
         register(REGISTRATION)

@@ -16,9 +16,7 @@ from people.models import User
 
 
 def export(person: User) -> Section:
-    responses = dict(
-        Attendance.objects.filter(person=person).values_list("meeting_id", "response")
-    )
+    responses = dict(Attendance.objects.filter(person=person).values_list("meeting_id", "response"))
     meetings = [
         {
             "program": meeting.pair.program.name,
@@ -62,8 +60,6 @@ REGISTRATION = Registration(
             "meetings.Attendance", ("person", "start", "end", "response"), _("Your calendar")
         ),
         ModelFields("meetings.CalendarFeed", ("person", "token"), _("Your calendar feed")),
-        ModelFields(
-            "meetings.Reminder", ("recipient", "due_at", "status"), _("Reminder e-mails")
-        ),
+        ModelFields("meetings.Reminder", ("recipient", "due_at", "status"), _("Reminder e-mails")),
     ),
 )

@@ -323,6 +323,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60.0,
         "options": {"expires": 60 * 60},
     },
+    # Daily deletions by retention period (issue 18); each is idempotent and resumable.
+    "journal-retention": {
+        "task": "journal.retention_run",
+        "schedule": crontab(minute=0, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "meeting-retention": {
+        "task": "meetings.retention_run",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "expire-data-exports": {
+        "task": "people.expire_data_exports",
+        "schedule": crontab(minute=0, hour=4),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # ------------------------------------- security (same code everywhere, switched by HTTPS)

@@ -40,8 +40,9 @@ def archive_path(export: DataExport) -> Path:
 
 def archive_bytes(person: User, *, now: dt.datetime) -> bytes:
     """The archive's content, in the person's language and time zone."""
-    with translation.override(person.language), timezone.override(
-        zoneinfo.ZoneInfo(person.time_zone)
+    with (
+        translation.override(person.language),
+        timezone.override(zoneinfo.ZoneInfo(person.time_zone)),
     ):
         sections = export_sections(person)
         data = {

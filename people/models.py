@@ -173,7 +173,9 @@ class DataExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
-        indexes = [models.Index(fields=["person", "-requested_at"], name="people_export_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "-requested_at"], name="people_export_person_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Data export #{self.pk}"

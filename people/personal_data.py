@@ -31,7 +31,9 @@ def export(person: User) -> Section:
         "reminders_before_meetings": person.email_reminders,
         "nudges_when_quiet": person.email_nudges,
     }
-    addresses = list(EmailAddress.objects.filter(user=person).values("email", "verified", "primary"))
+    addresses = list(
+        EmailAddress.objects.filter(user=person).values("email", "verified", "primary")
+    )
     return render_section(
         {"profile": [profile], "email_settings": [settings], "sign_in_addresses": addresses}
     )
@@ -52,10 +54,19 @@ REGISTRATION = Registration(
         ModelFields(
             "people.User",
             (
-                "full_name", "email", "employee_id", "department", "title", "manager",
-                "time_zone", "language", "date_joined", "last_login", "email_reminders",
+                "full_name",
+                "email",
+                "employee_id",
+                "department",
+                "title",
+                "manager",
+                "time_zone",
+                "language",
+                "date_joined",
+                "last_login",
+                "email_reminders",
                 "email_nudges",
-            ),  # fmt: skip
+            ),
             _("Signing in, the reporting line (from HR's import), language and time zone"),
         ),
         ModelFields("account.EmailAddress", ("email",), _("Signing in")),

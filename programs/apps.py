@@ -6,7 +6,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs"
 
     def ready(self) -> None:
-        from programs.personal_data import REGISTRATION
         from lib.personal_data import register
+        from programs.personal_data import REGISTRATION
 
         register(REGISTRATION)

@@ -100,9 +100,18 @@ REGISTRATION = Registration(
         ModelFields(
             "programs.Enrolment",
             (
-                "person", "role", "status", "capacity", "skills", "goals", "languages",
-                "meeting_format", "availability", "time_zone", "years_experience",
-            ),  # fmt: skip
+                "person",
+                "role",
+                "status",
+                "capacity",
+                "skills",
+                "goals",
+                "languages",
+                "meeting_format",
+                "availability",
+                "time_zone",
+                "years_experience",
+            ),
             _("Matching mentees with mentors"),
         ),
         ModelFields(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from people.models import DataExport
 from people.archive import data_export_build
+from people.models import DataExport
 from tests.privacy.objects import ObjectCase
 
 

@@ -8,7 +8,6 @@ import json
 import zipfile
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from matching.models import Pair
 from people.archive import archive_bytes
 from people.models import User
 from people.own_data import person_erase
+from tests.privacy.scan import columns_containing
 from tests.privacy.world import build_proof_world
 
 pytestmark = pytest.mark.django_db
@@ -54,36 +54,25 @@ def test_export_holds_the_pairs_content_and_own_private_notes_only(
         assert own["place"] in files["meetings.ics"]
 
 
-def _tables_containing(text: str) -> list[str]:
-    """Every column of every table, cast to text: where ``text`` still is."""
-    found = []
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            for column in connection.introspection.get_table_description(cursor, table):
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {quote(table)} "  # noqa: S608 - names from the schema
-                    f"WHERE CAST({quote(column.name)} AS TEXT) LIKE %s",
-                    [f"%{text}%"],
-                )
-                if cursor.fetchone()[0]:
-                    found.append(f"{table}.{column.name}")
-    return found
-
-
 def test_an_erased_persons_private_note_is_nowhere_in_the_database(
     personas: dict[str, User | None],
 ) -> None:
     world = build_proof_world(personas, emails=False)
     mentee, mentor, hr = personas["mentee"], personas["mentor"], personas["hr_admin"]
-    assert mentee and mentor and hr
-    canary, email, mentee_id = world.pairs["own"].canaries["private_mentee"], mentee.email, mentee.pk
-    assert _tables_containing(canary) == ["journal_privatenote.text"]  # the scan sees it
+    assert mentee
+    assert mentor
+    assert hr
+    canary, email, mentee_id = (
+        world.pairs["own"].canaries["private_mentee"],
+        mentee.email,
+        mentee.pk,
+    )
+    assert columns_containing(canary) == ["journal_privatenote.text"]  # the scan sees it
 
     person_erase(person=mentee, by=hr)
 
-    assert _tables_containing(canary) == []
-    assert _tables_containing(email) == []
+    assert columns_containing(canary) == []
+    assert columns_containing(email) == []
     assert not User.objects.filter(pk=mentee_id).exists()
     # The counterpart keeps the pair's shared content, and their own private note.
     own = world.pairs["own"]
@@ -103,13 +92,15 @@ def test_when_both_members_are_erased_the_pairs_content_goes(
 ) -> None:
     world = build_proof_world(personas, emails=False)
     mentee, mentor, hr = personas["mentee"], personas["mentor"], personas["hr_admin"]
-    assert mentee and mentor and hr
+    assert mentee
+    assert mentor
+    assert hr
     own = world.pairs["own"]
     person_erase(person=mentee, by=hr)
     assert SharedNote.objects.filter(meeting=own.meeting).exists()
     person_erase(person=mentor, by=hr)
     for field in ("shared_notes", "agenda", "goal_title", "expectations", "notes_history"):
-        assert _tables_containing(own.canaries[field]) == [], field
+        assert columns_containing(own.canaries[field]) == [], field
 
 
 def test_the_mentor_sees_a_former_participant_as_the_author(
@@ -117,12 +108,16 @@ def test_the_mentor_sees_a_former_participant_as_the_author(
 ) -> None:
     world = build_proof_world(personas, emails=False)
     mentee, mentor, hr = personas["mentee"], personas["mentor"], personas["hr_admin"]
-    assert mentee and mentor and hr
+    assert mentee
+    assert mentor
+    assert hr
     name = mentee.full_name
     person_erase(person=mentee, by=hr)
     client = Client()
     client.force_login(mentor)
-    page = client.get(reverse("journal:meeting", kwargs={"meeting_id": world.pairs["own"].meeting.pk}))
+    page = client.get(
+        reverse("journal:meeting", kwargs={"meeting_id": world.pairs["own"].meeting.pk})
+    )
     assert page.status_code == 200
     text = page.content.decode()
     assert "A former participant" in text
