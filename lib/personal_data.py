@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,7 +105,7 @@ def erase_person(*, person: Any, replacement: Any) -> dict[str, dict[str, int]]:
     }
 
 
-def render_section(data: dict[str, list[dict[str, Any]]], **files: bytes) -> Section:
+def render_section(data: Mapping[str, Sequence[Mapping[str, Any]]], **files: bytes) -> Section:
     """A section from lists of rows: ``data.json`` holds them as they are, ``index.html``
     shows each list as a table under its name (the same values, so the two never
     disagree)."""

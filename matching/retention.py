@@ -32,9 +32,8 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 def pairs_past(period: Period, *, now: dt.datetime) -> QuerySet[Pair]:
     """Ended pairs whose end lies further back than their program's ``period`` at ``now``."""
     by_months: dict[int, list[int]] = {}
-    for program_id, months in Program.objects.exclude(
-        **{period: KEEP_UNTIL_HR_DELETES}
-    ).values_list("pk", period):
+    kept: dict[str, int] = {period: KEEP_UNTIL_HR_DELETES}
+    for program_id, months in Program.objects.exclude(**kept).values_list("pk", period):
         by_months.setdefault(months, []).append(program_id)
     due = Q(pk__in=[])
     for months, program_ids in by_months.items():

@@ -88,7 +88,7 @@ def person_erase(*, person: User, by: User) -> Erasure:
     return Erasure(person_id=person_id, counts=counts)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Erased:
     pk: int
 

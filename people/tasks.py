@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 from lib.mail import email_task
 from people import archive, notifications
@@ -18,7 +19,7 @@ def send_data_export_ready(export_id: int) -> None:
     notifications.data_export_ready_send(export_id=export_id)
 
 
-@shared_task(name="people.build_data_export", ignore_result=True)
+@shared_task(name="people.build_data_export", base=DjangoTask, ignore_result=True)
 def build_data_export(export_id: int) -> None:
     if archive.data_export_build(export_id=export_id):
         send_data_export_ready.delay(export_id)

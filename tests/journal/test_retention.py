@@ -5,6 +5,7 @@ repeating; meeting times follow their own, longer period."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 from django.core import mail
 from django.utils import timezone
