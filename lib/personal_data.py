@@ -51,7 +51,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from lib.formats import moment_text
 
 
 @dataclass(frozen=True)
@@ -106,28 +110,40 @@ def erase_person(*, person: Any, replacement: Any) -> dict[str, dict[str, int]]:
 
 
 def render_section(data: Mapping[str, Sequence[Mapping[str, Any]]], **files: bytes) -> Section:
-    """A section from lists of rows: ``data.json`` holds them as they are, ``index.html``
-    shows each list as a table under its name (the same values, so the two never
-    disagree)."""
-    values = jsonable(data)
-    html = render_to_string("personal_data/section.html", {"tables": _tables(values)})
-    return Section(data=values, html=html, files=files)
+    """A section from lists of rows: ``data.json`` holds them as they are (moments in UTC,
+    ISO 8601), ``index.html`` shows each list as a table under its name, moments in the
+    active language and time zone (the archive is built in the person's own)."""
+    html = render_to_string("personal_data/section.html", {"tables": _tables(data)})
+    return Section(data=jsonable(data), html=html, files=files)
 
 
-def _tables(values: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _tables(data: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
     tables = []
-    for name, rows in values.items():
+    for name, rows in data.items():
         columns = list(dict.fromkeys(key for row in rows for key in row))
         cells = [[_cell(row.get(column)) for column in columns] for row in rows]
-        tables.append({"name": name.replace("_", " "), "columns": columns, "rows": cells})
+        headings = [_heading(column) for column in columns]
+        tables.append({"name": _heading(name), "columns": headings, "rows": cells})
     return tables
+
+
+def _heading(key: str) -> str:
+    return " ".join(part for part in key.split("_") if part).capitalize()
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, dt.datetime):
+        return moment_text(value)
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(jsonable(value), ensure_ascii=False)
     return str(value)
 
 
