@@ -7,7 +7,8 @@ member's. Erasing a person deletes their private notes; the pair's shared conten
 for the other member, its author shown as a former participant, unless the other member
 was erased too: then the pair's content is deleted.
 
-Registered in ``JournalConfig.ready()``; see ``lib/personal_data.py``.
+Found and registered by ``lib/personal_data.py`` (the registry looks for a ``personal_data``
+module in every app).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from journal.models import (
     SharedNoteVersion,
 )
 from journal.services import pairs_content_delete
-from lib.personal_data import ModelFields, Registration, Section, render_section
+from lib.personal_data import ModelFields, Registration, Section, register, render_section
 from matching.membership import member_related, members, pairs_of
 from people.models import User
 
@@ -139,3 +140,6 @@ REGISTRATION = Registration(
         ),
     ),
 )
+
+
+register(REGISTRATION)

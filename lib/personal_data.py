@@ -1,44 +1,44 @@
 """A person's own data, app by app: what each app exports, erases and stores about a person.
 
 The journal is a leaf that nothing else may import, so neither the export nor the erasure
-can read session content themselves. Instead every app that holds personal data registers
-one ``Registration`` here, in its ``AppConfig.ready()``; ``people`` builds the archive and
-erases a person by walking this registry, without importing the apps that answer.
+can read session content themselves. Instead every app that holds personal data has a
+``personal_data`` module that registers one ``Registration`` here; the registry finds
+those modules itself the first time it is asked (``autodiscover_modules``, as Celery
+finds ``tasks`` modules), so no app's start-up does any work and the archive and the
+erasure in ``people`` walk every app without importing one.
 
 Adding an app's section (about 15 lines), e.g. for a ``checkins`` app::
 
     # checkins/personal_data.py
-    from lib.personal_data import ModelFields, Registration, render_section
+    from lib.personal_data import ModelFields, Registration, register, render_section
 
     def export(person):                       # -> Section
         answers = list(Answer.objects.filter(person=person).values("question", "value", "at"))
         return render_section({"check_in_answers": answers})
 
     def erase(*, person, replacement):        # -> counts, no text
-        deleted, _ = Answer.objects.filter(person=person).delete()
-        return {"answers": deleted}
+        return {"answers": Answer.objects.filter(person=person).delete()[0]}
 
     REGISTRATION = Registration(
         key="checkins", title=_("Check-ins"), export=export, erase=erase,
         fields=(ModelFields("checkins.Answer", ("value", "at"), _("Your check-in answers")),),
     )
+    register(REGISTRATION)
 
-    # checkins/apps.py
-    def ready(self):
-        from checkins.personal_data import REGISTRATION
-        from lib.personal_data import register
-        register(REGISTRATION)
+That is all: the export, the erasure and the works council's page
+(``docs/data-protection.md``, regenerate its ``personal-data`` block) pick it up.
 
-``render_section`` takes lists of rows (JSON-able values): ``data.json`` holds them and
-``index.html`` shows each list as a table, so the machine-readable and the readable parts
-never disagree; keyword ``files`` are extra files in the archive (``meetings.ics``).
+``render_section`` takes lists of rows: ``data.json`` holds them (moments in UTC, ISO
+8601) and ``index.html`` shows each list as a table, so the machine-readable and the
+readable parts never disagree; keyword ``files`` are extra files in the archive
+(``meetings.ics``).
 
-The export runs the exporters in registration order (``INSTALLED_APPS``: people first).
-The erasure runs the erasers in the reverse order, apps above first, all inside one
-transaction: an app erases while the rows it reads from the apps below (a pair's
-enrolments) still name the person. ``replacement`` is the erased person's stand-in, an
-account with no personal data ("a former participant") that takes over the rows the other
-member of a pair still needs (the enrolment a pair points at).
+The export runs the exporters in ``INSTALLED_APPS`` order (people first). The erasure
+runs the erasers in the reverse order, apps above first, all inside one transaction: an
+app erases while the rows it reads from the apps below (a pair's enrolments) still name
+the person. ``replacement`` is the erased person's stand-in, an account with no personal
+data ("a former participant") that takes over the rows the other member of a pair still
+needs (the enrolment a pair points at).
 """
 
 from __future__ import annotations
@@ -50,9 +50,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from lib.formats import moment_text
@@ -86,6 +88,7 @@ class Registration:
 
 
 _REGISTRY: dict[str, Registration] = {}
+_discovered = False
 
 
 def register(registration: Registration) -> None:
@@ -94,7 +97,15 @@ def register(registration: Registration) -> None:
 
 
 def registrations() -> tuple[Registration, ...]:
-    return tuple(_REGISTRY.values())
+    """Every app's section, in ``INSTALLED_APPS`` order."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("personal_data")
+        _discovered = True
+    order = {config.name: index for index, config in enumerate(apps.get_app_configs())}
+    return tuple(
+        sorted(_REGISTRY.values(), key=lambda r: order.get(r.export.__module__.split(".")[0], 0))
+    )
 
 
 def export_sections(person: Any) -> list[tuple[Registration, Section]]:

@@ -1,6 +1,7 @@
 """Matching's part of a person's own data: their pairs and mentorship requests.
 
-Registered in ``MatchingConfig.ready()``; see ``lib/personal_data.py``.
+Found and registered by ``lib/personal_data.py`` (the registry looks for a ``personal_data``
+module in every app).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lib.personal_data import ModelFields, Registration, Section, render_section
+from lib.personal_data import ModelFields, Registration, Section, register, render_section
 from matching.membership import counterparts, is_mentee, member_related, pairs_of
 from matching.models import MentorshipRequest
 from people.models import User
@@ -78,3 +79,6 @@ REGISTRATION = Registration(
         ModelFields("matching.Proposal", ("mentee", "mentor", "score"), _("HR's proposed pairs")),
     ),
 )
+
+
+register(REGISTRATION)

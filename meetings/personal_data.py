@@ -1,14 +1,15 @@
 """Meetings' part of a person's own data: the meetings of their pairs (with an ICS file),
 their answers to invitations and their calendar feeds.
 
-Registered in ``MeetingsConfig.ready()``; see ``lib/personal_data.py``.
+Found and registered by ``lib/personal_data.py`` (the registry looks for a ``personal_data``
+module in every app).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lib.personal_data import ModelFields, Registration, Section, render_section
+from lib.personal_data import ModelFields, Registration, Section, register, render_section
 from matching.membership import member_q
 from meetings.calendar import archive_ics
 from meetings.models import Attendance, CalendarFeed, Meeting
@@ -63,3 +64,6 @@ REGISTRATION = Registration(
         ModelFields("meetings.Reminder", ("recipient", "due_at", "status"), _("Reminder e-mails")),
     ),
 )
+
+
+register(REGISTRATION)

@@ -1,6 +1,7 @@
 """People's part of a person's own data: the profile and the e-mail settings.
 
-Registered in ``PeopleConfig.ready()``; see ``lib/personal_data.py``.
+Found and registered by ``lib/personal_data.py`` (the registry looks for a ``personal_data``
+module in every app).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
 
-from lib.personal_data import ModelFields, Registration, Section, render_section
+from lib.personal_data import ModelFields, Registration, Section, register, render_section
 from people.models import User
 
 
@@ -77,3 +78,6 @@ REGISTRATION = Registration(
         ),
     ),
 )
+
+
+register(REGISTRATION)

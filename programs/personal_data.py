@@ -1,7 +1,8 @@
 """Programs' part of a person's own data: enrolments with their matching answers,
 nominations and focus suggestions sent to them, program invitations.
 
-Registered in ``ProgramsConfig.ready()``; see ``lib/personal_data.py``.
+Found and registered by ``lib/personal_data.py`` (the registry looks for a ``personal_data``
+module in every app).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lib.personal_data import ModelFields, Registration, Section, render_section
+from lib.personal_data import ModelFields, Registration, Section, register, render_section
 from people.models import User
 from programs.models import Enrolment, FocusSuggestion, Invitation, Nomination
 
@@ -127,3 +128,6 @@ REGISTRATION = Registration(
         ModelFields("programs.Invitation", ("person", "invited_by"), _("Invited programs")),
     ),
 )
+
+
+register(REGISTRATION)

@@ -37,7 +37,8 @@ def test_asking_builds_the_archive_and_emails_the_person(
     assert "We will e-mail you when it is ready" in response.content.decode()
     export = DataExport.objects.get(person=mentee)
     assert export.status == DataExport.Status.READY
-    assert export.expires_at and export.expires_at > timezone.now() + dt.timedelta(days=6)
+    assert export.expires_at
+    assert export.expires_at > timezone.now() + dt.timedelta(days=6)
     [message] = mail.outbox
     assert message.to == [mentee.email]
     assert reverse("people:data_export") in message.body
