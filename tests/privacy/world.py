@@ -27,7 +27,8 @@ from matching.services import pair_create, request_decline
 from meetings.models import CalendarFeed, Meeting
 from meetings.notifications import meeting_update_send
 from meetings.services import meeting_schedule
-from people.models import User
+from people.archive import data_export_build
+from people.models import DataExport, User
 from programs.models import Enrolment, FocusSuggestion, Program
 from tests.factories import UserFactory
 from tests.meetings.factories import when
@@ -82,6 +83,9 @@ class ProofWorld:
         people = [u for u in self.people.values() if u is not None]
         values["person_id"] = [u.pk for u in people]
         values["suggestion_id"] = list(FocusSuggestion.objects.values_list("pk", flat=True))
+        # The pair's own-data archives hold every canary of their pair: only their owner
+        # may download one.
+        values["export_id"] = list(DataExport.objects.values_list("pk", flat=True))
         return values
 
     def tokens(self, person: User) -> list[str]:
@@ -197,6 +201,8 @@ def build_proof_world(personas: dict[str, User | None], *, emails: bool = True) 
         if person is not None:
             for kind in CalendarFeed.Kind.values:
                 CalendarFeed.objects.get_or_create(person=person, kind=kind)
+    for member in (mentee, mentor):
+        data_export_build(export_id=DataExport.objects.create(person=member).pk)
     if emails:
         _send_pair_mail(pairs)
         _send_observer_mail(people, program)
