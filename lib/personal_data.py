@@ -104,7 +104,10 @@ def registrations() -> tuple[Registration, ...]:
         _discovered = True
     order = {config.name: index for index, config in enumerate(apps.get_app_configs())}
     return tuple(
-        sorted(_REGISTRY.values(), key=lambda r: order.get(r.export.__module__.split(".")[0], 0))
+        sorted(
+            _REGISTRY.values(),
+            key=lambda r: order.get(r.export.__module__.split(".")[0], len(order)),
+        )
     )
 
 
