@@ -33,13 +33,13 @@ def test_a_new_section_is_a_few_lines_and_reaches_the_export_and_the_erasure(
         )
     )
 
-    sections = dict((r.key, s) for r, s in personal_data.export_sections(mentee))
+    sections = {r.key: s for r, s in personal_data.export_sections(mentee)}
     assert sections["checkins"].data == {"answers": [{"value": 4, "note": "<b>ok"}]}
     assert "&lt;b&gt;ok" in sections["checkins"].html  # escaped in index.html
     counts = personal_data.erase_person(person=mentee, replacement=None)
     assert counts["checkins"] == {"answers": 1}
     assert erased == [mentee]
-    assert list(counts)[0] == "checkins"  # erasers run apps above first
+    assert next(iter(counts)) == "checkins"  # erasers run apps above first
 
 
 def test_moments_are_utc_in_json_and_the_viewers_in_html(settings: Any) -> None:
