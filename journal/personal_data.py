@@ -13,6 +13,7 @@ module in every app).
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import (
@@ -54,12 +55,14 @@ def export(person: User) -> Section:
     versions = list(
         SharedNoteVersion.objects.filter(meeting__pair_id__in=pair_ids, author=person)
         .order_by("created_at", "pk")
-        .values("meeting__start", "version", "kind", "text", "created_at")
+        .values(
+            "version", "kind", "text", meeting_start=F("meeting__start"), created=F("created_at")
+        )
     )
     private = list(
         PrivateNote.objects.filter(author=person)
         .order_by("meeting__start", "pk")
-        .values("meeting__start", "text", "updated_at")
+        .values("text", meeting_start=F("meeting__start"), updated=F("updated_at"))
     )
     goals = [
         {"goal": goal.title, "what_it_means": goal.description,
@@ -75,12 +78,18 @@ def export(person: User) -> Section:
     agreements = list(
         Agreement.objects.filter(pair_id__in=pair_ids)
         .order_by("pk")
-        .values("pair__program__name", "expectations", "cadence", "confidentiality", "updated_at")
+        .values(
+            "expectations",
+            "cadence",
+            "confidentiality",
+            program=F("pair__program__name"),
+            updated=F("updated_at"),
+        )
     )
     focus = list(
         SharedFocus.objects.filter(pair_id__in=pair_ids)
         .order_by("shared_at", "pk")
-        .values("pair__program__name", "text", "shared_at")
+        .values("text", program=F("pair__program__name"), shared=F("shared_at"))
     )
     return render_section(
         {

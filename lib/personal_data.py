@@ -56,6 +56,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.formats import moment_text
 
@@ -86,6 +87,93 @@ class Registration:
     erase: Callable[..., Mapping[str, int]]  # (*, person, replacement) -> counts, no text
     fields: tuple[ModelFields, ...] = ()
 
+
+# The readable names of the keys the sections use, for index.html; a new key without a
+# label shows as its words ("check_in_answers": "Check in answers") until it gets one.
+LABELS: dict[str, Promise] = {
+    # sections
+    "profile": gettext_lazy("Profile"),
+    "email_settings": gettext_lazy("E-mail settings"),
+    "sign_in_addresses": gettext_lazy("Sign-in addresses"),
+    "enrolments_and_matching_answers": gettext_lazy("Enrolments and matching answers"),
+    "nominations_for_you": gettext_lazy("Nominations for you"),
+    "focus_suggestions_for_you": gettext_lazy("Focus suggestions for you"),
+    "program_invitations": gettext_lazy("Program invitations"),
+    "pairs": gettext_lazy("Pairs"),
+    "mentorship_requests": gettext_lazy("Mentorship requests"),
+    "meetings": gettext_lazy("Meetings"),
+    "calendar_feeds": gettext_lazy("Calendar feeds"),
+    "agenda_items": gettext_lazy("Agenda items"),
+    "shared_notes": gettext_lazy("Shared notes"),
+    "shared_note_versions_you_saved": gettext_lazy("Versions of the shared notes you saved"),
+    "your_private_notes": gettext_lazy("Your private notes"),
+    "goals": gettext_lazy("Goals"),
+    "goal_progress_notes": gettext_lazy("Progress notes on goals"),
+    "agreements": gettext_lazy("Agreements"),
+    "shared_focus": gettext_lazy("Shared focus"),
+    # columns
+    "full_name": gettext_lazy("Full name"),
+    "email": gettext_lazy("E-mail address"),
+    "employee_id": gettext_lazy("Employee ID"),
+    "department": gettext_lazy("Department"),
+    "title": gettext_lazy("Job title"),
+    "line_manager": gettext_lazy("Line manager"),
+    "time_zone": gettext_lazy("Time zone"),
+    "language": gettext_lazy("Language"),
+    "joined": gettext_lazy("Joined"),
+    "last_sign_in": gettext_lazy("Last sign-in"),
+    "reminders_before_meetings": gettext_lazy("Reminders before meetings"),
+    "nudges_when_quiet": gettext_lazy("Nudges when a pair has not met"),
+    "verified": gettext_lazy("Verified"),
+    "primary": gettext_lazy("Primary"),
+    "program": gettext_lazy("Program"),
+    "program_name": gettext_lazy("Program"),
+    "role": gettext_lazy("Role"),
+    "your_role": gettext_lazy("Your role"),
+    "status": gettext_lazy("Status"),
+    "capacity": gettext_lazy("Mentees you can take"),
+    "skills": gettext_lazy("Skills"),
+    "development_goals": gettext_lazy("Development goals"),
+    "languages": gettext_lazy("Languages"),
+    "meeting_format": gettext_lazy("Meeting format"),
+    "weekly_availability": gettext_lazy("Weekly availability"),
+    "availability_time_zone": gettext_lazy("Time zone of the availability"),
+    "years_experience": gettext_lazy("Years of experience"),
+    "enrolled": gettext_lazy("Enrolled"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "manager": gettext_lazy("Manager"),
+    "manager_name": gettext_lazy("Manager"),
+    "note": gettext_lazy("Note"),
+    "created": gettext_lazy("Created"),
+    "dismissed": gettext_lazy("Dismissed"),
+    "with": gettext_lazy("With"),
+    "started": gettext_lazy("Started"),
+    "ended": gettext_lazy("Ended"),
+    "mentee": gettext_lazy("Mentee"),
+    "mentor": gettext_lazy("Mentor"),
+    "message": gettext_lazy("Message"),
+    "reason": gettext_lazy("Reason"),
+    "sent": gettext_lazy("Sent"),
+    "answered": gettext_lazy("Answered"),
+    "start": gettext_lazy("Start"),
+    "end": gettext_lazy("End"),
+    "place": gettext_lazy("Place"),
+    "your_answer": gettext_lazy("Your answer"),
+    "kind": gettext_lazy("Kind"),
+    "meeting_start": gettext_lazy("Meeting"),
+    "author": gettext_lazy("Author"),
+    "text": gettext_lazy("Text"),
+    "done": gettext_lazy("Done"),
+    "last_edited_by": gettext_lazy("Last edited by"),
+    "updated": gettext_lazy("Updated"),
+    "version": gettext_lazy("Version"),
+    "goal": gettext_lazy("Goal"),
+    "what_it_means": gettext_lazy("What it means to you"),
+    "expectations": gettext_lazy("Expectations"),
+    "cadence": gettext_lazy("How often we meet"),
+    "confidentiality": gettext_lazy("Confidentiality"),
+    "shared": gettext_lazy("Shared"),
+}
 
 _REGISTRY: dict[str, Registration] = {}
 _discovered = False
@@ -142,7 +230,9 @@ def _tables(data: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict[str, A
 
 
 def _heading(key: str) -> str:
-    return " ".join(part for part in key.split("_") if part).capitalize()
+    """The key's label in the active language (``LABELS``), or the key in plain words."""
+    label = LABELS.get(key)
+    return str(label) if label is not None else " ".join(key.split("_")).capitalize()
 
 
 def _cell(value: Any) -> str:

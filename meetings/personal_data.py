@@ -7,6 +7,7 @@ module in every app).
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lib.personal_data import ModelFields, Registration, Section, register, render_section
@@ -31,7 +32,7 @@ def export(person: User) -> Section:
         .select_related("pair__program")
         .order_by("start", "pk")
     ]
-    feeds = list(CalendarFeed.objects.filter(person=person).values("kind", "created_at"))
+    feeds = list(CalendarFeed.objects.filter(person=person).values("kind", created=F("created_at")))
     return render_section(
         {"meetings": meetings, "calendar_feeds": feeds}, **{"meetings.ics": archive_ics(person)}
     )

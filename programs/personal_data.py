@@ -8,6 +8,7 @@ module in every app).
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lib.personal_data import ModelFields, Registration, Section, register, render_section
@@ -40,17 +41,28 @@ def export(person: User) -> Section:
     nominations = list(
         Nomination.objects.filter(report=person)
         .order_by("created_at", "pk")
-        .values("program__name", "manager__full_name", "note", "status", "created_at")
+        .values(
+            "note",
+            "status",
+            program_name=F("program__name"),
+            manager_name=F("manager__full_name"),
+            created=F("created_at"),
+        )
     )
     suggestions = list(
         FocusSuggestion.objects.filter(report=person)
         .order_by("created_at", "pk")
-        .values("manager__full_name", "text", "created_at", "dismissed_at")
+        .values(
+            "text",
+            manager_name=F("manager__full_name"),
+            created=F("created_at"),
+            dismissed=F("dismissed_at"),
+        )
     )
     invitations = list(
         Invitation.objects.filter(person=person)
         .order_by("created_at", "pk")
-        .values("program__name", "created_at")
+        .values(program_name=F("program__name"), created=F("created_at"))
     )
     return render_section(
         {
