@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
-from people.models import Department, User
+from people.models import STAND_IN_DOMAIN, Department, User
 
 
 def direct_reports(*, manager: User) -> QuerySet[User]:
@@ -51,9 +51,12 @@ def reporting_line(*, person: User) -> set[int]:
 
 def people_directory(*, search: str = "") -> QuerySet[User]:
     """Everyone, people who left included, for HR's directory; ``search`` is found anywhere
-    in the name, the e-mail address or the department's name, whatever the case."""
-    people = User.objects.select_related("department", "manager").order_by(
-        "full_name", "email", "pk"
+    in the name, the e-mail address or the department's name, whatever the case. Erased
+    people's stand-ins are nobody to look up."""
+    people = (
+        User.objects.select_related("department", "manager")
+        .exclude(email__endswith=f"@{STAND_IN_DOMAIN}")
+        .order_by("full_name", "email", "pk")
     )
     if search:
         people = people.filter(

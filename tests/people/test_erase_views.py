@@ -50,3 +50,12 @@ def test_hr_cannot_erase_themselves(hr_admin: User) -> None:
     response = _client(hr_admin).post(url, {"confirm": hr_admin.email}, follow=True)
     assert "You cannot erase yourself" in response.content.decode()
     assert User.objects.filter(pk=hr_admin.pk).exists()
+
+
+def test_an_erased_persons_stand_in_is_not_in_the_directory(hr_admin: User, mentee: User) -> None:
+    from people.own_data import person_erase
+    from people.selectors import people_directory
+
+    person_erase(person=mentee, by=hr_admin)
+    assert [p.is_stand_in for p in people_directory()] == [False] * people_directory().count()
+    assert not people_directory(search="former participant").exists()
