@@ -13,6 +13,7 @@ from lib.personal_data import ModelFields, Registration, Section, register, rend
 from matching.membership import counterparts, is_mentee, member_related, pairs_of
 from matching.models import MentorshipRequest
 from people.models import User
+from programs.models import Enrolment
 
 
 def export(person: User) -> Section:
@@ -29,6 +30,9 @@ def export(person: User) -> Section:
         .select_related("program", *member_related())
         .order_by("started_at", "pk")
     ]
+    # A request is between two enrolments; the person's are the mentee's or the mentor's.
+    own_enrolments = Enrolment.objects.filter(person=person).values("pk")
+    own_ids = {row["pk"] for row in own_enrolments}
     requests = [
         {
             "program": request.program.name,
@@ -36,12 +40,13 @@ def export(person: User) -> Section:
             "mentor": request.mentor.person.full_name,
             "message": request.message,
             "status": request.get_status_display(),
-            "reason": request.reason,
+            # The mentor's reason for declining is theirs alone; the mentee never saw it.
+            "reason": request.reason if request.mentor_id in own_ids else "",
             "sent": request.created_at,
             "answered": request.responded_at,
         }
         for request in MentorshipRequest.objects.filter(
-            Q(mentee__person=person) | Q(mentor__person=person)
+            Q(mentee__in=own_enrolments) | Q(mentor__in=own_enrolments)
         )
         .select_related("program", "mentee__person", "mentor__person")
         .order_by("created_at", "pk")

@@ -52,6 +52,9 @@ def test_export_holds_the_pairs_content_and_own_private_notes_only(
                 for canary in world.pairs[other].canaries.values():
                     assert canary not in files[part]
         assert own["place"] in files["meetings.ics"]
+    # A mentor's reason for declining a request is the mentor's own, never the mentee's.
+    assert own["decline_reason"] in _archive(personas["mentor"])["data.json"]  # type: ignore[arg-type]
+    assert own["decline_reason"] not in _archive(personas["mentee"])["data.json"]  # type: ignore[arg-type]
 
 
 def test_an_erased_persons_private_note_is_nowhere_in_the_database(
