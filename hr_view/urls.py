@@ -11,6 +11,7 @@ app_name = "hr_view"
 urlpatterns = [
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/deactivate/", views.deactivate, name="deactivate"),
+    path("people/<int:person_id>/erase/", views.erase, name="erase"),
     path(
         "programs/manage/<int:program_id>/participants/",
         views.participant_list,

@@ -23,11 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from hr_view import health as hr_health
+from hr_view.forms import EraseForm
 from hr_view.participants import partners_by_enrolment
 from hr_view.people import deactivation_consequences, person_program_roles
 from meetings.health import PAIR_SORTS, PairRows
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
+from people.own_data import person_erase
 from people.paging import window
 from people.selectors import reports_of
 from people.services import person_deactivate
@@ -71,6 +73,32 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
         "hr_view/deactivate.html",
         {
             "person": someone,
+            "consequences": deactivation_consequences(person=someone),
+            "is_self": someone.pk == hr.pk,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Erase a person on their request: irreversible, so HR types their e-mail address."""
+    hr = signed_in_person(request)
+    someone = access_person_for_hr(hr, person_id)
+    form = EraseForm(request.POST if request.method == "POST" else None, person=someone)
+    if form.is_valid():
+        try:
+            person_erase(person=someone, by=hr)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _("The person is erased. Nothing of them can be restored."))
+            return redirect("people:directory")
+    return render(
+        request,
+        "hr_view/erase.html",
+        {
+            "person": someone,
+            "form": form,
             "consequences": deactivation_consequences(person=someone),
             "is_self": someone.pk == hr.pk,
         },

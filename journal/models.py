@@ -2,7 +2,7 @@
 
 Pair-only. Every foreign key uses ``related_name="+"``: there is no attribute path
 from a meeting, a pair or a person to any of this content. None of it is registered
-in the Django admin or included in any export.
+in the Django admin or included in any export but a member's own (``journal/personal_data.py``).
 """
 
 from __future__ import annotations
@@ -214,3 +214,27 @@ class SharedFocus(models.Model):
 
     def __str__(self) -> str:
         return f"Shared focus #{self.pk}"
+
+
+class PurgedPair(models.Model):
+    """The retention deleted this pair's session content: a run never deletes it twice,
+    and a run killed mid-way resumes after the last batch it committed."""
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="+")
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Purged pair #{self.pair_id}"
+
+
+class RetentionNotice(models.Model):
+    """The pair's members were told that its session content will be deleted, offering
+    their export. Written once per pair, with the e-mails in the same transaction; the
+    retention deletes nothing until a notice is ``NOTICE_DAYS`` old."""
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="+")
+    noticed_at = models.DateTimeField(default=timezone.now)
+    deletes_after = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Retention notice #{self.pk}"

@@ -1,10 +1,13 @@
 """Every write to the pair's journal. Only the two people of the pair write here;
 the views reach objects through access functions first, and each service checks again.
+The one exception is deleting: ``pairs_content_delete``, for the retention and the
+erasure, which delete a pair's content without a member asking.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -249,3 +252,24 @@ def focus_share(*, pair: Pair, by: User, suggestion: FocusSuggestion) -> SharedF
     if SharedFocus.objects.filter(pair=pair, suggestion=suggestion).exists():
         raise ValidationError(_("You have already shared this suggestion with your mentor."))
     return SharedFocus.objects.create(pair=pair, suggestion=suggestion, text=suggestion.text)
+
+
+def pairs_content_delete(pair_ids: Iterable[int]) -> dict[str, int]:
+    """Every piece of session content of these pairs, with real DELETEs (no flag that
+    keeps the text); the caller holds the transaction."""
+    ids = list(pair_ids)
+    meeting_q = {"meeting__pair_id__in": ids}
+    counts = {
+        "agenda_items": AgendaItem.objects.filter(**meeting_q).delete()[0],
+        "shared_notes": SharedNote.objects.filter(**meeting_q).delete()[0],
+        "shared_note_versions": SharedNoteVersion.objects.filter(**meeting_q).delete()[0],
+        "private_notes": PrivateNote.objects.filter(**meeting_q).delete()[0],
+        "goal_updates": GoalUpdate.objects.filter(goal__pair_id__in=ids).delete()[0],
+        "goals": Goal.objects.filter(pair_id__in=ids).delete()[0],
+        "acknowledgements": AgreementAcknowledgement.objects.filter(
+            agreement__pair_id__in=ids
+        ).delete()[0],
+        "agreements": Agreement.objects.filter(pair_id__in=ids).delete()[0],
+        "shared_focus": SharedFocus.objects.filter(pair_id__in=ids).delete()[0],
+    }
+    return counts

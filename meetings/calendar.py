@@ -284,3 +284,14 @@ def feed_ics(person: User) -> bytes:
     """A subscription calendar: times, status, counterpart and place. No e-mail addresses.
     A series is its recurring event, as in the invitations."""
     return _feed(person, feed_meetings(person))
+
+
+def archive_ics(person: User) -> bytes:
+    """Every meeting of the person's pairs, for their own data export: times, status,
+    counterpart and place, as the feed has them, with no history limit."""
+    meetings = (
+        Meeting.objects.filter(member_q(person, "pair__"))
+        .select_related(*member_related("pair__"))
+        .order_by("start", "pk")
+    )
+    return _feed(person, meetings)

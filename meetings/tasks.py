@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from lib.mail import email_task
+from meetings import retention
 from meetings.notifications import (
     meeting_update_recipients,
     meeting_update_send_to,
@@ -38,3 +39,9 @@ def send_series_update(series_id: int, changes: list[list[int]]) -> None:
 @email_task("meetings.send_series_update_to")
 def send_series_update_to(series_id: int, changes: list[list[int]], person_id: int) -> None:
     series_update_send_to(series_id=series_id, changes=changes, person_id=person_id)
+
+
+@shared_task(name="meetings.retention_run", ignore_result=True)
+def retention_run() -> int:
+    """Daily: delete the meeting times past their program's period."""
+    return retention.meeting_retention_run()

@@ -184,6 +184,11 @@ POLICIES: tuple[Policy, ...] = (
         Audience.HR_ADMIN,
         "A program's survey and pulse results: released aggregates of at least 5 answers",
     ),
+    Policy(
+        "hr_view:erase",
+        Audience.HR_ADMIN,
+        "Erase a person on request, after confirming; the audit log keeps only an id",
+    ),
     Policy("people:reactivate", Audience.HR_ADMIN, "Let a deactivated person sign in again"),
     Policy("people:import", Audience.HR_ADMIN, "HR import of people from CSV"),
     Policy("people:import_sample", Audience.HR_ADMIN, "A sample CSV file for the import"),
@@ -195,6 +200,16 @@ POLICIES: tuple[Policy, ...] = (
     ),
     Policy(
         "people:email_settings", Audience.SIGNED_IN, "Own language, time zone and e-mail settings"
+    ),
+    Policy(
+        "people:data_export",
+        Audience.SIGNED_IN,
+        "Ask for an archive of own data and follow its preparation",
+    ),
+    Policy(
+        "people:data_export_download",
+        Audience.SIGNED_IN,
+        "Download own data archive until it expires; anyone else's is a 404",
     ),
     Policy(
         "people:unsubscribe",

@@ -30,6 +30,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MENTORING_VAR_DIR", str(BASE_DIR / "var")))
 # Local state of the embedded setup (database, broker queue, mail, cache) lives here.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+# People's own-data archives: under VAR_DIR, never under static files or anything served.
+MENTORING_PRIVATE_DIR = VAR_DIR / "private"
 
 # ---------------------------------------------------------------- core
 HTTPS = env_bool("DJANGO_HTTPS", False)
@@ -401,6 +403,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.remind_mentors",
         "schedule": 60 * 60.0,
         "options": {"expires": 60 * 60},
+    },
+    # Daily deletions by retention period (issue 18); each is idempotent and resumable.
+    "journal-retention": {
+        "task": "journal.retention_run",
+        "schedule": crontab(minute=0, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "meeting-retention": {
+        "task": "meetings.retention_run",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    "expire-data-exports": {
+        "task": "people.expire_data_exports",
+        "schedule": crontab(minute=0, hour=4),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from people.models import User
+from people.models import DataExport, User
 
 
 def signed_in_person(request: HttpRequest) -> User:
@@ -23,3 +24,15 @@ def signed_in_person(request: HttpRequest) -> User:
 def access_person_for_hr(user: User, person_id: int) -> User:
     # The routes are for HR admins only (access policy); everyone is theirs to look after.
     return get_object_or_404(User.objects.select_related("department", "manager"), pk=person_id)
+
+
+def access_own_data_export(user: User, export_id: int) -> DataExport:
+    """The person's own ready archive whose link has not expired; anyone else's, an
+    expired or a missing one are the same 404."""
+    return get_object_or_404(
+        DataExport,
+        pk=export_id,
+        person=user,
+        status=DataExport.Status.READY,
+        expires_at__gt=timezone.now(),
+    )

@@ -12,6 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HR_ADMIN_GROUP = "HR admins"
+# An erased person's stand-in: an account with no personal data that takes over the rows
+# the other member of a pair still needs. It can never sign in.
+STAND_IN_DOMAIN = "erased.invalid"
+STAND_IN_NAME = "A former participant"
 HR_ADMIN_PERMISSION = "people.administer_programs"
 
 
@@ -134,6 +138,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    @property
+    def is_stand_in(self) -> bool:
+        return self.email.endswith(f"@{STAND_IN_DOMAIN}")
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -173,3 +181,39 @@ class ScimToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DataExport(models.Model):
+    """A person's request for an archive of their own data, built by a worker.
+
+    The archive is a file under ``MENTORING_VAR_DIR/private/exports`` (never static or
+    media), named by a random token; only its owner downloads it, until ``expires_at``.
+    A daily task deletes expired archives and their rows.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=80, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "-requested_at"], name="people_export_person_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Data export #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lib.links import absolute_url
 from lib.mail import compose, send_once
-from people.models import User
+from people.models import DataExport, User
 
 
 def person_send_invitation(*, user_id: int) -> bool:
@@ -44,3 +44,22 @@ def _set_password_url(person: User) -> str:
         uidb36=user_pk_to_url_str(person),
         key=default_token_generator.make_token(person),
     )
+
+
+def data_export_ready_send(*, export_id: int) -> bool:
+    """Tell the person their archive is ready (a link to the page, not to the file: the
+    download needs them signed in). False when the archive is gone or not ready."""
+    export = (
+        DataExport.objects.filter(pk=export_id, status=DataExport.Status.READY)
+        .select_related("person")
+        .first()
+    )
+    if export is None:
+        return False
+    context = {
+        "full_name": export.person.full_name,
+        "expires_at": export.expires_at,
+        "page_url": absolute_url("people:data_export"),
+    }
+    send_once(compose("people/email/data_export_ready", to=export.person, context=context))
+    return True

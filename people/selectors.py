@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
 
-from people.models import HR_ADMIN_PERMISSION, Department, User
+from people.models import HR_ADMIN_PERMISSION, STAND_IN_DOMAIN, Department, User
 
 
 def direct_reports(*, manager: User) -> QuerySet[User]:
@@ -52,9 +52,12 @@ def reporting_line(*, person: User) -> set[int]:
 
 def people_directory(*, search: str = "") -> QuerySet[User]:
     """Everyone, people who left included, for HR's directory; ``search`` is found anywhere
-    in the name, the e-mail address or the department's name, whatever the case."""
-    people = User.objects.select_related("department", "manager").order_by(
-        "full_name", "email", "pk"
+    in the name, the e-mail address or the department's name, whatever the case. Erased
+    people's stand-ins are nobody to look up."""
+    people = (
+        User.objects.select_related("department", "manager")
+        .exclude(email__endswith=f"@{STAND_IN_DOMAIN}")
+        .order_by("full_name", "email", "pk")
     )
     if search:
         people = people.filter(

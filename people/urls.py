@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import views, views_unsubscribe
+from people import views, views_data, views_unsubscribe
 
 app_name = "people"
 
@@ -14,5 +14,11 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("settings/email/", views.email_settings, name="email_settings"),
     path("sign-out/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("settings/data/", views_data.data_export, name="data_export"),
+    path(
+        "settings/data/<int:export_id>/download/",
+        views_data.data_export_download,
+        name="data_export_download",
+    ),
     path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
 ]

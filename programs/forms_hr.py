@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from people.models import Department
-from programs.models import WEIGHT_FIELDS, Program, Skill
+from programs.models import KEEP_UNTIL_HR_DELETES, WEIGHT_FIELDS, Program, Skill
 
 MIN_REMINDER_HOURS = Decimal("0.25")
 MAX_REMINDER_HOURS = Decimal(336)  # two weeks
@@ -128,6 +128,16 @@ SECTIONS: tuple[Section, ...] = (
         ("cadence_weeks", "reminder_hours", "nudge_after_days", "stalled_after_days"),
     ),
     Section(
+        "retention",
+        _("Keeping records"),
+        _(
+            "After a pair ends, what they wrote in their journal is deleted once the first "
+            "period has passed; both people are e-mailed a month before, with a link to "
+            "download their own copy. Meeting times stay longer for the program's counts."
+        ),
+        ("journal_retention_months", "meeting_retention_months"),
+    ),
+    Section(
         "rules",
         _("Matching rules"),
         _("Rules that every pair must meet. Pairs that break a rule are never proposed."),
@@ -220,6 +230,8 @@ class ProgramForm(forms.ModelForm):
             "nudge_after_days",
             "stalled_after_days",
             "request_expiry_days",
+            "journal_retention_months",
+            "meeting_retention_months",
             "require_different_department",
             "require_shared_language",
             "max_time_zone_hours",
@@ -257,6 +269,8 @@ class ProgramForm(forms.ModelForm):
             "nudge_after_days": _("Nudge a pair after (days without a meeting)"),
             "stalled_after_days": _("Count a pair as stalled after (days without a meeting)"),
             "request_expiry_days": _("Mentee requests expire after (days)"),
+            "journal_retention_months": _("Keep session content (journal) after a pair ends"),
+            "meeting_retention_months": _("Keep meeting times after a pair ends"),
             "require_different_department": _("Mentor from a different department"),
             "require_shared_language": _("Mentor and mentee share a language"),
             "max_time_zone_hours": _("Largest time-zone difference (hours)"),
@@ -299,6 +313,13 @@ class ProgramForm(forms.ModelForm):
                 "them out of the mentee's department."
             ),
             "require_shared_language": _("Both must list at least one language in common."),
+            "journal_retention_months": _(
+                "Agendas, shared and private notes, goals and the agreement. Default: 12 months."
+            ),
+            "meeting_retention_months": _(
+                "Only start, end and status, for the program's counts. At least as long as "
+                "the session content, which belongs to its meetings."
+            ),
             "max_time_zone_hours": _(
                 "A hard rule: matching never proposes a pair whose time zones are further "
                 "apart. Leave empty for no limit."
@@ -327,11 +348,26 @@ class ProgramForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         self._check_dates(data)
+        self._check_retention(data)
         if data.get("audience") == Program.Audience.DEPARTMENTS and not data.get("departments"):
             self.add_error(
                 "departments", _("Choose at least one department, or let everyone join.")
             )
         return data
+
+    def _check_retention(self, data: dict[str, Any]) -> None:
+        journal, meetings = (
+            data.get("journal_retention_months"),
+            data.get("meeting_retention_months"),
+        )
+        if journal is None or meetings is None:
+            return
+        forever = KEEP_UNTIL_HR_DELETES
+        if meetings != forever and (journal == forever or meetings < journal):
+            self.add_error(
+                "meeting_retention_months",
+                _("Keep meeting times at least as long as the session content."),
+            )
 
     def _check_dates(self, data: dict[str, Any]) -> None:
         first, last = program_date_range(timezone.localdate())

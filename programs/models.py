@@ -96,6 +96,17 @@ class Skill(models.Model):
         return self.name
 
 
+KEEP_UNTIL_HR_DELETES = 0
+RETENTION_CHOICES = [
+    (3, _("3 months")),
+    (6, _("6 months")),
+    (12, _("12 months")),
+    (24, _("24 months")),
+    (36, _("36 months")),
+    (KEEP_UNTIL_HR_DELETES, _("Keep until HR deletes it (by choosing a period here)")),
+]
+
+
 class Program(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -157,6 +168,17 @@ class Program(models.Model):
         _("mentee requests expire after (days)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # How long records are kept after a pair ends (months; 0: until HR chooses a period).
+    journal_retention_months = models.PositiveSmallIntegerField(
+        _("keep session content after a pair ends"),
+        choices=RETENTION_CHOICES,
+        default=12,
+    )
+    meeting_retention_months = models.PositiveSmallIntegerField(
+        _("keep meeting times after a pair ends"),
+        choices=RETENTION_CHOICES,
+        default=24,
     )
     # Matching rules (hard constraints) ...
     require_different_department = models.BooleanField(

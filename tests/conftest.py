@@ -95,6 +95,14 @@ def _no_rendered_pages_from_earlier_tests() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(
+    settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Own-data archives a test builds go to a folder of their own, not to var/."""
+    settings.MENTORING_PRIVATE_DIR = tmp_path_factory.mktemp("private")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2 is slow on purpose; tests create many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -147,7 +147,7 @@ CASES: dict[str, Callable[[World, dict[str, User | None]], ObjectCase]] = {
         name: (
             lambda w, p: ObjectCase({"person_id": p["mentee"].pk}, ONLY({"hr_admin"}))  # type: ignore[union-attr]
         )
-        for name in ("hr_view:person", "hr_view:deactivate", "people:reactivate")
+        for name in ("hr_view:person", "hr_view:deactivate", "hr_view:erase", "people:reactivate")
     },
     "programs:participant_decide": lambda w, p: ObjectCase(
         {"program_id": w.program.pk, "enrolment_id": w.mentee_enrolment.pk}, ONLY({"hr_admin"})
@@ -195,9 +195,21 @@ def _notification_of(person: User | None) -> int:
 
 def _merge_area_cases() -> None:
     """Each area keeps its cases in its own module; they all live in CASES."""
-    from tests.privacy import objects_checkins, objects_journal, objects_meetings, objects_mfa
+    from tests.privacy import (
+        objects_checkins,
+        objects_journal,
+        objects_meetings,
+        objects_mfa,
+        objects_own_data,
+    )
 
-    for area in (objects_meetings, objects_journal, objects_checkins, objects_mfa):
+    for area in (
+        objects_meetings,
+        objects_journal,
+        objects_checkins,
+        objects_mfa,
+        objects_own_data,
+    ):
         CASES.update(area.CASES)
 
 

@@ -28,7 +28,8 @@ from meetings.models import CalendarFeed, Meeting
 from meetings.notifications import meeting_update_send
 from meetings.services import meeting_schedule
 from notifications.models import Notification
-from people.models import User
+from people.archive import data_export_build
+from people.models import DataExport, User
 from programs.models import Enrolment, FocusSuggestion, Program
 from programs.services import program_invite
 from tests.factories import UserFactory
@@ -86,6 +87,9 @@ class ProofWorld:
         values["suggestion_id"] = list(FocusSuggestion.objects.values_list("pk", flat=True))
         # Everyone's notifications: each person may open only their own.
         values["notification_id"] = list(Notification.objects.values_list("pk", flat=True))
+        # The pair's own-data archives hold every canary of their pair: only their owner
+        # may download one.
+        values["export_id"] = list(DataExport.objects.values_list("pk", flat=True))
         return values
 
     def tokens(self, person: User) -> list[str]:
@@ -207,6 +211,8 @@ def build_proof_world(personas: dict[str, User | None], *, emails: bool = True) 
         emails=[people[name].email for name in OBSERVERS],  # type: ignore[union-attr]
         invited_by=personas["hr_admin"],  # type: ignore[arg-type]
     )
+    for member in (mentee, mentor):
+        data_export_build(export_id=DataExport.objects.create(person=member).pk)
     if emails:
         _send_pair_mail(pairs)
         _send_observer_mail(people, program)

@@ -46,6 +46,8 @@ def form_data(**overrides: object) -> dict[str, object]:
         "nudge_after_days": "21",
         "stalled_after_days": "30",
         "request_expiry_days": "7",
+        "journal_retention_months": "12",
+        "meeting_retention_months": "24",
         "require_different_department": "on",
         "require_shared_language": "on",
         "max_time_zone_hours": "",
@@ -388,3 +390,23 @@ def test_the_kept_list_shows_each_change_on_the_next_request(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     assert len(captured) <= 4  # session, person, roles, counts: drawn no more
+
+
+def test_hr_sets_the_retention_periods_and_meeting_times_never_go_first(
+    client: Client, hr_admin: User
+) -> None:
+    program = ProgramFactory(created_by=hr_admin)
+    client.force_login(hr_admin)
+    url = reverse("programs:hr_edit", kwargs={"program_id": program.pk})
+    html = _page(client, url)
+    assert "Keep until HR deletes it" in html
+    bad = form_data(journal_retention_months="0", meeting_retention_months="24")
+    response = client.post(url, bad)
+    assert "at least as long as the session content" in response.content.decode()
+    shorter = form_data(journal_retention_months="24", meeting_retention_months="6")
+    assert "at least as long" in client.post(url, shorter).content.decode()
+    program.refresh_from_db()
+    assert (program.journal_retention_months, program.meeting_retention_months) == (12, 24)
+    client.post(url, form_data(journal_retention_months="6", meeting_retention_months="12"))
+    program.refresh_from_db()
+    assert (program.journal_retention_months, program.meeting_retention_months) == (6, 12)

@@ -1,0 +1,102 @@
+"""Deleting session content after its program's retention period (a daily beat task).
+
+A pair that ended longer ago than its program's ``journal_retention_months`` loses its
+agendas, notes, goals, agreement and shared focus, with real DELETEs. First, 30 days
+ahead, its members are e-mailed once (``RetentionNotice``) with a link to their own
+export; nothing is deleted until the notice is that old, so nobody misses it, even when
+HR shortens a period.
+
+Batches of pairs, each in its own transaction with its ``PurgedPair`` rows and its audit
+row (``RETENTION_RUN``, counts only): a worker killed mid-run loses the batch it was in,
+which the next run does in full; the batches it committed are never done again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from journal.models import PurgedPair, RetentionNotice
+from journal.services import pairs_content_delete
+from matching.models import Pair
+from matching.retention import pairs_past
+
+NOTICE_DAYS = 30
+BATCH_PAIRS = 50
+
+
+def retention_notices_plan(*, now: dt.datetime | None = None) -> list[int]:
+    """Notice rows for pairs due within ``NOTICE_DAYS``; the ids of the new ones, whose
+    e-mails the caller sends after the commit."""
+    now = now or timezone.now()
+    ahead = now + dt.timedelta(days=NOTICE_DAYS)
+    due = (
+        pairs_past("journal_retention_months", now=ahead)
+        .exclude(pk__in=PurgedPair.objects.values("pair_id"))
+        .exclude(pk__in=RetentionNotice.objects.values("pair_id"))
+        .values_list("pk", flat=True)
+    )
+    created = []
+    with transaction.atomic():
+        for pair_id in due:
+            notice, new = RetentionNotice.objects.get_or_create(
+                pair_id=pair_id, defaults={"noticed_at": now, "deletes_after": ahead}
+            )
+            if new:
+                created.append(notice.pk)
+    return created
+
+
+def _noticed(*, before: dt.datetime) -> QuerySet[RetentionNotice, int]:
+    return RetentionNotice.objects.filter(noticed_at__lte=before).values_list("pair_id", flat=True)
+
+
+def journal_retention_run(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_PAIRS,
+    after_batch: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Delete the content of every pair past its period whose notice is old enough.
+    ``after_batch`` is called with the batch number after each commit (the fault test
+    stops a run there)."""
+    now = now or timezone.now()
+    noticed_before = now - dt.timedelta(days=NOTICE_DAYS)
+    totals: Counter[str] = Counter()
+    batch = 0
+    while True:
+        with transaction.atomic():
+            due = Pair.objects.filter(
+                pk__in=pairs_past("journal_retention_months", now=now)
+                .exclude(pk__in=PurgedPair.objects.values("pair_id"))
+                .filter(pk__in=_noticed(before=noticed_before))
+                .values("pk")
+            ).order_by("pk")
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True, of=("self",))
+            pair_ids = list(due.values_list("pk", flat=True)[:batch_size])
+            if not pair_ids:
+                break
+            counts = pairs_content_delete(pair_ids)
+            PurgedPair.objects.bulk_create(
+                [PurgedPair(pair_id=pk, purged_at=now) for pk in pair_ids]
+            )
+            audit_record(
+                action=Action.RETENTION_RUN,
+                actor_label="system",
+                target_type="journal",
+                details={"pairs": len(pair_ids), "deleted": counts},
+            )
+        totals.update(counts)
+        totals["pairs"] += len(pair_ids)
+        batch += 1
+        if after_batch is not None:
+            after_batch(batch)
+    return dict(totals)

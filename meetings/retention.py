@@ -1,0 +1,55 @@
+"""Deleting meeting times after their program's retention period (a daily beat task).
+
+Meetings of a pair that ended longer ago than its program's ``meeting_retention_months``
+are deleted with their attendance and reminder rows. HR's form keeps this period at least
+as long as the journal's, so session content has gone first. Batches of meetings, each
+in its own transaction with its audit row (``RETENTION_RUN``, counts only): a rerun finds
+exactly the meetings a killed run left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from matching.retention import pairs_past
+from meetings.models import Meeting
+
+BATCH_MEETINGS = 500
+
+
+def meeting_retention_run(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_MEETINGS,
+    after_batch: Callable[[int], None] | None = None,
+) -> int:
+    now = now or timezone.now()
+    deleted_total, batch = 0, 0
+    while True:
+        with transaction.atomic():
+            due = pairs_past("meeting_retention_months", now=now).values("pk")
+            ids = list(
+                Meeting.objects.filter(pair_id__in=due)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            deleted = Meeting.objects.filter(pk__in=ids).delete()[1].get("meetings.Meeting", 0)
+            audit_record(
+                action=Action.RETENTION_RUN,
+                actor_label="system",
+                target_type="meetings",
+                details={"meetings": deleted},
+            )
+        deleted_total += deleted
+        batch += 1
+        if after_batch is not None:
+            after_batch(batch)
+    return deleted_total

@@ -1,0 +1,147 @@
+"""Retention: session content goes after its program's period, with real DELETEs, after
+a notice 30 days ahead; a run stopped after a batch resumes without skipping or
+repeating; meeting times follow their own, longer period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from audit.models import Action, AuditEvent
+from journal.models import PurgedPair, RetentionNotice, SharedNote
+from journal.retention import journal_retention_run, retention_notices_plan
+from journal.tasks import retention_run
+from matching.models import Pair
+from matching.retention import months_before
+from meetings.models import Meeting
+from meetings.retention import meeting_retention_run
+from people.models import User
+from programs.models import KEEP_UNTIL_HR_DELETES, Program
+from tests.privacy.scan import database_text
+from tests.privacy.world import ProofWorld, build_proof_world
+
+pytestmark = pytest.mark.django_db
+
+ENDED = dt.timedelta(days=200)  # longer ago than 3 months, shorter than 12
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def world(personas: dict[str, User | None]) -> ProofWorld:
+    proof = build_proof_world(personas, emails=False)
+    Program.objects.update(journal_retention_months=3, meeting_retention_months=12)
+    Pair.objects.update(status=Pair.Status.ENDED, ended_at=timezone.now() - ENDED)
+    mail.outbox.clear()
+    return proof
+
+
+def _content_left(world: ProofWorld) -> list[str]:
+    """Which pairs' journal canaries are still in a journal table (a manager's focus
+    suggestion, a meeting's place and a request's reason belong to other apps)."""
+    journal = "\n".join(database_text(table_prefix="journal_").values())
+    return [
+        f"{key}:{field}"
+        for key, objects in world.pairs.items()
+        for field, canary in objects.canaries.items()
+        if field not in ("place", "decline_reason") and canary in journal
+    ]
+
+
+def test_months_before_keeps_the_day_or_takes_the_months_last() -> None:
+    moment = dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)
+    assert months_before(moment, 1) == dt.datetime(2026, 2, 28, 12, tzinfo=dt.UTC)
+    assert months_before(moment, 12) == dt.datetime(2025, 3, 31, 12, tzinfo=dt.UTC)
+    assert months_before(moment, 15) == dt.datetime(2024, 12, 31, 12, tzinfo=dt.UTC)
+
+
+def test_nothing_is_deleted_before_the_members_were_told(world: ProofWorld) -> None:
+    assert journal_retention_run() == {}
+    assert _content_left(world) != []
+
+
+def test_members_are_told_once_then_the_content_is_deleted_for_real(
+    world: ProofWorld, eager_tasks: None
+) -> None:
+    retention_run()
+    assert RetentionNotice.objects.count() == 3
+    own = world.pairs["own"]
+    recipients = sorted(address for m in mail.outbox for address in m.to)
+    assert len(recipients) == 6
+    [to_mentee] = [m for m in mail.outbox if m.to == [world.people["mentee"].email]]  # type: ignore[union-attr]
+    assert "/people/settings/data/" in to_mentee.body
+    for canary in own.canaries.values():
+        assert canary not in to_mentee.body
+    retention_run()  # the next day: no second e-mail, nothing deleted yet
+    assert len(mail.outbox) == 6
+    assert _content_left(world) != []
+
+    later = timezone.now() + dt.timedelta(days=31)
+    counts = journal_retention_run(now=later)
+
+    assert counts["pairs"] == 3
+    assert counts["private_notes"] == 6
+    assert _content_left(world) == []
+    assert not SharedNote.objects.exists()
+    assert Meeting.objects.filter(pk=own.meeting.pk).exists()  # times follow their own period
+    [row] = AuditEvent.objects.filter(action=Action.RETENTION_RUN)
+    assert row.details["pairs"] == 3
+    assert journal_retention_run(now=later) == {}  # idempotent
+
+
+def test_a_pair_within_its_period_or_kept_by_hr_is_left_alone(world: ProofWorld) -> None:
+    own = world.pairs["own"]
+    Pair.objects.filter(pk=own.pair.pk).update(ended_at=timezone.now() - dt.timedelta(days=30))
+    Program.objects.filter(pk=world.pairs["other_program"].pair.program_id).update(
+        journal_retention_months=KEEP_UNTIL_HR_DELETES, meeting_retention_months=0
+    )
+    retention_notices_plan()
+    later = timezone.now() + dt.timedelta(days=31)
+    assert journal_retention_run(now=later)["pairs"] == 1
+    left = {entry.split(":")[0] for entry in _content_left(world)}
+    assert left == {"own", "other_program"}
+
+
+def test_a_run_stopped_after_a_batch_resumes_without_skipping_or_repeating(
+    world: ProofWorld,
+) -> None:
+    retention_notices_plan()
+    later = timezone.now() + dt.timedelta(days=31)
+
+    def stop_after_first(batch: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        journal_retention_run(now=later, batch_size=1, after_batch=stop_after_first)
+    assert PurgedPair.objects.count() == 1
+    first = PurgedPair.objects.get().pair_id
+
+    counts = journal_retention_run(now=later, batch_size=1)
+
+    assert counts["pairs"] == 2  # the two left, not the one done
+    assert first not in set(
+        PurgedPair.objects.exclude(pair_id=first).values_list("pair_id", flat=True)
+    )
+    assert PurgedPair.objects.count() == 3
+    rows = AuditEvent.objects.filter(action=Action.RETENTION_RUN)
+    assert sorted(r.details["pairs"] for r in rows) == [1, 1, 1]
+    assert _content_left(world) == []
+
+
+def test_meeting_times_go_after_their_own_period_in_batches(world: ProofWorld) -> None:
+    Pair.objects.update(ended_at=timezone.now() - dt.timedelta(days=400))
+
+    def stop(batch: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        meeting_retention_run(batch_size=2, after_batch=stop)
+    assert Meeting.objects.count() == 1
+    assert meeting_retention_run(batch_size=2) == 1
+    assert not Meeting.objects.exists()
+    assert meeting_retention_run() == 0
