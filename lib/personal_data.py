@@ -111,6 +111,9 @@ LABELS: dict[str, Promise] = {
     "goal_progress_notes": gettext_lazy("Progress notes on goals"),
     "agreements": gettext_lazy("Agreements"),
     "shared_focus": gettext_lazy("Shared focus"),
+    "notifications": gettext_lazy("Notifications"),
+    "survey_answers": gettext_lazy("Survey answers"),
+    "pulse_answers": gettext_lazy("Answers after meetings"),
     # columns
     "full_name": gettext_lazy("Full name"),
     "email": gettext_lazy("E-mail address"),
@@ -173,6 +176,11 @@ LABELS: dict[str, Promise] = {
     "cadence": gettext_lazy("How often we meet"),
     "confidentiality": gettext_lazy("Confidentiality"),
     "shared": gettext_lazy("Shared"),
+    "read": gettext_lazy("Read"),
+    "survey": gettext_lazy("Survey"),
+    "question": gettext_lazy("Question"),
+    "useful": gettext_lazy("How useful"),
+    "progress": gettext_lazy("Progress"),
 }
 
 _REGISTRY: dict[str, Registration] = {}
