@@ -16,8 +16,8 @@ from lib.personal_data import registrations
 from notifications.models import Notification
 from people.archive import archive_bytes
 from people.own_data import person_erase
-from tests.checkins.factories import held_meeting, open_survey, pair_in
 from programs.services import program_invite
+from tests.checkins.factories import held_meeting, open_survey, pair_in
 from tests.factories import UserFactory, make_hr_admin
 from tests.programs.factories import ProgramFactory
 
