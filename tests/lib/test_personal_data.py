@@ -15,7 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def test_every_app_with_personal_data_is_found_in_installed_order() -> None:
     keys = [registration.key for registration in registrations()]
-    assert keys == ["people", "programs", "matching", "meetings", "journal"]
+    assert keys == [
+        "people",
+        "notifications",
+        "programs",
+        "matching",
+        "meetings",
+        "checkins",
+        "journal",
+    ]
 
 
 def test_a_new_section_is_a_few_lines_and_reaches_the_export_and_the_erasure(

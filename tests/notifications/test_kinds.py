@@ -258,7 +258,7 @@ def test_a_nudge_is_in_app_even_with_nudge_mail_turned_off(mentee: User, mentor:
 
 
 def test_the_hr_digest_is_a_notification_for_hr_only(hr_admin: User, manager: User) -> None:
-    from meetings.digest import digest_plan
+    from hr_view.digest import digest_plan
 
     now = dt.datetime(2026, 12, 7, 8, tzinfo=dt.UTC)  # a Monday
     assert len(digest_plan(now=now)) == 1

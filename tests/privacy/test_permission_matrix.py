@@ -285,8 +285,10 @@ MFA_ROUTES = [r for r in ROUTES if (p := policy_row(r)) is not None and p.needs_
 
 def test_hr_and_operator_routes_need_mfa() -> None:
     audiences = {policy_row(r).audience for r in MFA_ROUTES}  # type: ignore[union-attr]
-    assert audiences == {Audience.HR_ADMIN, Audience.OPERATOR}
-    assert {"people:directory", "programs:hr_list", "admin:index"} <= {r.name for r in MFA_ROUTES}
+    assert audiences == {Audience.HR_ADMIN, Audience.OPERATOR, Audience.AUDITOR}
+    assert {"people:directory", "programs:hr_list", "admin:index", "audit_log"} <= {
+        r.name for r in MFA_ROUTES
+    }
 
 
 @pytest.mark.parametrize("route", MFA_ROUTES, ids=lambda r: r.name or r.pattern)
@@ -297,7 +299,8 @@ def test_without_mfa_every_hr_and_admin_route_sends_to_the_set_up_page(route: Ro
     url = _sample_url(route)
     if url is None:
         pytest.skip(f"{route.name} cannot be reversed with sample values")
-    hr_admin = make_hr_admin(UserFactory(is_staff=True), mfa=False)
+    # A superuser: an HR admin, an operator and a reader of the audit log at once.
+    hr_admin = make_hr_admin(UserFactory(is_staff=True, is_superuser=True), mfa=False)
     client = _client_for(hr_admin)
     for method in (client.get, client.post):
         response = method(url)

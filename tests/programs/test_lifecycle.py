@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -208,7 +209,7 @@ def test_opening_enrolment_asks_first_with_the_window(client: Client, hr_admin: 
 def test_closing_enrolment_early_warns_with_the_days_and_the_numbers(
     client: Client, hr_admin: User
 ) -> None:
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(hr_admin.time_zone))  # the viewer's
     program = ProgramFactory(
         status=Program.Status.OPEN,
         requires_approval=True,

@@ -206,7 +206,9 @@ def test_the_sign_in_page_offers_the_organisation_first(
 
 def test_without_sso_the_sign_in_page_is_as_before(client: Client) -> None:
     page = client.get(reverse("account_login")).content.decode()
-    assert "Sign in with" not in page
+    assert "Sign in with Example Corp" not in page
+    assert "/accounts/oidc/" not in page
+    assert "/accounts/saml/" not in page
     assert 'name="password"' in page
 
 
