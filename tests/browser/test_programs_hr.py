@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -125,7 +126,7 @@ def test_hr_adds_and_merges_skills(page: Page, live_server: object, hr_admin: Us
 def test_an_empty_program_cannot_slip_from_open_to_active_without_warnings(
     page: Page, live_server: object, hr_admin: User
 ) -> None:
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(hr_admin.time_zone))  # the viewer's
     program = ProgramFactory(
         name="Quiet cohort",
         status=Program.Status.OPEN,
