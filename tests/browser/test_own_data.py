@@ -26,16 +26,18 @@ THEIRS = "The mentor's own reminder, never in the mentee's archive"
 
 
 def _pair_with_notes(mentee: User, mentor: User) -> None:
+    from django.db import transaction
     from django.utils import timezone
 
     from matching.services import pair_create
 
     program = ProgramFactory(name="Grow Together")
-    pair = pair_create(
-        mentee=enrol(program, mentee),
-        mentor=enrol(program, mentor, role="mentor"),
-        origin=Pair.Origin.MANUAL,
-    )
+    with transaction.atomic():  # as HR's pairing runs: it locks the mentor's row
+        pair = pair_create(
+            mentee=enrol(program, mentee),
+            mentor=enrol(program, mentor, role="mentor"),
+            origin=Pair.Origin.MANUAL,
+        )
     day = timezone.localdate() + dt.timedelta(days=3)
     [meeting] = meeting_schedule(pair=pair, organiser=mentee, when=when(day, 10))
     journal.agenda_item_add(meeting=meeting, author=mentee, text="Career paths in finance")

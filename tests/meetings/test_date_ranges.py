@@ -4,6 +4,7 @@ clear message; a series longer than the limit is refused, not cut; the place is 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -56,7 +57,9 @@ def pair(mentee: User, mentor: User) -> Pair:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    """Today where the people of these tests are (the factories' zone, and ``when``'s): the
+    pages and the service count from the person's day, which is not UTC's near midnight."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Berlin"))
 
 
 # Scheduling and moving ----------------------------------------------------------------
