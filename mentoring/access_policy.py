@@ -20,7 +20,6 @@ from django.urls import ResolverMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from people.mfa import mfa_set_up
 from people.roles import is_hr_admin, is_manager, request_roles
 from people.scim.auth import scim_client_admit
 
@@ -366,12 +365,9 @@ class AccessPolicyMiddleware:
 
 
 def _has_mfa(request: HttpRequest) -> bool:
-    """Asked once per request; a reset applies on the next one."""
-    known: bool | None = getattr(request, "_mentoring_mfa", None)
-    if known is None:
-        known = mfa_set_up(request.user)  # type: ignore[arg-type]
-        request._mentoring_mfa = known  # type: ignore[attr-defined]
-    return known
+    """Read with the roles, once per request (no query of its own when the navigation
+    or the audience check asked already); a reset applies on the next one."""
+    return request_roles(request).mfa_set_up
 
 
 def _to_mfa_set_up(request: HttpRequest) -> HttpResponseRedirect:

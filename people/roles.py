@@ -12,9 +12,11 @@ from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 
+from people.mfa import SECOND_STEPS
 from people.models import HR_ADMIN_PERMISSION, User
 
 _APP_LABEL, _CODENAME = HR_ADMIN_PERMISSION.split(".")
+_SECOND_STEPS = {f"second_step_{i}": str(kind) for i, kind in enumerate(SECOND_STEPS)}
 
 # Both roles in one statement, because every page asks (the access policy, the
 # navigation): written out rather than built by the ORM, whose compiling costs more than
@@ -29,7 +31,11 @@ _APP_LABEL, _CODENAME = HR_ADMIN_PERMISSION.split(".")
 # (``programs``' tables, by name; the values are checked against its models in
 # ``tests/people/test_roles.py``): the navigation then leads to the requests page, where
 # a mentee asks and a mentor answers.
-_ROLES_SQL = """
+# And whether the person has a second sign-in step set up (allauth.mfa's authenticators,
+# an app's table known here by name like the others): the access policy requires one on
+# HR, operator and auditor routes, and asks this statement rather than a query of its own.
+_ROLES_SQL = (
+    """
 SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revision,
     (
         SELECT COUNT(*) FROM notifications_notification n
@@ -40,7 +46,11 @@ SELECT hr.admin, report.id, report.full_name, report.email, report.schedule_revi
         JOIN programs_program prog ON prog.id = e.program_id
         WHERE e.person_id = %(person)s AND e.status IN ('pending', 'accepted')
             AND prog.matching_mode = 'choice' AND prog.status <> 'closed'
-    ) AS choosing
+    ) AS choosing,
+    EXISTS (
+        SELECT 1 FROM mfa_authenticator a
+        WHERE a.user_id = %(person)s AND a.type IN (%(second_steps)s)
+    ) AS mfa
 FROM (
     SELECT EXISTS (
         SELECT 1 FROM auth_permission p
@@ -61,6 +71,7 @@ FROM (
 LEFT JOIN people_user report ON report.manager_id = %(person)s AND report.is_active
 ORDER BY report.full_name, report.email, report.id
 """
+).replace("%(second_steps)s", ", ".join(f"%({name})s" for name in _SECOND_STEPS))
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Roles:
     reports: tuple[DirectReport, ...]
     unread_notifications: int = 0
     in_choice_program: bool = False  # enrolled where mentees choose: requests to make or answer
+    mfa_set_up: bool = False  # signs in with a second step (people.mfa.mfa_set_up)
 
     @property
     def manager(self) -> bool:
@@ -94,18 +106,20 @@ def roles_of(user: User | AnonymousUser) -> Roles:
         return NO_ROLES
     with connection.cursor() as cursor:
         cursor.execute(
-            _ROLES_SQL, {"app_label": _APP_LABEL, "codename": _CODENAME, "person": user.pk}
+            _ROLES_SQL,
+            {"app_label": _APP_LABEL, "codename": _CODENAME, "person": user.pk, **_SECOND_STEPS},
         )
         rows = cursor.fetchall()
     return Roles(
         hr_admin=user.is_superuser or bool(rows[0][0]),
         reports=tuple(
             DirectReport(pk, full_name or email, revision)
-            for _admin, pk, full_name, email, revision, _unread, _choosing in rows
+            for _admin, pk, full_name, email, revision, _unread, _choosing, _mfa in rows
             if pk is not None
         ),
         unread_notifications=int(rows[0][5] or 0),
         in_choice_program=bool(rows[0][6]),
+        mfa_set_up=bool(rows[0][7]),
     )
 
 

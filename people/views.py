@@ -17,8 +17,8 @@ from people.forms import (
     PeopleSearchForm,
     RegionalSettingsForm,
 )
-from people.mfa import mfa_set_up
 from people.paging import window
+from people.roles import request_roles
 from people.sample import sample_people_csv
 from people.selectors import direct_reports, people_directory
 from people.services import (
@@ -154,7 +154,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
             "form": email,
             "regional_section": REGIONAL,
             "email_section": EMAIL,
-            "mfa_on": mfa_set_up(person),
+            "mfa_on": request_roles(request).mfa_set_up,
         },
     )
 

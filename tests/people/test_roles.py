@@ -124,3 +124,47 @@ def test_a_person_in_a_choice_program_is_led_to_requests(
     browser.force_login(person)
     page = browser.get(reverse("programs:list")).content.decode()
     assert (f'href="{reverse("matching:requests")}"' in page) is expected
+
+
+def test_the_second_step_flag_agrees_with_mfa_set_up() -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from people.mfa import mfa_set_up
+    from tests.factories import with_totp
+
+    with_app = with_totp(UserFactory())
+    with_key = UserFactory()
+    Authenticator.objects.create(user=with_key, type=Authenticator.Type.WEBAUTHN, data={})
+    codes_only = UserFactory()
+    RecoveryCodes.activate(codes_only)  # what is left when the app is gone: not a second step
+    nothing = UserFactory()
+    people = [with_app, with_key, codes_only, nothing]
+    answers = [roles_of(_fresh(person)).mfa_set_up for person in people]
+    assert answers == [mfa_set_up(person) for person in people]
+    assert answers == [True, True, False, False]
+
+
+def test_the_access_policy_reads_the_second_step_with_the_roles() -> None:
+    """An HR admin without a second step is sent to set one up, and with one is let in;
+    both answers come from the roles statement, so the page asks nothing more."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import with_totp
+
+    person = make_hr_admin(UserFactory(), mfa=False)
+    browser = Client()
+    browser.force_login(person)
+    url = reverse("people:directory")
+    with CaptureQueriesContext(connection) as refused:
+        response = browser.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_index")
+    # The session, the person, the roles (with the second step): no query of its own.
+    assert len(refused.captured_queries) == 3
+    assert [q["sql"].count("mfa_authenticator") for q in refused.captured_queries] == [0, 0, 1]
+    with_totp(person)
+    with CaptureQueriesContext(connection) as admitted:
+        assert browser.get(url).status_code == 200
+    assert sum("mfa_authenticator" in q["sql"] for q in admitted.captured_queries) == 1
