@@ -3,7 +3,7 @@
 HR's read side composes it because no app below may know all of it: the reporting line is
 people's, enrolments are programs', pairs are matching's and meetings are meetings'.
 Names, roles, statuses and counts only; nothing here can reach session content (the
-journal is not imported), and a pair's people come through ``matching.membership``.
+journal is not imported), and pairs come as values from ``matching.membership``.
 """
 
 from __future__ import annotations
@@ -13,23 +13,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from matching.membership import (
-    MEMBER_COLUMNS,
-    MEMBER_ROLES,
-    counterparts,
-    load_members,
+    PairedWith,
+    active_pair_count,
+    paired_with_by_enrolment,
     pairs_of,
 )
-from matching.models import Pair
 from meetings.health import future_meetings_in_active_pairs
 from people.models import User
 from programs.models import Enrolment
 from programs.selectors import enrolments_of
-
-
-@dataclass(frozen=True)
-class PairedWith:
-    name: str
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -54,29 +46,11 @@ class DeactivationConsequences:
     active_reports: int
 
 
-def _pairs_by_enrolment(person: User, pairs: list[Pair]) -> dict[int, list[PairedWith]]:
-    load_members(pairs)
-    found: dict[int, list[PairedWith]] = {}
-    for pair in pairs:
-        mine = [
-            getattr(pair, column)
-            for role, column in zip(MEMBER_ROLES, MEMBER_COLUMNS, strict=True)
-            if getattr(pair, role).person_id == person.pk
-        ]
-        for enrolment_id in mine:
-            found.setdefault(enrolment_id, []).extend(
-                PairedWith(other.full_name or other.email, pair.status == Pair.Status.ACTIVE)
-                for other in counterparts(pair, person)
-            )
-    return found
-
-
 def person_program_roles(*, person: User) -> tuple[ProgramRole, ...]:
     """Every program the person enrolled in, newest first, with their pairs there; in
     three queries whatever their number."""
     enrolments = list(enrolments_of(person=person))
-    pairs = list(pairs_of(person).order_by("status", "-started_at", "-pk"))  # active first
-    paired = _pairs_by_enrolment(person, pairs)
+    paired = paired_with_by_enrolment(person)
     return tuple(
         ProgramRole(
             program_id=e.program_id,
@@ -91,13 +65,12 @@ def person_program_roles(*, person: User) -> tuple[ProgramRole, ...]:
 
 
 def deactivation_consequences(*, person: User) -> DeactivationConsequences:
-    active_pairs = pairs_of(person).filter(status=Pair.Status.ACTIVE)
     future = future_meetings_in_active_pairs(pairs=pairs_of(person), now=timezone.now())
     return DeactivationConsequences(
         live_enrolments=Enrolment.objects.filter(
             person=person, status__in=[Enrolment.Status.PENDING, Enrolment.Status.ACCEPTED]
         ).count(),
-        active_pairs=active_pairs.count(),
+        active_pairs=active_pair_count(person),
         future_meetings=future,
         active_reports=User.objects.filter(manager=person, is_active=True).count(),
     )

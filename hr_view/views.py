@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hr_view import health as hr_health
 from hr_view.forms import EraseForm
-from hr_view.participants import partners_by_enrolment
 from hr_view.people import deactivation_consequences, person_program_roles
+from matching.membership import active_partners_by_enrolment
 from meetings.health import PAIR_SORTS, PairRows
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
@@ -115,7 +115,7 @@ def _deactivated_message(someone: User) -> str:
 def participant_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_for_hr(signed_in_person(request), program_id)
     context = participant_list_context(request, program)
-    partners = partners_by_enrolment(row["enrolment"].pk for row in context["rows"])
+    partners = active_partners_by_enrolment(row["enrolment"].pk for row in context["rows"])
     for row in context["rows"]:
         row["partners"] = partners.get(row["enrolment"].pk, ())
     return render(request, "programs/participants/list.html", context)

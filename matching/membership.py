@@ -9,6 +9,7 @@ for a query on a model that points at pairs (``"pair__"``, ``"meeting__pair__"``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -110,3 +111,64 @@ def paired_enrolment_ids(enrolment_ids: Iterable[int]) -> frozenset[int]:
         either |= Q(**{f"{column}__in": ids})
     rows = Pair.objects.filter(either, status=Pair.Status.ACTIVE).values_list(*MEMBER_COLUMNS)
     return frozenset(ids).intersection(enrolment for row in rows for enrolment in row)
+
+
+# Values for HR's read side (hr_view), which may not import matching.models: who is
+# paired with whom, by name, in a fixed number of queries.
+
+
+@dataclass(frozen=True)
+class PairedWith:
+    """Someone else in one of a person's pairs, by name, and whether that pair is active."""
+
+    name: str
+    active: bool
+
+
+def paired_with_by_enrolment(person: User) -> dict[int, tuple[PairedWith, ...]]:
+    """For each of the person's enrolments that was ever in a pair, the others in its
+    pairs, active pairs first, then the newest; in two queries whatever their number."""
+    pairs = list(pairs_of(person).order_by("status", "-started_at", "-pk"))  # active first
+    load_members(pairs)
+    found: dict[int, list[PairedWith]] = {}
+    for pair in pairs:
+        mine = [
+            getattr(pair, column)
+            for role, column in zip(MEMBER_ROLES, MEMBER_COLUMNS, strict=True)
+            if getattr(pair, role).person_id == person.pk
+        ]
+        for enrolment_id in mine:
+            found.setdefault(enrolment_id, []).extend(
+                PairedWith(other.full_name or other.email, pair.status == Pair.Status.ACTIVE)
+                for other in counterparts(pair, person)
+            )
+    return {pk: tuple(others) for pk, others in found.items()}
+
+
+def active_partners_by_enrolment(enrolment_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """For each of these enrolments in an active pair, the names of the others in it; in
+    two queries whatever the enrolments."""
+    ids = sorted(set(enrolment_ids))
+    if not ids:
+        return {}
+    on_page = Q()
+    for column in MEMBER_COLUMNS:
+        on_page |= Q(**{f"{column}__in": ids})
+    wanted = set(ids)
+    pairs = list(Pair.objects.filter(on_page, status=Pair.Status.ACTIVE).order_by("started_at"))
+    load_members(pairs)
+    partners: dict[int, list[str]] = {}
+    for pair in pairs:
+        for role in MEMBER_ROLES:
+            enrolment = getattr(pair, role)
+            if enrolment.pk in wanted:
+                partners.setdefault(enrolment.pk, []).extend(
+                    other.full_name or other.email
+                    for other in counterparts(pair, enrolment.person_id)
+                )
+    return {pk: tuple(names) for pk, names in partners.items()}
+
+
+def active_pair_count(person: User) -> int:
+    """How many active pairs the person is a member of."""
+    return pairs_of(person).filter(status=Pair.Status.ACTIVE).count()

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = {
     "meetings": {"health", "digest_rows"},  # values only; the digest's outbox rows
-    "matching": {"health", "membership", "models"},  # pairs and who is in them
+    "matching": {"health", "membership"},  # who is in a pair, as values
     "programs": {"health", "models", "selectors", "access", "views_participants"},
 }
 

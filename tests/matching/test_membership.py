@@ -113,3 +113,27 @@ def test_no_module_but_membership_spells_out_who_is_in_a_pair() -> None:
         if MEMBERSHIP_SPELLED_OUT.search(line)
     ]  # fmt: skip
     assert offenders == []
+
+
+def test_hr_reads_pairs_as_values_named_by_the_others_in_them(
+    world: dict[str, object], django_assert_num_queries: object
+) -> None:
+    from matching.models import Pair
+
+    pair: Pair = world["pair"]  # type: ignore[assignment]
+    mentee, mentor = membership.members(pair)
+    with django_assert_num_queries(2):  # type: ignore[operator]
+        paired = membership.paired_with_by_enrolment(mentee)
+    assert paired == {pair.mentee_id: (membership.PairedWith(mentor.full_name, True),)}
+    assert membership.active_partners_by_enrolment([pair.mentee_id, pair.mentor_id, 0]) == {
+        pair.mentee_id: (mentor.full_name,),
+        pair.mentor_id: (mentee.full_name,),
+    }
+    assert membership.active_partners_by_enrolment([]) == {}
+    assert membership.active_pair_count(mentor) == 1
+    Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.ENDED)
+    assert membership.paired_with_by_enrolment(mentor) == {
+        pair.mentor_id: (membership.PairedWith(mentee.full_name, False),)
+    }
+    assert membership.active_partners_by_enrolment([pair.mentee_id]) == {}
+    assert membership.active_pair_count(mentor) == 0
