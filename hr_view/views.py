@@ -75,6 +75,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": someone,
             "consequences": deactivation_consequences(person=someone),
             "is_self": someone.pk == hr.pk,
+            "already_done": not someone.is_active,
         },
     )
 
@@ -101,6 +102,7 @@ def erase(request: HttpRequest, person_id: int) -> HttpResponse:
             "form": form,
             "consequences": deactivation_consequences(person=someone),
             "is_self": someone.pk == hr.pk,
+            "already_done": someone.is_stand_in,
         },
     )
 
