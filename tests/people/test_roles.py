@@ -168,3 +168,43 @@ def test_the_access_policy_reads_the_second_step_with_the_roles() -> None:
     with CaptureQueriesContext(connection) as admitted:
         assert browser.get(url).status_code == 200
     assert sum("mfa_authenticator" in q["sql"] for q in admitted.captured_queries) == 1
+
+
+def test_every_table_and_column_the_roles_statement_names_is_its_models() -> None:
+    """The statement reads other apps' tables by name (docs/architecture.md, "When a lower
+    layer needs an answer from above"): renaming a table or a column fails here, not on
+    every page."""
+    import re
+
+    from django.apps import apps
+
+    from people.roles import _ROLES_SQL
+
+    def through(model: str, field: str) -> type:
+        return apps.get_model(model)._meta.get_field(field).remote_field.through  # type: ignore[no-any-return, union-attr]
+
+    models = {
+        "notifications_notification": (apps.get_model("notifications.Notification"),
+                                       {"recipient_id", "read_at"}),
+        "programs_enrolment": (apps.get_model("programs.Enrolment"),
+                               {"program_id", "person_id", "status"}),
+        "programs_program": (apps.get_model("programs.Program"),
+                             {"id", "matching_mode", "status"}),
+        "auth_permission": (apps.get_model("auth.Permission"),
+                            {"id", "content_type_id", "codename"}),
+        "django_content_type": (apps.get_model("contenttypes.ContentType"), {"id", "app_label"}),
+        "people_user_user_permissions": (through("people.User", "user_permissions"),
+                                         {"user_id", "permission_id"}),
+        "auth_group_permissions": (through("auth.Group", "permissions"),
+                                   {"group_id", "permission_id"}),
+        "people_user_groups": (through("people.User", "groups"), {"user_id", "group_id"}),
+        "people_user": (apps.get_model("people.User"),
+                        {"id", "full_name", "email", "schedule_revision", "manager_id",
+                         "is_active"}),
+        "mfa_authenticator": (apps.get_model("mfa.Authenticator"), {"user_id", "type"}),
+    }  # fmt: skip
+    named = set(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", _ROLES_SQL))
+    assert named == set(models)
+    for table, (model, columns) in models.items():
+        assert model._meta.db_table == table
+        assert columns <= {field.column for field in model._meta.concrete_fields}, table
