@@ -12,11 +12,12 @@ answers released as the app releases them; the tenth database has a tenth of eac
 In each, a process of its own counts the queries of every page, cold (figures counted) and
 warm (kept figures served), and times one count in-process. Then gunicorn (``bench.pages``'
 machinery: two workers, ``--clients`` concurrent clients, the pages taking turns) serves the
-full database: the minimal signed-in page, the health page, the survey results and a deep
-page of the pairs sorted by stalled-ness. Prints one JSON object: requests per second, p50,
-p95 and share of the minimal page's throughput per page, queries per page at both sizes,
-the load average before and after. Give CACHE_URL (redis) to measure the cache the
-deployment uses; without it, the file cache in var/.
+full database: the minimal signed-in page, the health page, the survey results, a deep
+page of the pairs sorted by stalled-ness and, for comparison, HR's program list. Prints
+one JSON object: requests per second, p50, p95 and share of the minimal page's throughput
+per page, queries per page at both sizes, the load average before and after. Give
+CACHE_URL (redis) to measure the cache the deployment uses; without it, the file cache in
+var/. The databases stay for ``--reuse``; drop them when done.
 
 ``seed_health_program`` is also the world of ``tests/hr_view/test_health.py`` (small sizes).
 """
@@ -309,6 +310,9 @@ def _prepare(args: argparse.Namespace) -> dict[str, Any]:
         "health": health,
         "results": reverse("hr_view:survey_results", kwargs={"program_id": program.pk}),
         "pairs_stalled": f"{health}?sort=stalled&page=100",
+        # For comparison: HR's program list, kept rendered as well, with the same access
+        # checks as the health page (roles, two-step sign-in) but no program to look up.
+        "hr_program_list": reverse("programs:hr_list"),
     }
     cache.clear()  # figures an earlier database left under the same program id
     queries: dict[str, dict[str, int]] = {"cold": {}, "warm": {}}
@@ -413,7 +417,9 @@ def main() -> None:
     server = pages._serve(ROOT, port)
     try:
         pages._wait_until_serving(port)
-        for path in cookies:  # warm both workers (and count the figures once)
+        for path in cookies:  # count the figures once, one request at a time
+            pages._load(port, path, full["cookie"], 1, 0.01)
+        for path in cookies:  # warm both workers
             pages._load(port, path, full["cookie"], args.clients, 1.0)
         measured = pages._measure([port], cookies, args.clients, args.seconds, args.rounds)[0]
     finally:
