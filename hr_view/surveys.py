@@ -12,15 +12,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from checkins.aggregates import program_results
+from lib.page_cache import cached_page
 from people.access import signed_in_person
+from people.roles import request_roles
 from programs.access import access_program_for_hr
 
 
 @require_safe
 def survey_results(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Kept rendered (``lib.page_cache``) under the very values it shows: the program's
+    name and the released results (a new release makes a new key)."""
     program = access_program_for_hr(signed_in_person(request), program_id)
-    return render(
+    results = program_results(program_id=program.pk)
+    return cached_page(
         request,
-        "hr_view/survey_results.html",
-        {"program": program, "results": program_results(program_id=program.pk)},
+        lambda extra: render(
+            request,
+            "hr_view/survey_results.html",
+            {"program": program, "results": results, **extra},
+        ),
+        roles=request_roles(request),
+        key=(program.pk, program.name, results),
     )

@@ -11,6 +11,7 @@ session content. A leaf: nothing imports it, and it never imports ``journal``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -25,16 +26,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from hr_view import health as hr_health
 from hr_view.forms import EraseForm
 from hr_view.people import deactivation_consequences, person_program_roles
+from lib.page_cache import cached_page
 from matching.membership import active_partners_by_enrolment
-from meetings.health import PAIR_SORTS, PairRows
+from meetings.health import PAIR_SORTS
 from people.access import access_person_for_hr, signed_in_person
 from people.models import User
 from people.own_data import person_erase
 from people.paging import window
+from people.roles import request_roles
 from people.selectors import reports_of
 from people.services import person_deactivate
 from programs.access import access_program_for_hr
-from programs.health import ProgramFactsList
+from programs.health import ProgramFactsList, facts_of
 from programs.views_participants import participant_list_context
 
 REPORTS_PER_PAGE = 50  # direct reports on one page of a person's page
@@ -129,22 +132,32 @@ PROGRAMS_PER_PAGE = 50  # programs on one page of the side-by-side comparison
 
 @require_safe
 def program_health(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The figures come counted and kept a few minutes (``hr_view.health``); the page drawn
+    from them is kept rendered (``lib.page_cache``) under the program's facts until the
+    figures it shows are due to be counted again, so that a page served again reads
+    nothing but the access checks."""
     program = access_program_for_hr(signed_in_person(request), program_id)
-    now = timezone.now()
-    health = hr_health.program_health(program_id=program.pk, now=now)
-    sort = request.GET.get("sort", "stalled")
-    sort = sort if sort in PAIR_SORTS else "stalled"
-    rows = PairRows(
-        program_id=program.pk,
-        stalled_after_days=health.program.stalled_after_days,
-        now=now,
-        sort=sort,
-    )
-    pairs = window(request, cast(Sequence[Any], rows), per_page=PAIRS_PER_PAGE, keep=("sort",))
-    return render(
+    facts = facts_of(program)
+    counted_at: list[dt.datetime] = []
+
+    def draw(extra: dict[str, object]) -> HttpResponse:
+        now = timezone.now()
+        counted = hr_health.counted_health(program=facts, now=now)
+        sort = request.GET.get("sort", "stalled")
+        sort = sort if sort in PAIR_SORTS else "stalled"
+        rows = hr_health.KeptPairRows(program=facts, sort=sort, now=now)
+        pairs = window(request, cast(Sequence[Any], rows), per_page=PAIRS_PER_PAGE, keep=("sort",))
+        counted_at.extend((counted.counted_at, rows.counted_at))
+        health = hr_health.drawn(facts, counted.value, counted_at=counted.counted_at)
+        context = {"health": health, "pairs": pairs, "sort": sort, "sorts": hr_health.pair_sorts()}
+        return render(request, "hr_view/health.html", {**context, **extra})
+
+    return cached_page(
         request,
-        "hr_view/health.html",
-        {"health": health, "pairs": pairs, "sort": sort, "sorts": hr_health.pair_sorts()},
+        draw,
+        roles=request_roles(request),
+        key=facts,
+        expires=lambda: min(counted_at) + dt.timedelta(seconds=hr_health.fresh_seconds()),
     )
 
 

@@ -294,6 +294,7 @@ class PairRows:
         self, *, program_id: int, stalled_after_days: int, now: dt.datetime, sort: str
     ) -> None:
         self._now = now
+        self._order: tuple[int, ...] | None = None
         self._stalled_before = now - dt.timedelta(days=stalled_after_days)
         self._program_id = program_id
         held = Meeting.objects.filter(_held(now=now), pair=OuterRef("pk")).order_by()
@@ -312,7 +313,19 @@ class PairRows:
             .order_by(*order)
         )
 
+    def ids(self) -> tuple[int, ...]:
+        """Every pair's id in this order: one query, for ``in_order`` to page through later."""
+        return tuple(self._pairs.values_list("pk", flat=True))
+
+    def in_order(self, ids: Sequence[int]) -> PairRows:
+        """These rows in the order of ``ids`` (from ``ids()``, kept a while): a page then
+        reads its own pairs by id, and the count is the number of ids."""
+        self._order = tuple(ids)
+        return self
+
     def count(self) -> int:
+        if self._order is not None:
+            return len(self._order)
         return Pair.objects.filter(program_id=self._program_id).count()
 
     def __len__(self) -> int:
@@ -326,6 +339,13 @@ class PairRows:
     def __getitem__(self, index: int | slice) -> PairRow | tuple[PairRow, ...]:
         if isinstance(index, int):
             return self[index : index + 1][0]
+        if self._order is not None:
+            wanted = self._order[index]
+            found = {
+                pair.pk: pair
+                for pair in self._pairs.filter(pk__in=wanted).select_related(*member_related())
+            }
+            return tuple(self._row(found[pk]) for pk in wanted if pk in found)
         page = list(self._pairs.select_related(*member_related())[index])
         return tuple(self._row(pair) for pair in page)
 

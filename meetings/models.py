@@ -60,7 +60,14 @@ class Meeting(models.Model):
                 condition=Q(end__gt=F("start")), name="meetings_meeting_ends_after_start"
             )
         ]
-        indexes = [models.Index(fields=["pair", "start"], name="meetings_meeting_pair_idx")]
+        indexes = [
+            models.Index(fields=["pair", "start"], name="meetings_meeting_pair_idx"),
+            # A pair's held meetings (status, end) counted, and the last one's start, from the
+            # index alone: HR's health figures and pair list (meetings/health.py).
+            models.Index(
+                fields=["pair", "status", "end", "start"], name="meetings_meeting_held_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Meeting #{self.pk}"

@@ -333,6 +333,9 @@ MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
 MENTORING_AUDIT_RETENTION_DAYS = env_int("MENTORING_AUDIT_RETENTION_DAYS", 730, minimum=30)
 # People a department needs on HR's health page to be shown on its own (lib/suppression.py).
 MENTORING_BREAKDOWN_THRESHOLD = env_int("MENTORING_BREAKDOWN_THRESHOLD", 5, minimum=5)
+# How long HR's health figures, once counted, are served before a request counts them again
+# (hr_view/health.py; 0 counts on every request).
+MENTORING_HEALTH_FRESH_SECONDS = env_int("MENTORING_HEALTH_FRESH_SECONDS", 300, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "mentoring.heartbeat",

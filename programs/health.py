@@ -52,6 +52,11 @@ def _facts(program: Program) -> ProgramFacts:
     )
 
 
+def facts_of(program: Program) -> ProgramFacts:
+    """The facts of a program the caller already read (``programs.access`` hands it over)."""
+    return _facts(program)
+
+
 def program_facts(*, program_id: int) -> ProgramFacts:
     return _facts(Program.objects.get(pk=program_id))
 

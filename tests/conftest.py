@@ -95,6 +95,15 @@ def _no_rendered_pages_from_earlier_tests() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_health_figures_from_earlier_tests() -> None:
+    """HR's health figures are kept in the default cache per program id (hr_view/health.py),
+    and SQLite hands an earlier test's ids out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_a_temporary_folder(
     settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
