@@ -15,7 +15,7 @@ register = template.Library()
 @register.filter
 def report_cell(value: object) -> str:
     if value is None:
-        return "–"
+        return "\u2013"  # an en dash: nothing to show
     if isinstance(value, dt.datetime):
         return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, dt.date):
