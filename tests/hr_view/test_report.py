@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -58,7 +59,7 @@ def test_the_csv_carries_the_health_pages_numbers_and_no_name(hr_admin: User) ->
 
     assert text.startswith(BOM)
     assert lines[0] == ["Section", "Row", "Column", "Value"]
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(hr_admin.time_zone)).isoformat()
     assert disposition == f'attachment; filename="health-bench-h-report-{today}.csv"'
     funnel = _values(lines, "Funnel")
     assert funnel == {(s.label, "People"): str(s.count) for s in health.funnel}
