@@ -4,7 +4,7 @@ mentoring/access_policy.py."""
 
 from django.urls import path
 
-from hr_view import surveys, views
+from hr_view import report, surveys, views
 
 app_name = "hr_view"
 
@@ -23,5 +23,17 @@ urlpatterns = [
         "programs/manage/<int:program_id>/results/",
         surveys.survey_results,
         name="survey_results",
+    ),
+]
+urlpatterns += [
+    path(
+        "programs/manage/<int:program_id>/report/",
+        report.program_report_page,
+        name="report",
+    ),
+    path(
+        "programs/manage/<int:program_id>/report.csv",
+        report.program_report_csv,
+        name="report_csv",
     ),
 ]

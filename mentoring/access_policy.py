@@ -184,6 +184,17 @@ POLICIES: tuple[Policy, ...] = (
         "A program's survey and pulse results: released aggregates of at least 5 answers",
     ),
     Policy(
+        "hr_view:report",
+        Audience.HR_ADMIN,
+        "A program's report to print: the health page's counts and charts without the pair "
+        "list, departments of at least 5 people, released survey totals; no names",
+    ),
+    Policy(
+        "hr_view:report_csv",
+        Audience.HR_ADMIN,
+        "The same program report as CSV (aggregates only); the download is audited",
+    ),
+    Policy(
         "hr_view:erase",
         Audience.HR_ADMIN,
         "Erase a person on request, after confirming; the audit log keeps only an id",

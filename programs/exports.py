@@ -6,12 +6,22 @@ nominations or focus suggestions, which are private to the report.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
+from lib.csv_files import BOM, FORMULA_TRIGGERS, csv_document, csv_safe
 from programs.models import Enrolment
+
+__all__ = [
+    "BOM",
+    "FORMULA_TRIGGERS",
+    "PARTICIPANT_COLUMNS",
+    "csv_document",
+    "csv_safe",
+    "participant_row",
+    "participants_csv",
+    "utc_iso",
+]
 
 # Stable, machine-friendly headers (like the people import), so a sheet built on
 # the export keeps working whatever the viewer's language.
@@ -30,26 +40,6 @@ PARTICIPANT_COLUMNS = (
     "goals",
     "enrolled_at_utc",
 )
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-BOM = "\ufeff"  # so that Excel reads the file as UTF-8 and shows accents
-
-
-def csv_safe(value: object) -> str:
-    """The cell as text, prefixed with a quote when a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A UTF-8 CSV file with a byte order mark; every cell is escaped by ``csv_safe``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_safe(cell) for cell in header])
-    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
-    return (BOM + buffer.getvalue()).encode("utf-8")
 
 
 def utc_iso(moment: dt.datetime) -> str:

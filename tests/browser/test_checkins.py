@@ -3,14 +3,19 @@ until the fifth answer, then the released results."""
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 from playwright.sync_api import Browser, Page, expect
 
 from checkins.models import SurveyQuestion
 from checkins.services import survey_answer
 from people.models import User
-from tests.browser.conftest import close_context, look, new_context, sign_in
+from tests.browser.conftest import close_context, look, new_context, screenshot_dir, sign_in
 from tests.checkins.factories import cohort, held_meeting, new_program, open_survey, pair_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,4 +83,34 @@ def test_mentee_answers_a_pulse_and_a_survey_and_hr_sees_results_after_five(
     expect(hr_page.get_by_text("5 of 6 people answered")).to_be_visible()
     expect(hr_page.locator(".results-table").first).to_be_visible()
     look(hr_page, "checkins-hr-results")
+
+    # The export: from the program's health, the report as CSV, then the page to print.
+    hr_page.goto(base + reverse("hr_view:health", args=[program.pk]))
+    with hr_page.expect_download() as download_info:
+        hr_page.get_by_role("link", name="Download as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"{slugify(program.name)}-report-")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0] == ["Section", "Row", "Column", "Value"]
+    assert ["Mid-program survey", "People who answered", "Value", "5"] in lines
+    assert ["Funnel", "Matched", "People", "6"] in lines
+    assert mentee.full_name not in text
+    assert mentor.full_name not in text
+
+    hr_page.get_by_role("link", name="Report to print").click()
+    expect(hr_page.get_by_role("heading", level=1)).to_have_text("Program report")
+    expect(hr_page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    expect(hr_page.get_by_role("img", name="The program's funnel, in people")).to_be_visible()
+    look(hr_page, "hr-report")
+    hr_page.emulate_media(media="print")
+    expect(hr_page.locator(".site-header")).to_be_hidden()
+    expect(hr_page.locator(".site-footer")).to_be_hidden()
+    expect(hr_page.locator("nav")).to_be_hidden()
+    expect(hr_page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    expect(hr_page.get_by_role("heading", name="Mid-program survey", exact=True)).to_be_visible()
+    hr_page.screenshot(path=str(screenshot_dir() / "hr-report-print.png"), full_page=True)
+    hr_page.emulate_media(media="screen")
+    hr_page.get_by_role("link", name="Back to the program's health").click()
+    expect(hr_page.get_by_role("heading", level=1)).to_have_text("Program health")
     close_context(hr_context)

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from bench.health import seed_health_program
 from people.models import User
-from tests.browser.conftest import look, sign_in
+from tests.browser.conftest import look, screenshot_dir, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +18,8 @@ def test_hr_opens_a_programs_health_from_home(
     page: Page, live_server: object, hr_admin: User
 ) -> None:
     program = seed_health_program(people=120, meetings_per_pair=6, now=timezone.now())
+    program.name = "Leadership mentoring 2026"  # as in the demo, for the README's screenshot
+    program.save(update_fields=["name"])
     base = live_server.url  # type: ignore[attr-defined]
     sign_in(page, base, hr_admin)
     page.get_by_role("link", name="Program health").click()
@@ -26,6 +28,9 @@ def test_hr_opens_a_programs_health_from_home(
 
     page.get_by_role("link", name=program.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Program health")
+    # The README's tour shows this page: the top of it, at desktop width (docs/images/).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(screenshot_dir() / "readme-program-health.png"))
     for chart in ("The program's funnel, in people", "Meetings held per week"):
         expect(page.get_by_role("img", name=chart)).to_be_visible()
     page.get_by_text("The numbers as a table").first.click()

@@ -20,4 +20,7 @@ CASES: dict[str, Callable[[Any, Any], Any]] = {
     "checkins:survey": lambda w, p: ObjectCase({"survey_id": open_survey(w.program).pk}, PAIR),
     "checkins:hr_surveys": lambda w, p: ObjectCase({"program_id": w.program.pk}, HR),
     "hr_view:survey_results": lambda w, p: ObjectCase({"program_id": w.program.pk}, HR),
+    # The program report (health and released survey totals), to print and as CSV.
+    "hr_view:report": lambda w, p: ObjectCase({"program_id": w.program.pk}, HR),
+    "hr_view:report_csv": lambda w, p: ObjectCase({"program_id": w.program.pk}, HR),
 }

@@ -69,6 +69,14 @@ def test_no_manager_or_hr_admin_reads_a_single_canary(
     export = reverse("programs:participants_export", kwargs={"program_id": own.ids["program_id"]})
     assert sweeps["hr_admin"].statuses[export] == 200
     assert "Ezra Mentee" in sweeps["hr_admin"].texts[export]  # HR reads matching data
+    # The program report, to print and as CSV: HR reads it, aggregates only; nobody else.
+    for route in ("hr_view:report", "hr_view:report_csv"):
+        report_url = reverse(route, kwargs={"program_id": own.ids["program_id"]})
+        assert sweeps["hr_admin"].statuses[report_url] == 200
+        assert "Ezra Mentee" not in sweeps["hr_admin"].texts[report_url]  # no names at all
+        assert sweeps["manager"].statuses[report_url] == 404
+    report_csv = reverse("hr_view:report_csv", kwargs={"program_id": own.ids["program_id"]})
+    assert "Funnel" in sweeps["hr_admin"].texts[report_csv]
     team = _url("manager_view:team")
     if team is None:
         pytest.skip("manager_view is not in the URL configuration yet")

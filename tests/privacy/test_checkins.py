@@ -158,6 +158,11 @@ def test_hr_sees_no_number_below_the_threshold(answered_world: dict, hr_admin: U
     assert "Not enough answers yet" in html
     assert "results-table" not in html  # three answers: no distribution, no average
     assert not re.search(r"\b3 answers\b|average", html)
+    for name in ("hr_view:report", "hr_view:report_csv"):  # the exports: not a number either
+        status, text = _page(hr_admin, name, program_id=answered_world["program"].pk)
+        assert status == 200
+        assert "Mid-program survey" not in text
+        assert not re.search(r"recommend|average|pulse|answers\b", text, re.IGNORECASE)
 
 
 def test_serving_hr_results_never_reads_an_answer_row(answered_world: dict, hr_admin: User) -> None:
@@ -177,6 +182,13 @@ def test_serving_hr_results_never_reads_an_answer_row(answered_world: dict, hr_a
     sql = [q["sql"] for q in queries.captured_queries]
     assert any("checkins_release" in s for s in sql)
     assert [s for s in sql if any(table in s for table in ANSWER_TABLES)] == []
+    for name in ("hr_view:report", "hr_view:report_csv"):  # the exports read releases too
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name, kwargs={"program_id": program.pk}))
+        assert response.status_code == 200
+        assert "Recommend score" in response.content.decode()  # five answers: released
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert [s for s in sql if any(table in s for table in ANSWER_TABLES)] == []
 
 
 def test_managers_and_the_counterpart_reach_no_answer(
