@@ -20,6 +20,8 @@ Two attacks on the snapshots an HR admin takes after every event:
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -30,14 +32,12 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from lib.suppression import Breakdown
-from tests.privacy.readers import Figures, Ids, fetch
+from tests.privacy.readers import HR_ROUTES, Figures, Ids, fetch
 
 # ---------------------------------------------------------------- answers: every view
 
 
-def change_groups(
-    snapshots: Sequence[Figures], arrivals: Sequence[int]
-) -> dict[str, list[int]]:
+def change_groups(snapshots: Sequence[Figures], arrivals: Sequence[int]) -> dict[str, list[int]]:
     """For each figure that changed: the number of answers that arrived since its previous
     change (or since the first reading), at each change. ``snapshots[0]`` is read before
     the first arrival, ``snapshots[i]`` after ``arrivals[i - 1]``."""
@@ -134,15 +134,10 @@ Observed = tuple[tuple[tuple[str, int], ...], int, int | None]  # shown, other, 
 Rule = Callable[..., Breakdown]
 
 
-def read_departments(client: Client, ids: Ids) -> Observed:
-    """The health page's department table: shown cells, the merged rest, the total."""
-    url = reverse("hr_view:health", kwargs={"program_id": ids.program})
-    tree = lxml_html.fromstring(fetch(client, url))
-    [section] = tree.xpath("//section[@aria-labelledby='departments-title']")
+def _observed(rows: Sequence[tuple[str, int]]) -> Observed:
+    """A breakdown table's rows (label, people) as shown cells, the merged rest, the total."""
     shown, other, total = [], 0, None
-    for row in section.xpath(".//tbody/tr"):
-        name = " ".join(row.xpath("./th")[0].itertext()).strip()
-        n = int(row.xpath("./td")[0].text_content())
+    for name, n in rows:
         if name == "In all":
             total = n
         elif name in ("Other departments", "All departments"):
@@ -152,10 +147,58 @@ def read_departments(client: Client, ids: Ids) -> Observed:
     return tuple(shown), other, total
 
 
-# The views that show a department breakdown (the program report adds its own here).
+def departments_in_html(text: str, section_id: str) -> Observed:
+    """The department table of the page section labelled by ``section_id``."""
+    tree = lxml_html.fromstring(text)
+    [section] = tree.xpath(f"//section[@aria-labelledby='{section_id}']")
+    rows = section.xpath(".//tbody/tr")
+    return _observed(
+        [
+            (
+                " ".join(row.xpath("./th")[0].itertext()).strip(),
+                int(row.xpath("./td")[0].text_content()),
+            )
+            for row in rows
+        ]
+    )
+
+
+def departments_in_csv(text: str, title: str) -> Observed:
+    """The department rows of a long-format CSV report (section, row, column, value)."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+    return _observed([(row[1], int(row[3])) for row in rows if row[0] == title and row[3]])
+
+
+def read_departments(client: Client, ids: Ids) -> Observed:
+    """The health page's department table."""
+    url = reverse("hr_view:health", kwargs={"program_id": ids.program})
+    return departments_in_html(fetch(client, url), "departments-title")
+
+
+def read_report_departments(client: Client, ids: Ids) -> Observed:
+    """The printable program report's department table (branch ``export``)."""
+    url = reverse("hr_view:report", kwargs={"program_id": ids.program})
+    return departments_in_html(fetch(client, url), "report-departments")
+
+
+def read_report_csv_departments(client: Client, ids: Ids) -> Observed:
+    """The program report CSV's department rows (branch ``export``)."""
+    url = reverse("hr_view:report_csv", kwargs={"program_id": ids.program})
+    return departments_in_csv(fetch(client, url), "People taking part, by department")
+
+
+# The views that show a department breakdown: all of them are read at each time and must
+# agree; any one of them adding a cell would let the adversary subtract.
 DEPARTMENT_READERS: dict[str, Callable[[Client, Ids], Observed]] = {
     "hr_view:health": read_departments,
 }
+# >>> The program report (branch ``export``): registered once its routes are in the access
+# policy, so the merge wires it; the parsers are checked on its markup in test_differencing.
+if "hr_view:report" in HR_ROUTES:
+    DEPARTMENT_READERS["hr_view:report"] = read_report_departments
+if "hr_view:report_csv" in HR_ROUTES:
+    DEPARTMENT_READERS["hr_view:report_csv"] = read_report_csv_departments
+# <<<
 
 
 def _observe(rule: Rule, names: Sequence[str], vector: Sequence[int], threshold: int) -> Observed:

@@ -23,6 +23,8 @@ themselves, which is what part (b) measures.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -104,7 +106,8 @@ def _answers_world(*, every_view: bool) -> dict:
     )
     client = _hr_client(ids)
     skill_create(name="Facilitation")  # the skills page lists skills with their use
-    readers = READERS if every_view else {"hr_view:survey_results": READERS["hr_view:survey_results"]}
+    results_only = {"hr_view:survey_results": READERS["hr_view:survey_results"]}
+    readers = READERS if every_view else results_only
 
     useful, progress, recommend = (BANK[k].values() for k in ("useful", "progress", "recommend"))
     truth: dict[int, dict[tuple[str, int], str]] = {}
@@ -212,9 +215,10 @@ def test_the_adversary_has_teeth_without_the_release_rule() -> None:
 # ---------------------------------------------------------------- (b) departments
 
 
-def _departments_world() -> dict:
+def _departments_world(*, every_view: bool = True) -> dict:
     """Three departments take part; then four people of a small one enrol one by one and
-    leave one by one. The adversary reads every view after each step."""
+    leave one by one. The adversary reads every view after each step (or, for the teeth,
+    only the breakdowns)."""
     program = new_program()
     departments = {name: DepartmentFactory(name=name) for name in [*BASE, SMALL]}
     for name, n in BASE.items():
@@ -231,7 +235,7 @@ def _departments_world() -> dict:
 
     def read() -> tuple[list[adversary.Observed], dict]:
         views = [reader(client, ids) for reader in adversary.DEPARTMENT_READERS.values()]
-        return views, snapshot(client, ids)
+        return views, snapshot(client, ids) if every_view else {}
 
     readings, snapshots, truth = [], [], []
     views, figures = read()
@@ -277,9 +281,7 @@ def test_no_hr_view_reveals_a_small_departments_count_at_any_one_time() -> None:
     # Outside the breakdown and the rosters, no view puts the small department next to a
     # number (no second breakdown to subtract from).
     for figures in world["snapshots"]:
-        leaking = [
-            key for key in figures if SMALL in key and key.split(" :: ")[0] not in ROSTERS
-        ]
+        leaking = [key for key in figures if SMALL in key and key.split(" :: ")[0] not in ROSTERS]
         assert leaking == []
     # Over time (one person more or fewer per step): exactly the department of one.
     learnt = adversary.attack_departments(
@@ -292,7 +294,7 @@ def test_no_hr_view_reveals_a_small_departments_count_at_any_one_time() -> None:
 
 def test_the_adversary_has_teeth_against_the_naive_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hr_view.health, "suppress_small_cells", adversary.naive_suppression)
-    world = _departments_world()
+    world = _departments_world(every_view=False)
     learnt = adversary.attack_departments(
         world["readings"],
         names=NAMES,
@@ -302,3 +304,29 @@ def test_the_adversary_has_teeth_against_the_naive_rule(monkeypatch: pytest.Monk
     )
     # Total minus the shown cells is Xray itself, at every step it takes part.
     assert learnt == [(t, SMALL, n) for t, n in enumerate(world["truth"]) if n]
+
+
+def test_the_report_breakdown_parsers_read_the_reports_markup() -> None:
+    """The program report (branch ``export``) registers its readers after the merge; its
+    department table and CSV rows, as that branch writes them, parse to the same cells."""
+    html = (
+        '<main><section class="card" aria-labelledby="report-departments"><table><tbody>'
+        '<tr><th scope="row">Bravo</th><td class="num">9</td></tr>'
+        '<tr><th scope="row">Other departments</th><td class="num">13</td></tr>'
+        '<tr><th scope="row">In all</th><td class="num">22</td></tr>'
+        "</tbody></table></section></main>"
+    )
+    expected = ((("Bravo", 9),), 13, 22)
+    assert adversary.departments_in_html(html, "report-departments") == expected
+    title = "People taking part, by department"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [
+            ("Section", "Row", "Column", "Value"),
+            ("Funnel", "Enrolled", "People", 22),
+            (title, "Bravo", "People", 9),
+            (title, "Other departments", "People", 13),
+            (title, "In all", "People", 22),
+        ]
+    )
+    assert adversary.departments_in_csv("\ufeff" + buffer.getvalue(), title) == expected
