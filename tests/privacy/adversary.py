@@ -148,9 +148,9 @@ def _observed(rows: Sequence[tuple[str, int]]) -> Observed:
 
 
 def departments_in_html(text: str, section_id: str) -> Observed:
-    """The department table of the page section labelled by ``section_id``."""
+    """The department table of the page section whose heading has the id ``section_id``."""
     tree = lxml_html.fromstring(text)
-    [section] = tree.xpath(f"//section[@aria-labelledby='{section_id}']")
+    [section] = tree.xpath(f"//*[@id='{section_id}']/ancestor::section[1]")
     rows = section.xpath(".//tbody/tr")
     return _observed(
         [

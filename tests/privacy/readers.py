@@ -206,7 +206,8 @@ def hr_digest(client: Client, ids: Ids) -> Figures:
 
 
 STATUSES = ("status=pending", "status=accepted", "status=declined", "status=withdrawn")
-HEALTH_SORTS = tuple(f"sort={s}{p}" for s in ("stalled", "held", "recent") for p in ("", "&page=2"))
+# The health page lists pairs longest-stalled first unless sorted otherwise ("" is that).
+HEALTH_SORTS = ("page=2", *(f"sort={s}{p}" for s in ("held", "recent") for p in ("", "&page=2")))
 
 # Every HR view that shows figures, with all its filters, sorts and pages.
 READERS: dict[str, Reader] = {
