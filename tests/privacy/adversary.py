@@ -53,6 +53,13 @@ def change_groups(snapshots: Sequence[Figures], arrivals: Sequence[int]) -> dict
     return groups
 
 
+def change_points(snapshots: Sequence[Figures]) -> list[int]:
+    """After which answers (1-based) anything at all, in any view, read differently: the
+    adversary may combine any figures of any views, so what it can tell apart are these
+    moments, and the answers between two of them are one group to it."""
+    return [i for i in range(1, len(snapshots)) if snapshots[i] != snapshots[i - 1]]
+
+
 def isolating_changes(
     snapshots: Sequence[Figures], arrivals: Sequence[int], threshold: int
 ) -> dict[str, list[int]]:

@@ -148,6 +148,10 @@ def _answers_world(*, every_view: bool) -> dict:
     survey_phase = range(len(people) + 1)
     pulse_phase = range(len(people), len(events) + 1)
     return {
+        "moments": {
+            "mid": adversary.change_points([snapshots[i] for i in survey_phase]),
+            "pulse": adversary.change_points([snapshots[i] for i in pulse_phase]),
+        },
         "isolating": {
             **adversary.isolating_changes([snapshots[i] for i in survey_phase], [], K),
             **{
@@ -185,8 +189,12 @@ def test_no_hr_view_reveals_a_single_answer_however_it_is_read(
 ) -> None:
     monkeypatch.setattr(hr_view.views, "PAIRS_PER_PAGE", 4)  # so that page 2 has pairs
     world = _answers_world(every_view=True)
-    # What the adversary learns: nothing about any person or group under the threshold.
+    # What the adversary learns: every view, every figure, read together, changes only
+    # after the 5th and the 10th answer of the survey and of the pulse: two groups of 5,
+    assert world["moments"] == {"mid": [5, 10], "pulse": [5, 10]}
+    # no single figure changes after fewer than 5 new answers,
     assert world["isolating"] == {}
+    # and no subtraction of two readings of the results gives anyone's answer.
     assert world["learnt"] == {}
     # The readers were not reading empty pages: the released numbers are there, in steps of
     # K (10 of 12 survey answers and 10 of 12 pulse answers; the last two wait for a step),
@@ -213,7 +221,9 @@ def test_the_adversary_has_teeth_without_the_release_rule() -> None:
     for person, found in learnt.items():
         for key in set(found) & set(truth[person]):
             assert found[key] == truth[person][key]
-    assert world["isolating"]  # and single answers move figures on the page
+    # Single answers move the page: after the 5th, every answer is a moment of its own.
+    assert world["moments"] == {"mid": list(range(5, 13)), "pulse": list(range(5, 13))}
+    assert world["isolating"]
 
 
 # ---------------------------------------------------------------- (b) departments
