@@ -2,14 +2,15 @@
 
 Two attacks on the snapshots an HR admin takes after every event:
 
-- **Answers.** The adversary knows who answered when (the worst case). (1) For every figure
-  of every view it finds the events between two changes of that figure: a figure that
-  changes after fewer than the threshold of new answers isolates a small group (a single
-  person when it is one answer). (2) On the results page's parsed tables it subtracts every
-  pair of readings, question by question (counts per answer, and the answer count times the
-  average): where the released answer count grew by one, the difference is that person's
-  answer; where it grew by fewer than the threshold and all of the growth is one answer, it
-  is every one of those people's answer.
+- **Answers.** The adversary knows who answered when (the worst case). (1) It lists the
+  moments at which anything in any view read differently (any figures of any views may
+  be combined, so the answers between two such moments are one group to it), and for
+  every single figure the answers between two of its changes: fewer than the threshold
+  isolates a small group (a single person when it is one answer). (2) On the results
+  page's parsed tables it subtracts every pair of readings, question by question (counts
+  per answer, and the answer count times the average): where the released answer count
+  grew by one, the difference is that person's answer; where it grew by fewer than the
+  threshold and all of the growth is one answer, it is every one of those people's.
 - **Departments.** The adversary knows every department's name, the suppression rule, and
   that exactly one person enrolled or left between two readings (not which department).
   For each reading it lists every department count that gives exactly what the views show
@@ -37,10 +38,10 @@ from tests.privacy.readers import HR_ROUTES, Figures, Ids, fetch
 # ---------------------------------------------------------------- answers: every view
 
 
-def change_groups(snapshots: Sequence[Figures], arrivals: Sequence[int]) -> dict[str, list[int]]:
+def change_groups(snapshots: Sequence[Figures]) -> dict[str, list[int]]:
     """For each figure that changed: the number of answers that arrived since its previous
     change (or since the first reading), at each change. ``snapshots[0]`` is read before
-    the first arrival, ``snapshots[i]`` after ``arrivals[i - 1]``."""
+    the first answer, ``snapshots[i]`` after the i-th."""
     groups: dict[str, list[int]] = {}
     keys = set().union(*snapshots)
     for key in keys:
@@ -60,13 +61,11 @@ def change_points(snapshots: Sequence[Figures]) -> list[int]:
     return [i for i in range(1, len(snapshots)) if snapshots[i] != snapshots[i - 1]]
 
 
-def isolating_changes(
-    snapshots: Sequence[Figures], arrivals: Sequence[int], threshold: int
-) -> dict[str, list[int]]:
+def isolating_changes(snapshots: Sequence[Figures], threshold: int) -> dict[str, list[int]]:
     """Figures that changed after fewer than ``threshold`` new answers."""
     return {
         key: sizes
-        for key, sizes in change_groups(snapshots, arrivals).items()
+        for key, sizes in change_groups(snapshots).items()
         if any(size < threshold for size in sizes)
     }
 

@@ -153,11 +153,11 @@ def _answers_world(*, every_view: bool) -> dict:
             "pulse": adversary.change_points([snapshots[i] for i in pulse_phase]),
         },
         "isolating": {
-            **adversary.isolating_changes([snapshots[i] for i in survey_phase], [], K),
+            **adversary.isolating_changes([snapshots[i] for i in survey_phase], K),
             **{
                 f"(pulse) {key}": sizes
                 for key, sizes in adversary.isolating_changes(
-                    [snapshots[i] for i in pulse_phase], [], K
+                    [snapshots[i] for i in pulse_phase], K
                 ).items()
             },
         },
