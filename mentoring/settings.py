@@ -364,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(MENTORING_DISPATCH_SECONDS),
         "options": {"expires": MENTORING_DISPATCH_SECONDS},
     },
+    "deliver-retention-notices": {
+        "task": "journal.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
     "deliver-checkin-mail": {  # pulse e-mails and survey invitations
         "task": "checkins.deliver_mail",
         "schedule": float(MENTORING_DISPATCH_SECONDS),
