@@ -85,6 +85,12 @@ def retention_notices_plan(*, now: dt.datetime | None = None) -> list[int]:
         )
 
 
+def pairs_content_gone() -> QuerySet[PurgedPair, int]:
+    """The pairs whose session content this retention deleted: only their meeting times
+    may go (``meetings.retention``, by ``MENTORING_CONTENT_GONE_PAIRS``)."""
+    return PurgedPair.objects.values_list("pair_id", flat=True)
+
+
 def _noticed(*, before: dt.datetime) -> QuerySet[RetentionNotice, int]:
     return RetentionNotice.objects.filter(noticed_at__lte=before).values_list("pair_id", flat=True)
 

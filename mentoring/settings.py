@@ -215,6 +215,10 @@ MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 MENTORING_HOME_NOTICES = ["journal.home.stale_goal_notices"]
 # What the programs pages ask matching, which lies above them: which enrolments are paired.
 MENTORING_PAIRED_ENROLMENTS = "matching.membership.paired_enrolment_ids"
+# What the meetings' retention asks the journal, which lies above it: the pairs whose
+# session content its own retention deleted (a meeting's deletion would take its notes
+# with it, before their notice).
+MENTORING_CONTENT_GONE_PAIRS = "journal.retention.pairs_content_gone"
 
 # ---------------------------------------------------------------- MFA and passkeys (allauth.mfa)
 # Authenticator apps (TOTP, with a QR code), security keys and passkeys (WebAuthn) and

@@ -138,16 +138,32 @@ def test_a_run_stopped_after_a_batch_resumes_without_skipping_or_repeating(
 
 def test_meeting_times_go_after_their_own_period_in_batches(world: ProofWorld) -> None:
     Pair.objects.update(ended_at=timezone.now() - dt.timedelta(days=400))
+    retention_notices_plan()
+    later = timezone.now() + dt.timedelta(days=31)
+    journal_retention_run(now=later)
 
     def stop(batch: int) -> None:
         raise Stop
 
     with pytest.raises(Stop):
-        meeting_retention_run(batch_size=2, after_batch=stop)
+        meeting_retention_run(now=later, batch_size=2, after_batch=stop)
     assert Meeting.objects.count() == 1
-    assert meeting_retention_run(batch_size=2) == 1
+    assert meeting_retention_run(now=later, batch_size=2) == 1
     assert not Meeting.objects.exists()
+    assert meeting_retention_run(now=later) == 0
+
+
+def test_meeting_times_wait_for_the_session_content_to_go_after_its_notice(
+    world: ProofWorld,
+) -> None:
+    """Deleting a meeting takes its agenda and notes with it: a pair whose content has not
+    gone through its own retention (and notice) keeps its meetings, whatever their period."""
+    Pair.objects.update(ended_at=timezone.now() - dt.timedelta(days=400))
     assert meeting_retention_run() == 0
+    assert Meeting.objects.count() == 3
+    retention_notices_plan()
+    assert meeting_retention_run(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert _content_left(world) != []
 
 
 Status = OutboxRow.Status
