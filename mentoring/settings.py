@@ -333,6 +333,9 @@ MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum
 MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
 MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 600, minimum=1)
 MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
+# 0 runs the retention tasks daily at night; a number of seconds runs them that often
+# (the fault test, tests/integration/test_retention_faults.py).
+MENTORING_RETENTION_SECONDS = env_int("MENTORING_RETENTION_SECONDS", 0, minimum=0)
 # How long the audit log keeps a row (days); its daily retention run deletes older ones.
 MENTORING_AUDIT_RETENTION_DAYS = env_int("MENTORING_AUDIT_RETENTION_DAYS", 730, minimum=30)
 # People a department needs on HR's health page to be shown on its own (lib/suppression.py).
@@ -416,12 +419,12 @@ CELERY_BEAT_SCHEDULE = {
     # Daily deletions by retention period (issue 18); each is idempotent and resumable.
     "journal-retention": {
         "task": "journal.retention_run",
-        "schedule": crontab(minute=0, hour=3),
+        "schedule": float(MENTORING_RETENTION_SECONDS) or crontab(minute=0, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
     "meeting-retention": {
         "task": "meetings.retention_run",
-        "schedule": crontab(minute=30, hour=3),
+        "schedule": float(MENTORING_RETENTION_SECONDS) or crontab(minute=30, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
     "expire-data-exports": {
