@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.outbox import OutboxRow, pending_index
+from lib.outbox import OutboxRow, once_per_recipient, pending_index
 from meetings.models import Meeting
 from programs.models import Program, Skill
 
@@ -183,16 +183,9 @@ class PulseMail(OutboxRow):
     """The pulse e-mail after a held meeting to one member: once per meeting and person."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "recipient"], name="checkins_pulse_mail_once"
-            )
-        ]
+        constraints = [once_per_recipient("meeting", name="checkins_pulse_mail_once")]
         indexes = [pending_index("checkins_pulsemail_due_idx")]
 
     def __str__(self) -> str:
@@ -203,16 +196,9 @@ class SurveyMail(OutboxRow):
     """A survey's invitation to one member, sent when it opens: once per person."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["survey", "recipient"], name="checkins_survey_mail_once"
-            )
-        ]
+        constraints = [once_per_recipient("survey", name="checkins_survey_mail_once")]
         indexes = [pending_index("checkins_surveymail_due_idx")]
 
     def __str__(self) -> str:

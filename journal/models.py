@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.outbox import OutboxRow, once_per_recipient, pending_index
 from matching.models import Pair
 from meetings.models import Meeting
 from programs.models import FocusSuggestion
@@ -228,9 +229,11 @@ class PurgedPair(models.Model):
 
 
 class RetentionNotice(models.Model):
-    """The pair's members were told that its session content will be deleted, offering
-    their export. Written once per pair, with the e-mails in the same transaction; the
-    retention deletes nothing until a notice is ``NOTICE_DAYS`` old."""
+    """The pair's members are told that its session content will be deleted, offering
+    their export: one notice per pair, written with its e-mails (``RetentionMail``) in the
+    same transaction; the retention deletes nothing until a notice is ``NOTICE_DAYS`` old.
+    A notice HR's changed setting made void (the content is kept longer) is withdrawn, so
+    the new date gets a notice of its own."""
 
     pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="+")
     noticed_at = models.DateTimeField(default=timezone.now)
@@ -238,3 +241,17 @@ class RetentionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Retention notice #{self.pk}"
+
+
+class RetentionMail(OutboxRow):
+    """The retention notice's e-mail to one member of the pair: an outbox row
+    (``lib.outbox``), once per notice (a pair and the date it was told) and person."""
+
+    notice = models.ForeignKey(RetentionNotice, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [once_per_recipient("notice", name="journal_retention_mail_once")]
+        indexes = [pending_index("journal_retentionmail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Retention e-mail #{self.pk}"

@@ -1,36 +1,67 @@
-"""The retention notice: a pair's session content will be deleted; download your copy."""
+"""The retention notice: a pair's session content will be deleted; download your copy.
+
+Each member's e-mail is an outbox row (``RetentionMail``) planned by
+``journal.retention.retention_notices_plan`` and sent by ``lib.outbox``: claimed once,
+retried after an SMTP error, returned by the sweeper when a worker died with it.
+"""
 
 from __future__ import annotations
 
-from journal.models import RetentionNotice
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.mail import EmailMessage
+
+from journal.models import PurgedPair, RetentionMail
 from lib.links import absolute_url
-from lib.mail import compose, send_once
-from matching.membership import member_related, members
-from people.models import User
+from lib.mail import compose
+from lib.outbox import Outbox
+from matching.models import Pair
+from matching.retention import pairs_past
 
 
-def retention_notice_recipients(*, notice_id: int) -> list[int]:
-    """The pair's members who can still sign in (and so download their export)."""
-    notice = (
-        RetentionNotice.objects.filter(pk=notice_id)
-        .select_related(*(f"pair__{path}" for path in member_related()))
-        .first()
+def _load(ids: Sequence[int]) -> list[RetentionMail]:
+    return list(
+        RetentionMail.objects.select_related("recipient", "notice__pair__program")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
-    if notice is None:
-        return []
-    return [p.pk for p in members(notice.pair) if p.is_active and not p.is_stand_in]
 
 
-def retention_notice_send(*, notice_id: int, person_id: int) -> bool:
-    notice = RetentionNotice.objects.filter(pk=notice_id).select_related("pair__program").first()
-    person = User.objects.filter(pk=person_id, is_active=True).first()
-    if notice is None or person is None:
-        return False
+def _skip_reason(row: RetentionMail, now: dt.datetime) -> str | None:
+    """Why the e-mail is no longer wanted: the content went already, HR's changed setting
+    keeps it longer than the notice says (the next plan withdraws the notice), or the
+    person can no longer sign in to take their export."""
+    pair_id = row.notice.pair_id
+    if PurgedPair.objects.filter(pair_id=pair_id).exists():
+        return "content already deleted"
+    if (
+        not pairs_past("journal_retention_months", now=row.notice.deletes_after)
+        .filter(pk=pair_id, status=Pair.Status.ENDED)
+        .exists()
+    ):
+        return "kept by a changed setting"
+    person = row.recipient
+    if not person.is_active or person.is_stand_in or not person.email:
+        return "inactive person"
+    return None
+
+
+def _message(row: RetentionMail) -> EmailMessage:
+    person, notice = row.recipient, row.notice
     context = {
         "full_name": person.full_name,
         "program": notice.pair.program.name,
         "deletes_after": notice.deletes_after,
         "export_url": absolute_url("people:data_export"),
     }
-    send_once(compose("journal/email/retention_notice", to=person, context=context))
-    return True
+    return compose("journal/email/retention_notice", to=person, context=context)
+
+
+RETENTION_NOTICES = Outbox(
+    model=RetentionMail,
+    label="Retention notice",
+    load=_load,
+    skip_reason=_skip_reason,
+    message=_message,
+)

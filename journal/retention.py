@@ -2,9 +2,9 @@
 
 A pair that ended longer ago than its program's ``journal_retention_months`` loses its
 agendas, notes, goals, agreement and shared focus, with real DELETEs. First, 30 days
-ahead, its members are e-mailed once (``RetentionNotice``) with a link to their own
-export; nothing is deleted until the notice is that old, so nobody misses it, even when
-HR shortens a period.
+ahead, its members are e-mailed once (``RetentionNotice``, its ``RetentionMail`` outbox
+rows sent by ``lib.outbox``) with a link to their own export; nothing is deleted until
+the notice is that old, so nobody misses it, even when HR shortens a period.
 
 Batches of pairs, each in its own transaction with its ``PurgedPair`` rows and its audit
 row (``RETENTION_RUN``, counts only): a worker killed mid-run loses the batch it was in,
@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
-from journal.models import PurgedPair, RetentionNotice
+from journal.models import PurgedPair, RetentionMail, RetentionNotice
 from journal.services import pairs_content_delete
+from matching.membership import member_related, members
 from matching.models import Pair
 from matching.retention import pairs_past
 
@@ -32,26 +33,62 @@ NOTICE_DAYS = 30
 BATCH_PAIRS = 50
 
 
+def _due_ahead(now: dt.datetime) -> QuerySet[Pair]:
+    """Pairs whose content is due within ``NOTICE_DAYS`` and still there."""
+    ahead = now + dt.timedelta(days=NOTICE_DAYS)
+    return pairs_past("journal_retention_months", now=ahead).exclude(
+        pk__in=PurgedPair.objects.values("pair_id")
+    )
+
+
 def retention_notices_plan(*, now: dt.datetime | None = None) -> list[int]:
-    """Notice rows for pairs due within ``NOTICE_DAYS``; the ids of the new ones, whose
-    e-mails the caller sends after the commit."""
+    """In one transaction: withdraw the notices of pairs HR's changed setting keeps longer
+    (their next date gets a notice of its own), then a notice for each pair due within
+    ``NOTICE_DAYS`` and one outbox row (``RetentionMail``, due now) for each member who can
+    still sign in. A notice is unique per pair and its e-mail per notice and person, so a
+    second run writes nothing. Returns the ids of the new rows, which the caller sends."""
     now = now or timezone.now()
     ahead = now + dt.timedelta(days=NOTICE_DAYS)
-    due = (
-        pairs_past("journal_retention_months", now=ahead)
-        .exclude(pk__in=PurgedPair.objects.values("pair_id"))
-        .exclude(pk__in=RetentionNotice.objects.values("pair_id"))
-        .values_list("pk", flat=True)
-    )
-    created = []
     with transaction.atomic():
-        for pair_id in due:
-            notice, new = RetentionNotice.objects.get_or_create(
-                pair_id=pair_id, defaults={"noticed_at": now, "deletes_after": ahead}
+        RetentionNotice.objects.exclude(pair_id__in=_due_ahead(now).values("pk")).exclude(
+            pair_id__in=PurgedPair.objects.values("pair_id")
+        ).delete()
+        due = (
+            _due_ahead(now)
+            .exclude(pk__in=RetentionNotice.objects.values("pair_id"))
+            .select_related(*member_related())
+            .order_by("pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        notices = [RetentionNotice(pair=pair, noticed_at=now, deletes_after=ahead) for pair in due]
+        # A run beside this one wrote the same pair's notice: its row stands, ours is not
+        # written (the one-to-one key), and only rows of notices written here get e-mails.
+        RetentionNotice.objects.bulk_create(notices, ignore_conflicts=True)
+        written = dict(
+            RetentionNotice.objects.filter(
+                pair_id__in=[n.pair.pk for n in notices], noticed_at=now
+            ).values_list("pair_id", "pk")
+        )
+        mails = [
+            RetentionMail(notice_id=written[notice.pair.pk], recipient=person, due_at=now)
+            for notice in notices
+            if notice.pair.pk in written
+            for person in members(notice.pair)
+            if person.is_active and not person.is_stand_in
+        ]
+        RetentionMail.objects.bulk_create(mails, ignore_conflicts=True)
+        return list(
+            RetentionMail.objects.filter(notice_id__in=written.values()).values_list(
+                "pk", flat=True
             )
-            if new:
-                created.append(notice.pk)
-    return created
+        )
+
+
+def pairs_content_gone() -> QuerySet[PurgedPair, int]:
+    """The pairs whose session content this retention deleted: only their meeting times
+    may go (``meetings.retention``, by ``MENTORING_CONTENT_GONE_PAIRS``)."""
+    return PurgedPair.objects.values_list("pair_id", flat=True)
 
 
 def _noticed(*, before: dt.datetime) -> QuerySet[RetentionNotice, int]:

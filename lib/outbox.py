@@ -49,8 +49,10 @@ MAX_BACKOFF_SECONDS = 3600
 
 
 class OutboxRow(models.Model):
-    """The columns every outbox row has; an app's concrete row adds what the e-mail is
-    about, its recipient and a unique key per e-mail and recipient."""
+    """The columns every outbox row has, its recipient among them; an app's concrete row
+    adds what the e-mail is about and, in its ``Meta``, ``once_per_recipient`` (the unique
+    key per e-mail and recipient) and ``pending_index``. Nothing reads the recipient's
+    reverse relation (``related_name="+"``)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -59,6 +61,9 @@ class OutboxRow(models.Model):
         SKIPPED = "skipped", _("Not needed")
         FAILED = "failed", _("Failed")
 
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -73,6 +78,12 @@ def pending_index(name: str) -> models.Index:
     """Dispatch asks only for pending rows by due time: a partial index stays small however
     many e-mails were sent before."""
     return models.Index(fields=["due_at"], condition=Q(status="pending"), name=name)
+
+
+def once_per_recipient(*subject: str, name: str) -> models.UniqueConstraint:
+    """The unique key that keeps a second plan from writing a second row: what the e-mail
+    is about (one or more fields) and its recipient."""
+    return models.UniqueConstraint(fields=[*subject, "recipient"], name=name)
 
 
 class Outcome(StrEnum):

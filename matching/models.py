@@ -162,9 +162,6 @@ class RequestReminder(OutboxRow):
     request = models.OneToOneField(
         MentorshipRequest, on_delete=models.CASCADE, related_name="reminder"
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
         indexes = [pending_index("matching_reqreminder_due_idx")]

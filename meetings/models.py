@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from lib.outbox import OutboxRow, pending_index
+from lib.outbox import OutboxRow, once_per_recipient, pending_index
 from matching.models import Pair
 
 
@@ -141,14 +141,12 @@ class Reminder(OutboxRow):
     Celery only carries it. Written in the same transaction as the meeting change."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
     kind = models.CharField(max_length=20)  # "before_<minutes>"
     planned_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
+            # The recipient sits between the meeting and the kind (the index's column order).
             models.UniqueConstraint(
                 fields=["meeting", "recipient", "kind"], name="meetings_reminder_once"
             )
@@ -181,14 +179,9 @@ class NudgeMail(OutboxRow):
     """The nudge e-mail to one member of the pair: an outbox row (``lib.outbox``)."""
 
     nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="mails")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["nudge", "recipient"], name="meetings_nudge_mail_once")
-        ]
+        constraints = [once_per_recipient("nudge", name="meetings_nudge_mail_once")]
         indexes = [pending_index("meetings_nudgemail_due_idx")]
 
     def __str__(self) -> str:
@@ -210,14 +203,9 @@ class DigestMail(OutboxRow):
     """The week's digest to one HR admin: an outbox row (``lib.outbox``)."""
 
     week = models.ForeignKey(DigestWeek, on_delete=models.CASCADE, related_name="mails")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["week", "recipient"], name="meetings_digest_mail_once")
-        ]
+        constraints = [once_per_recipient("week", name="meetings_digest_mail_once")]
         indexes = [pending_index("meetings_digestmail_due_idx")]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from celery import current_app
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -85,9 +86,15 @@ def check_reminders(*, now: dt.datetime | None = None) -> Check:
 
 def check_outbox(*, now: dt.datetime | None = None) -> Check:
     """The other e-mails sent when due (nudges, HR digests, request reminders, pulse and
-    survey e-mails), as above."""
-    from checkins.models import PulseMail, SurveyMail
-    from matching.models import RequestReminder
-    from meetings.models import DigestMail, NudgeMail
+    survey e-mails: every concrete outbox row but the meeting reminders and the journal's
+    retention notices, whose tables no page outside the pair reads), as above."""
+    from meetings.models import Reminder
 
-    return _outbox_check([NudgeMail, DigestMail, RequestReminder, PulseMail, SurveyMail], now)
+    models = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, OutboxRow)
+        and model is not Reminder
+        and model._meta.app_label != "journal"
+    ]
+    return _outbox_check(models, now)

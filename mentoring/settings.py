@@ -215,6 +215,10 @@ MENTORING_OPEN_SIGNUP = env_bool("MENTORING_OPEN_SIGNUP", False)
 MENTORING_HOME_NOTICES = ["journal.home.stale_goal_notices"]
 # What the programs pages ask matching, which lies above them: which enrolments are paired.
 MENTORING_PAIRED_ENROLMENTS = "matching.membership.paired_enrolment_ids"
+# What the meetings' retention asks the journal, which lies above it: the pairs whose
+# session content its own retention deleted (a meeting's deletion would take its notes
+# with it, before their notice).
+MENTORING_CONTENT_GONE_PAIRS = "journal.retention.pairs_content_gone"
 
 # ---------------------------------------------------------------- MFA and passkeys (allauth.mfa)
 # Authenticator apps (TOTP, with a QR code), security keys and passkeys (WebAuthn) and
@@ -329,6 +333,9 @@ MENTORING_HEARTBEAT_SECONDS = env_int("MENTORING_HEARTBEAT_SECONDS", 60, minimum
 MENTORING_DISPATCH_SECONDS = env_int("MENTORING_DISPATCH_SECONDS", 60, minimum=1)
 MENTORING_REMINDER_STALE_SECONDS = env_int("MENTORING_REMINDER_STALE_SECONDS", 600, minimum=1)
 MENTORING_SWEEP_SECONDS = env_int("MENTORING_SWEEP_SECONDS", 300, minimum=1)
+# 0 runs the retention tasks daily at night; a number of seconds runs them that often
+# (the fault test, tests/integration/test_retention_faults.py).
+MENTORING_RETENTION_SECONDS = env_int("MENTORING_RETENTION_SECONDS", 0, minimum=0)
 # How long the audit log keeps a row (days); its daily retention run deletes older ones.
 MENTORING_AUDIT_RETENTION_DAYS = env_int("MENTORING_AUDIT_RETENTION_DAYS", 730, minimum=30)
 # People a department needs on HR's health page to be shown on its own (lib/suppression.py).
@@ -364,6 +371,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deliver-request-reminders": {
         "task": "matching.deliver_mail",
+        "schedule": float(MENTORING_DISPATCH_SECONDS),
+        "options": {"expires": MENTORING_DISPATCH_SECONDS},
+    },
+    "deliver-retention-notices": {
+        "task": "journal.deliver_mail",
         "schedule": float(MENTORING_DISPATCH_SECONDS),
         "options": {"expires": MENTORING_DISPATCH_SECONDS},
     },
@@ -410,12 +422,12 @@ CELERY_BEAT_SCHEDULE = {
     # Daily deletions by retention period (issue 18); each is idempotent and resumable.
     "journal-retention": {
         "task": "journal.retention_run",
-        "schedule": crontab(minute=0, hour=3),
+        "schedule": float(MENTORING_RETENTION_SECONDS) or crontab(minute=0, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
     "meeting-retention": {
         "task": "meetings.retention_run",
-        "schedule": crontab(minute=30, hour=3),
+        "schedule": float(MENTORING_RETENTION_SECONDS) or crontab(minute=30, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
     "expire-data-exports": {

@@ -5,15 +5,19 @@ repeating; meeting times follow their own, longer period."""
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
+from unittest.mock import patch
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from journal.models import PurgedPair, RetentionNotice, SharedNote
+from journal.models import PurgedPair, RetentionMail, RetentionNotice, SharedNote
+from journal.notifications import RETENTION_NOTICES
 from journal.retention import journal_retention_run, retention_notices_plan
-from journal.tasks import retention_run
+from journal.tasks import deliver_mail, retention_run
+from lib.outbox import MailSession, OutboxRow, outbox_deliver
 from matching.models import Pair
 from matching.retention import months_before
 from meetings.models import Meeting
@@ -65,11 +69,10 @@ def test_nothing_is_deleted_before_the_members_were_told(world: ProofWorld) -> N
     assert _content_left(world) != []
 
 
-def test_members_are_told_once_then_the_content_is_deleted_for_real(
-    world: ProofWorld, eager_tasks: None
-) -> None:
+def test_members_are_told_once_then_the_content_is_deleted_for_real(world: ProofWorld) -> None:
     retention_run()
     assert RetentionNotice.objects.count() == 3
+    assert set(RetentionMail.objects.values_list("status", flat=True)) == {"sent"}
     own = world.pairs["own"]
     recipients = sorted(address for m in mail.outbox for address in m.to)
     assert len(recipients) == 6
@@ -135,13 +138,110 @@ def test_a_run_stopped_after_a_batch_resumes_without_skipping_or_repeating(
 
 def test_meeting_times_go_after_their_own_period_in_batches(world: ProofWorld) -> None:
     Pair.objects.update(ended_at=timezone.now() - dt.timedelta(days=400))
+    retention_notices_plan()
+    later = timezone.now() + dt.timedelta(days=31)
+    journal_retention_run(now=later)
 
     def stop(batch: int) -> None:
         raise Stop
 
     with pytest.raises(Stop):
-        meeting_retention_run(batch_size=2, after_batch=stop)
+        meeting_retention_run(now=later, batch_size=2, after_batch=stop)
     assert Meeting.objects.count() == 1
-    assert meeting_retention_run(batch_size=2) == 1
+    assert meeting_retention_run(now=later, batch_size=2) == 1
     assert not Meeting.objects.exists()
+    assert meeting_retention_run(now=later) == 0
+
+
+def test_meeting_times_wait_for_the_session_content_to_go_after_its_notice(
+    world: ProofWorld,
+) -> None:
+    """Deleting a meeting takes its agenda and notes with it: a pair whose content has not
+    gone through its own retention (and notice) keeps its meetings, whatever their period."""
+    Pair.objects.update(ended_at=timezone.now() - dt.timedelta(days=400))
     assert meeting_retention_run() == 0
+    assert Meeting.objects.count() == 3
+    retention_notices_plan()
+    assert meeting_retention_run(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert _content_left(world) != []
+
+
+Status = OutboxRow.Status
+
+
+def test_a_second_plan_writes_no_second_notice_or_row(world: ProofWorld) -> None:
+    first = retention_notices_plan()
+    assert len(first) == 6  # two members of three pairs
+    assert retention_notices_plan() == []
+    assert retention_notices_plan(now=timezone.now() + dt.timedelta(days=3)) == []
+    assert RetentionMail.objects.count() == 6
+    assert RetentionNotice.objects.count() == 3
+    assert outbox_deliver(RETENTION_NOTICES, first) == 6
+    assert outbox_deliver(RETENTION_NOTICES, first) == 0  # sent rows are not claimed again
+    assert deliver_mail() == {}
+    assert len(mail.outbox) == 6
+
+
+def test_the_deletion_waits_thirty_days_after_the_notice_was_due(world: ProofWorld) -> None:
+    """Content past its period when the notice is planned still waits the notice's 30 days."""
+    planned = timezone.now()
+    retention_notices_plan(now=planned)
+    assert journal_retention_run(now=planned + dt.timedelta(days=29)) == {}
+    assert journal_retention_run(now=planned + dt.timedelta(days=30))["pairs"] == 3
+
+
+def test_a_notice_no_longer_wanted_is_skipped_then_withdrawn(world: ProofWorld) -> None:
+    own, same, other = (world.pairs[key] for key in ("own", "same_program", "other_program"))
+    start = timezone.now()
+    ids = retention_notices_plan(now=start)
+    # The content went already (a row that waited for dispatch longer than its notice).
+    PurgedPair.objects.create(pair=own.pair)
+    # HR now keeps the other program's content until they delete it.
+    Program.objects.filter(pk=other.pair.program_id).update(
+        journal_retention_months=KEEP_UNTIL_HR_DELETES
+    )
+    # The mentee of the third pair left the company.
+    User.objects.filter(pk=same.pair.mentee.person_id).update(is_active=False)
+
+    assert outbox_deliver(RETENTION_NOTICES, ids, now=start) == 1
+    [sent] = mail.outbox
+    assert sent.to == [same.pair.mentor.person.email]
+    skipped = RetentionMail.objects.filter(status=Status.SKIPPED)
+    assert skipped.count() == 5
+    assert set(skipped.values_list("notice__pair_id", flat=True)) == {
+        own.pair.pk,
+        same.pair.pk,
+        other.pair.pk,
+    }
+
+    # The next plan withdraws the void notice, so a new date gets a notice of its own.
+    assert retention_notices_plan(now=start + dt.timedelta(days=1)) == []
+    assert not RetentionNotice.objects.filter(pair=other.pair).exists()
+    assert RetentionNotice.objects.filter(pair=own.pair).exists()  # its content went
+    Program.objects.filter(pk=other.pair.program_id).update(journal_retention_months=3)
+    again = start + dt.timedelta(days=10)
+    new = retention_notices_plan(now=again)
+    assert len(new) == 2
+    assert outbox_deliver(RETENTION_NOTICES, new, now=again) == 2
+
+    # The third pair goes 30 days after its notice (one member was told); the other
+    # program's pair waits 30 days after its new one.
+    assert journal_retention_run(now=start + dt.timedelta(days=31))["pairs"] == 1
+    assert PurgedPair.objects.filter(pair=same.pair).exists()
+    assert journal_retention_run(now=again + dt.timedelta(days=29)) == {}
+    assert journal_retention_run(now=again + dt.timedelta(days=30))["pairs"] == 1
+
+
+def test_a_notice_the_mail_server_refused_is_sent_again_by_the_dispatcher(
+    world: ProofWorld,
+) -> None:
+    ids = retention_notices_plan()
+    with patch.object(MailSession, "send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        assert outbox_deliver(RETENTION_NOTICES, ids) == 0
+    assert set(RetentionMail.objects.values_list("status", flat=True)) == {Status.PENDING}
+    assert deliver_mail() == {}  # not due again yet (backoff)
+    later = timezone.now() + dt.timedelta(minutes=2)
+    with patch.object(timezone, "now", return_value=later):
+        assert deliver_mail() == {"sent": 6}
+    assert len(mail.outbox) == 6
+    assert set(RetentionMail.objects.values_list("attempts", flat=True)) == {2}

@@ -19,8 +19,6 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from pytest_django import Settings
 
-from journal.models import RetentionNotice
-from journal.tasks import send_retention_notice
 from lib.mail import send_once
 from matching.tasks import send_pair_introduction, send_pair_introduction_to
 from meetings.services import meeting_schedule
@@ -90,14 +88,6 @@ def _data_export_ready(mentee: User, mentor: User) -> Send:
     return send_data_export_ready, (export.pk,), [mentee.email]
 
 
-def _retention_notice(mentee: User, mentor: User) -> Send:
-    deletes_after = timezone.now() + dt.timedelta(days=30)
-    notice = RetentionNotice.objects.create(
-        pair=make_pair(mentee, mentor), deletes_after=deletes_after
-    )
-    return send_retention_notice, (notice.pk, mentee.pk), [mentee.email]
-
-
 SENDS: dict[str, Callable[[User, User], Send]] = {
     "people.send_invitation": _invitation,
     "programs.send_program_invitation": _program_invitation,
@@ -106,7 +96,6 @@ SENDS: dict[str, Callable[[User, User], Send]] = {
     "meetings.send_meeting_update": _meeting_update,
     "meetings.send_series_update": _series_update,
     "people.send_data_export_ready": _data_export_ready,
-    "journal.send_retention_notice": _retention_notice,
 }
 # Tasks about two e-mails, and the task each starts per e-mail (the one that retries).
 FAN_OUTS: dict[str, Any] = {
