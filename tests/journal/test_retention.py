@@ -245,3 +245,14 @@ def test_a_notice_the_mail_server_refused_is_sent_again_by_the_dispatcher(
         assert deliver_mail() == {"sent": 6}
     assert len(mail.outbox) == 6
     assert set(RetentionMail.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_healthz_counts_retention_e_mails_overdue_or_failed(world: ProofWorld, client) -> None:  # type: ignore[no-untyped-def]
+    """Operators see stuck retention notices where they see every other outbox."""
+    rows = retention_notices_plan()
+    assert client.get("/healthz").json()["checks"]["outbox"]["detail"] == "0 overdue, 0 failed"
+    RetentionMail.objects.filter(pk=rows[0]).update(status=OutboxRow.Status.FAILED)
+    RetentionMail.objects.filter(pk=rows[1]).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["outbox"] == {"ok": False, "detail": "1 overdue, 1 failed"}

@@ -23,6 +23,7 @@ from journal.models import (
     SharedFocus,
     SharedNote,
 )
+from lib.outbox import OutboxRow
 from meetings.services import meeting_schedule
 from people.models import User
 from programs.models import FocusSuggestion
@@ -367,7 +368,18 @@ def test_meeting_page_queries_do_not_grow(mentee: User, mentor: User) -> None:
     assert _queries(client, url) == few
 
 
-def test_no_journal_model_is_in_the_admin() -> None:
+def test_no_journal_model_but_its_outbox_row_is_in_the_admin() -> None:
     registered = {model for model in site._registry if model._meta.app_label == "journal"}
-    assert registered == set()
+    assert registered == {journal_models.RetentionMail}
+    assert issubclass(journal_models.RetentionMail, OutboxRow)
+    assert {f.name for f in journal_models.RetentionMail._meta.get_fields()} <= {
+        "id",
+        "notice",
+        "recipient",
+        "due_at",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+    }
     assert journal_models.AgendaItem._meta.app_label == "journal"
