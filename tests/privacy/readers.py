@@ -95,7 +95,10 @@ def html_lines(text: str) -> list[str]:
     tree = lxml_html.fromstring(text)
     main = tree.xpath("//main")  # the page's own content, not the header every page shares
     tree = main[0] if main else tree
-    for bad in tree.xpath("//script|//style|//input[@type='hidden']"):
+    # The time the health figures were counted is a clock reading, not a figure: it changes
+    # with the minute, whatever the answers.
+    clock = "//*[contains(concat(' ', @class, ' '), ' health-counted-at ')]"
+    for bad in tree.xpath(f"//script|//style|//input[@type='hidden']|{clock}"):
         bad.drop_tree()
     lines = []
     for element in tree.iter():

@@ -48,6 +48,14 @@ from tests.programs.factories import ProgramFactory, enrol
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _counted_on_every_read(settings) -> None:  # type: ignore[no-untyped-def]
+    """The worst case: an operator who keeps no health figures (the default keeps them five
+    minutes, which only coarsens what HR sees), so every reading is counted afresh."""
+    settings.MENTORING_HEALTH_FRESH_SECONDS = 0
+
+
 K = 5  # the threshold of the small worlds (the minimum a program may set)
 PAIRS = 6  # 12 people answer the survey, 12 pulse answers arrive
 BASE = {"Alpha": 7, "Bravo": 9, "Charlie": 6}  # departments taking part; "Xray" is small
