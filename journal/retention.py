@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import Action
@@ -28,6 +28,7 @@ from journal.services import pairs_content_delete
 from matching.membership import member_related, members
 from matching.models import Pair
 from matching.retention import pairs_past
+from people.models import STAND_IN_DOMAIN
 
 NOTICE_DAYS = 30
 BATCH_PAIRS = 50
@@ -41,18 +42,33 @@ def _due_ahead(now: dt.datetime) -> QuerySet[Pair]:
     )
 
 
+def _told_in_vain() -> QuerySet[RetentionMail, int]:
+    """Notices with an e-mail skipped although its member can be reached: HR's setting kept
+    the content longer when it was due to go out (and may have been shortened again
+    since). Such a notice told nobody; it is withdrawn and planned anew, and nothing is
+    deleted on its word. A member who cannot sign in (gone, a stand-in, no address) is
+    not waited for."""
+    return (
+        RetentionMail.objects.filter(status=RetentionMail.Status.SKIPPED, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .exclude(recipient__email__endswith=f"@{STAND_IN_DOMAIN}")
+        .values_list("notice_id", flat=True)
+    )
+
+
 def retention_notices_plan(*, now: dt.datetime | None = None) -> list[int]:
     """In one transaction: withdraw the notices of pairs HR's changed setting keeps longer
-    (their next date gets a notice of its own), then a notice for each pair due within
+    and those told in vain (``_told_in_vain``; their next date gets a notice of its own),
+    then a notice for each pair due within
     ``NOTICE_DAYS`` and one outbox row (``RetentionMail``, due now) for each member who can
     still sign in. A notice is unique per pair and its e-mail per notice and person, so a
     second run writes nothing. Returns the ids of the new rows, which the caller sends."""
     now = now or timezone.now()
     ahead = now + dt.timedelta(days=NOTICE_DAYS)
     with transaction.atomic():
-        RetentionNotice.objects.exclude(pair_id__in=_due_ahead(now).values("pk")).exclude(
-            pair_id__in=PurgedPair.objects.values("pair_id")
-        ).delete()
+        RetentionNotice.objects.filter(
+            ~Q(pair_id__in=_due_ahead(now).values("pk")) | Q(pk__in=_told_in_vain())
+        ).exclude(pair_id__in=PurgedPair.objects.values("pair_id")).delete()
         due = (
             _due_ahead(now)
             .exclude(pk__in=RetentionNotice.objects.values("pair_id"))
@@ -92,7 +108,11 @@ def pairs_content_gone() -> QuerySet[PurgedPair, int]:
 
 
 def _noticed(*, before: dt.datetime) -> QuerySet[RetentionNotice, int]:
-    return RetentionNotice.objects.filter(noticed_at__lte=before).values_list("pair_id", flat=True)
+    return (
+        RetentionNotice.objects.filter(noticed_at__lte=before)
+        .exclude(pk__in=_told_in_vain())
+        .values_list("pair_id", flat=True)
+    )
 
 
 def journal_retention_run(

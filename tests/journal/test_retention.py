@@ -256,3 +256,36 @@ def test_healthz_counts_retention_e_mails_overdue_or_failed(world: ProofWorld, c
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["outbox"] == {"ok": False, "detail": "1 overdue, 1 failed"}
+
+
+def test_a_notice_skipped_while_hr_kept_the_content_longer_deletes_nothing(
+    world: ProofWorld,
+) -> None:
+    """HR lengthens the period just before the e-mails go out (they are skipped), then
+    shortens it again: nobody was told, so the notice is planned anew and the content waits
+    30 days from the new one."""
+    other = world.pairs["other_program"]
+    start = timezone.now()
+    ids = retention_notices_plan(now=start)
+    Program.objects.filter(pk=other.pair.program_id).update(
+        journal_retention_months=KEEP_UNTIL_HR_DELETES
+    )
+    assert outbox_deliver(RETENTION_NOTICES, ids, now=start) == 4
+    Program.objects.filter(pk=other.pair.program_id).update(journal_retention_months=3)
+    told_in_vain = RetentionNotice.objects.get(pair=other.pair)
+    assert set(
+        RetentionMail.objects.filter(notice=told_in_vain).values_list("status", flat=True)
+    ) == {OutboxRow.Status.SKIPPED}
+
+    # Not on the word of a notice that told nobody, even a run before the next plan.
+    assert journal_retention_run(now=start + dt.timedelta(days=31))["pairs"] == 2
+    assert not PurgedPair.objects.filter(pair=other.pair).exists()
+    # The next plan withdraws it and tells both members again.
+    again = start + dt.timedelta(days=32)
+    new = retention_notices_plan(now=again)
+    assert len(new) == 2
+    assert RetentionNotice.objects.get(pair=other.pair).pk != told_in_vain.pk
+    assert outbox_deliver(RETENTION_NOTICES, new, now=again) == 2
+    assert retention_notices_plan(now=again + dt.timedelta(days=1)) == []  # settled
+    assert journal_retention_run(now=again + dt.timedelta(days=29)) == {}
+    assert journal_retention_run(now=again + dt.timedelta(days=30))["pairs"] == 1
