@@ -32,5 +32,14 @@
         (label || target).scrollIntoView({ block: "center" });
       }
     });
+
+    // Print buttons (the program report's "Print or save as PDF"): hidden until this file
+    // runs (the page says how to print without it), then they open the print dialogue.
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
   });
 })();

@@ -17,9 +17,23 @@ from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection
 
 from tests.integration.support import CELERY, Inbox, free_port, start_logged, stop
+
+
+def fault_test_marks(
+    reason: str = "the fault tests run on PostgreSQL (make faults), as production does",
+) -> list[pytest.MarkDecorator]:
+    """A fault test's ``pytestmark``: run by ``make faults`` only, on PostgreSQL, with real
+    transactions (workers in other processes must see the rows)."""
+    return [
+        pytest.mark.faults,
+        pytest.mark.skipif(connection.vendor != "postgresql", reason=reason),
+        pytest.mark.django_db(transaction=True),
+    ]
 
 
 class RedisServer:

@@ -37,9 +37,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.utils import timezone
 
 from hr_view.digest import digest_plan
@@ -56,6 +54,7 @@ from tests.integration.faults import (
     Faults,
     RedisServer,
     fault_inbox,
+    fault_test_marks,
     kill_times,
     log_tails,
     save_report,
@@ -67,14 +66,7 @@ from tests.integration.support import Inbox, celery_env, free_port
 from tests.meetings.factories import make_pair, when
 from tests.programs.factories import ProgramFactory, enrol
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the fault tests run on PostgreSQL (make faults), as production does",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = fault_test_marks()
 QUIET_PAIRS, REQUESTS, HR_ADMINS = 150, 100, 40
 BOOKED, ANSWERED = 20, 20
 SPREAD_SECONDS = 20

@@ -51,9 +51,7 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.utils import timezone
 
 from meetings.models import Meeting, Reminder
@@ -66,6 +64,7 @@ from tests.integration.faults import (
     Faults,
     RedisServer,
     fault_inbox,
+    fault_test_marks,
     kill_times,
     log_tails,
     save_report,
@@ -76,15 +75,10 @@ from tests.integration.faults import (
 from tests.integration.support import Inbox, celery_env, free_port
 from tests.meetings.factories import make_pair, when
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the fault test runs on PostgreSQL (make faults): a send holds its row lock "
-        "there, which SQLite cannot do without stalling every writer",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = fault_test_marks(
+    "the fault test runs on PostgreSQL (make faults): a send holds its row lock "
+    "there, which SQLite cannot do without stalling every writer"
+)
 PAIRS, MEETINGS_PER_PAIR = 250, 4
 RESCHEDULE, CANCEL = 200, 100
 SPREAD_SECONDS = 40  # due times are spread over this many seconds

@@ -34,9 +34,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
@@ -50,6 +48,7 @@ from tests.integration.faults import (
     WORKER_ENV,
     RedisServer,
     fault_inbox,
+    fault_test_marks,
     kill_times,
     log_tails,
     save_report,
@@ -60,14 +59,7 @@ from tests.integration.faults import (
 from tests.integration.support import celery_env, free_port
 from tests.meetings.factories import make_pair
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the fault tests run on PostgreSQL (make faults), as production does",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = fault_test_marks()
 PAST, NOTICE, INSIDE = 40, 60, 15
 KILL_AFTER_MESSAGES = (12, 45, 95)
 REDIS_RESTART_AFTER = 70
